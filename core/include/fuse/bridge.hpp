@@ -1,0 +1,32 @@
+// The bridge: what the Node addon and the WebAssembly module call. Each function takes strings or
+// bytes and returns JSON text or flat columns, so both bindings stay a few lines of marshalling and
+// every rule lives here, once. The JSON shapes are the JS API's (SPEC 7).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fuse::bridge {
+
+// parseDestination(input) as JSON:
+// {"ok":true,"destination":{e164,countryCode,nationalNumber,ani,postd,uri},"warnings":[...]}
+// {"ok":false,"errors":[...],"warnings":[...]}
+std::string parse_destination(std::string_view input);
+
+// parseDestinations(inputs): many destinations in one crossing. The inputs arrive concatenated as
+// UTF-8 together with each one's length in UTF-16 code units (what JS's String#length gives, so
+// the caller never measures UTF-8); results come back as columns, one entry per input.
+struct DestinationColumns {
+  std::vector<std::uint8_t> status;          // 0 valid, 1 valid with warnings, 2 invalid
+  std::vector<std::uint16_t> country_code;   // 0 when invalid
+  std::string e164, national, uri, ani, postd;  // entries joined by '\n'; "" when absent
+  std::string problems;  // JSON array: {"index":i, "severity":"error"|"warning", code, field, message}
+  std::size_t valid = 0, invalid = 0;
+};
+DestinationColumns parse_destinations(std::string_view utf8, const std::uint32_t* utf16_lengths,
+                                      std::size_t count);
+
+}  // namespace fuse::bridge

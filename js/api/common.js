@@ -1,0 +1,36 @@
+'use strict';
+// Helpers shared by the API modules: argument checks and string hand-over. No rules live here.
+
+const encoder = new TextEncoder();
+
+function expectString(value, what) {
+  if (typeof value !== 'string') {
+    throw new TypeError(`${what} must be a string, got ${value === null ? 'null' : typeof value}`);
+  }
+}
+
+// Lone surrogates become U+FFFD before a string crosses to the core, so the native addon and
+// embind (which would otherwise encode them differently) see the same UTF-8.
+function wellFormed(s) {
+  return s.isWellFormed() ? s : s.toWellFormed();
+}
+
+// Unix seconds now, for the `now` options the core needs (the core has no clock).
+function unixNow() {
+  return Math.floor(Date.now() / 1000);
+}
+
+// Frees wasm-side objects when their JS wrapper is collected; native objects free themselves.
+const wasmObjects = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((handle) => handle.delete()) : null;
+function track(wrapper, handle) {
+  if (wasmObjects && typeof handle.delete === 'function') wasmObjects.register(wrapper, handle, wrapper);
+  return handle;
+}
+function release(wrapper, handle) {
+  if (handle && typeof handle.delete === 'function') {
+    if (wasmObjects) wasmObjects.unregister(wrapper);
+    handle.delete();
+  }
+}
+
+module.exports = { encoder, expectString, wellFormed, unixNow, track, release };

@@ -1,0 +1,114 @@
+'use strict';
+// parseDestination / parseDestinations (SPEC 2) over a backend (see js/api/index.js).
+const { encoder, expectString, wellFormed } = require('./common');
+
+// Splits a '\n'-joined column into `count` entries ('' for absent ones becomes null).
+function splitColumn(text, count) {
+  if (count === 0) return [];
+  const parts = text.split('\n');
+  for (let i = 0; i < parts.length; i++) if (parts[i] === '') parts[i] = null;
+  return parts;
+}
+
+function stripProblem(p) {
+  return { code: p.code, field: p.field, message: p.message };
+}
+
+// The result of parseDestinations(): columns over all inputs, materialised on first use so that a
+// million numbers cost one crossing and no per-item objects unless asked for.
+class DestinationBatch {
+  constructor(raw, count) {
+    this.length = count;
+    this.valid = raw.valid;
+    this.invalid = raw.invalid;
+    /** 0 valid, 1 valid with warnings, 2 invalid; one byte per input. */
+    this.status = raw.status;
+    /** Country calling code per input, 0 when invalid. */
+    this.countryCode = raw.countryCode;
+    Object.defineProperty(this, '_raw', { value: raw, writable: true });
+    Object.defineProperty(this, '_cache', { value: Object.create(null) });
+  }
+  _column(name) {
+    const cache = this._cache;
+    if (!(name in cache)) cache[name] = splitColumn(this._raw[name], this.length);
+    return cache[name];
+  }
+  /** E.164 per input (null when invalid). */
+  get e164() { return this._column('e164'); }
+  get nationalNumber() { return this._column('national'); }
+  get uri() { return this._column('uri'); }
+  get ani() { return this._column('ani'); }
+  get postd() { return this._column('postd'); }
+  _problems() {
+    const cache = this._cache;
+    if (!cache.problems) cache.problems = JSON.parse(this._raw.problems);
+    return cache.problems;
+  }
+  /** Every error, each with the index of its input. */
+  get errors() {
+    return this._problems().filter((p) => p.severity === 'error').map((p) => ({ index: p.index, ...stripProblem(p) }));
+  }
+  /** Every warning, each with the index of its input. */
+  get warnings() {
+    return this._problems().filter((p) => p.severity === 'warning').map((p) => ({ index: p.index, ...stripProblem(p) }));
+  }
+  isValid(i) { return this.status[i] !== 2; }
+  /** The same object parseDestination(inputs[i]) returns. */
+  at(i) {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) return undefined;
+    const cache = this._cache;
+    if (!cache.byIndex) {
+      cache.byIndex = new Map();
+      for (const p of this._problems()) {
+        let list = cache.byIndex.get(p.index);
+        if (!list) cache.byIndex.set(p.index, (list = []));
+        list.push(p);
+      }
+    }
+    const problems = cache.byIndex.get(i) || [];
+    const warnings = problems.filter((p) => p.severity === 'warning').map(stripProblem);
+    if (this.status[i] === 2) {
+      return { ok: false, errors: problems.filter((p) => p.severity === 'error').map(stripProblem), warnings };
+    }
+    return {
+      ok: true,
+      destination: {
+        e164: this.e164[i],
+        countryCode: this.countryCode[i],
+        nationalNumber: this.nationalNumber[i],
+        ani: this.ani[i],
+        postd: this.postd[i],
+        uri: this.uri[i],
+      },
+      warnings,
+    };
+  }
+  *[Symbol.iterator]() {
+    for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
+}
+
+function destinationApi(backend) {
+  function parseDestination(input) {
+    expectString(input, 'parseDestination(input): input');
+    return JSON.parse(backend.parseDestination(wellFormed(input)));
+  }
+
+  function parseDestinations(inputs) {
+    if (!Array.isArray(inputs)) throw new TypeError('parseDestinations(inputs): inputs must be an array of strings');
+    const count = inputs.length;
+    const lengths = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      const s = inputs[i];
+      if (typeof s !== 'string') expectString(s, `parseDestinations(inputs): inputs[${i}]`);
+      lengths[i] = s.length;
+    }
+    // One UTF-8 buffer for all inputs; the core splits it by the UTF-16 lengths.
+    const utf8 = encoder.encode(inputs.join(''));
+    return new DestinationBatch(backend.parseDestinations(utf8, lengths), count);
+  }
+
+  return { parseDestination, parseDestinations, DestinationBatch };
+}
+
+module.exports = { destinationApi, DestinationBatch };

@@ -1,0 +1,33 @@
+// parseDestination / parseDestinations (fuse/bridge.hpp).
+#include "binding.hpp"
+#include "fuse/bridge.hpp"
+
+namespace fuse::wasm {
+namespace {
+
+std::string parse_destination(const std::string& input) { return bridge::parse_destination(input); }
+
+val parse_destinations(const std::string& utf8, const std::string& lengths_bytes) {
+  const auto lengths = u32_from_bytes(lengths_bytes);
+  const auto cols = bridge::parse_destinations(utf8, lengths.data(), lengths.size());
+  val out = val::object();
+  out.set("status", copy_to_typed_array(cols.status));
+  out.set("countryCode", copy_to_typed_array(cols.country_code));
+  out.set("e164", cols.e164);
+  out.set("national", cols.national);
+  out.set("uri", cols.uri);
+  out.set("ani", cols.ani);
+  out.set("postd", cols.postd);
+  out.set("problems", cols.problems);
+  out.set("valid", static_cast<double>(cols.valid));
+  out.set("invalid", static_cast<double>(cols.invalid));
+  return out;
+}
+
+}  // namespace
+}  // namespace fuse::wasm
+
+EMSCRIPTEN_BINDINGS(fuse_destination) {
+  emscripten::function("parseDestination", &fuse::wasm::parse_destination);
+  emscripten::function("parseDestinations", &fuse::wasm::parse_destinations);
+}
