@@ -5,6 +5,10 @@ namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fuse::node::register_destination(env, exports);
+  fuse::node::register_validation(env, exports);
+  fuse::node::register_csv(env, exports);
+  fuse::node::register_engine(env, exports);
+  fuse::node::register_preview(env, exports);
   return exports;
 }
 

@@ -9,17 +9,17 @@ const path = require('path');
 function render() {
   const pkg = require('libphonenumber-js/package.json');
   const meta = require('libphonenumber-js/metadata.min.json');
-  const rows = Object.entries(meta.country_calling_codes)
-    .map(([code, regions]) => {
-      let mask = 0;
-      for (const region of regions) {
-        const entry = meta.countries[region] || (meta.nonGeographic && meta.nonGeographic[code]);
-        for (const n of entry[3]) mask |= 1 << n; // index 3: possible national lengths
-      }
-      // Non-geographic codes (+800, +881, ...) are listed under the pseudo-region 001.
-      return { code: Number(code), mask, regions: regions.join(' ') };
-    })
-    .sort((a, b) => a.code - b.code);
+  const lengthsMask = (entry) => entry[3].reduce((mask, n) => mask | (1 << n), 0); // [3]: possible lengths
+  const rows = Object.entries(meta.country_calling_codes).map(([code, regions]) => ({
+    code: Number(code),
+    mask: regions.reduce((mask, region) => mask | lengthsMask(meta.countries[region]), 0),
+    regions: regions.join(' '),
+  }));
+  // Non-geographic codes (+800 freephone, +881 satellite, ...) use the pseudo-region 001.
+  for (const [code, entry] of Object.entries(meta.nonGeographic || {})) {
+    if (!meta.country_calling_codes[code]) rows.push({ code: Number(code), mask: lengthsMask(entry), regions: '001' });
+  }
+  rows.sort((a, b) => a.code - b.code);
   const lines = rows.map(
     (r) => `    {${r.code}, 0x${r.mask.toString(16).padStart(5, '0')}u, "${r.regions}"},`,
   );

@@ -4,8 +4,12 @@
 // see core/include/fuse/bridge*.hpp); the modules here only shape them into objects. No rule lives
 // here: every check is the core's, so both builds answer identically.
 const { destinationApi } = require('./destination');
+const { validationApi } = require('./validation');
+const { csvApi } = require('./csv');
+const { engineApi } = require('./engine');
+const { previewApi } = require('./preview');
 
-const features = [destinationApi];
+const features = [destinationApi, validationApi, csvApi, engineApi, previewApi];
 
 function createApi(backend, info) {
   const api = { backend: info.name, version: info.version };

@@ -1,0 +1,2 @@
+// Placeholder until the csv feature lands.
+export {};

@@ -1,0 +1,2 @@
+// Placeholder until the preview feature lands.
+export {};

@@ -1,0 +1,2 @@
+// Placeholder until the validation feature lands.
+export {};

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test, as CI does (.ci/run): installs what is missing, builds each flavour once, then
+# runs the C++ suite (plain, then under ASan+UBSan), a short run of every fuzzer, the JS API suite
+# against the native and the wasm build, the browser tests in headless Chromium, and the type check.
+# FUZZ_SECONDS (default 20) sets each fuzzer's run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export FORCE_COLOR=0
+
+section() { printf '\n======== %s ========\n' "$*"; }
+
+section "setup"
+scripts/setup.sh
+
+section "build: native addon + C++ tests, wasm, browser bundle, clang (ASan/UBSan + fuzzers)"
+node scripts/build.js native wasm web clang
+
+section "C++ core (Boost.Test)"
+ctest --test-dir build/native --output-on-failure
+
+section "C++ core under AddressSanitizer + UndefinedBehaviorSanitizer"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/clang --output-on-failure
+
+section "fuzzers (${FUZZ_SECONDS:-20} s each)"
+for fuzzer in build/clang/*_fuzzer; do
+  name=$(basename "$fuzzer" _fuzzer)
+  corpus=$(mktemp -d)
+  [[ -d "fuzz/corpus/$name" ]] && cp -r "fuzz/corpus/$name/." "$corpus/"
+  log=$(mktemp)
+  rc=0
+  (cd "$corpus" && "$OLDPWD/$fuzzer" -max_total_time="${FUZZ_SECONDS:-20}" -print_final_stats=1 . ) >"$log" 2>&1 || rc=$?
+  echo "-- $name: $(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}') runs, exit $rc"
+  if ((rc)); then tail -40 "$log"; exit 1; fi
+  rm -rf "$corpus" "$log"
+done
+
+section "JS API: native and wasm builds"
+node --test --test-reporter=spec tests/js/
+
+if [[ -d tests/browser ]]; then
+  section "browser (headless Chromium)"
+  node --test --test-reporter=spec tests/browser/
+fi
+
+section "TypeScript declarations"
+node node_modules/typescript/bin/tsc -p tests/types
+
+section "all tests passed"
