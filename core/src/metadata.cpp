@@ -34,62 +34,64 @@ std::string_view topic_name(Topic t) noexcept {
 // changes, compared case-insensitively), as whole consecutive words: "patient_ssn", "dateOfBirth",
 // "CVV2" and "icd10_code" match; "panel", "spin" and "appointment" do not.
 struct SensitiveTerm {
-  std::string_view words;  // space-separated, lower case
+  std::string_view words[3];  // lower case
+  std::uint8_t count;
   Topic topic;
 };
 constexpr SensitiveTerm kSensitiveTerms[] = {
-    {"ssn", Topic::ssn},
-    {"social security", Topic::ssn},
-    {"socialsecurity", Topic::ssn},
-    {"dob", Topic::birth},
-    {"date of birth", Topic::birth},
-    {"dateofbirth", Topic::birth},
-    {"birth date", Topic::birth},
-    {"birthdate", Topic::birth},
-    {"cvv", Topic::card},
-    {"cvc", Topic::card},
-    {"pan", Topic::card},
-    {"card number", Topic::card},
-    {"card num", Topic::card},
-    {"card no", Topic::card},
-    {"cardnumber", Topic::card},
-    {"credit card", Topic::card},
-    {"creditcard", Topic::card},
-    {"debit card", Topic::card},
-    {"cc number", Topic::card},
-    {"cc num", Topic::card},
-    {"cc no", Topic::card},
-    {"ccnumber", Topic::card},
-    {"ccnum", Topic::card},
-    {"pin", Topic::pin},
-    {"account number", Topic::account},
-    {"account num", Topic::account},
-    {"account no", Topic::account},
-    {"acct number", Topic::account},
-    {"acct num", Topic::account},
-    {"acct no", Topic::account},
-    {"accountnumber", Topic::account},
-    {"routing number", Topic::account},
-    {"routingnumber", Topic::account},
-    {"bank account", Topic::account},
-    {"iban", Topic::account},
-    {"diagnosis", Topic::medical},
-    {"diagnoses", Topic::medical},
-    {"medical record", Topic::medical},
-    {"mrn", Topic::medical},
-    {"icd", Topic::medical},
+    {{"ssn"}, 1, Topic::ssn},
+    {{"social", "security"}, 2, Topic::ssn},
+    {{"socialsecurity"}, 1, Topic::ssn},
+    {{"dob"}, 1, Topic::birth},
+    {{"date", "of", "birth"}, 3, Topic::birth},
+    {{"dateofbirth"}, 1, Topic::birth},
+    {{"birth", "date"}, 2, Topic::birth},
+    {{"birthdate"}, 1, Topic::birth},
+    {{"cvv"}, 1, Topic::card},
+    {{"cvc"}, 1, Topic::card},
+    {{"pan"}, 1, Topic::card},
+    {{"card", "number"}, 2, Topic::card},
+    {{"card", "num"}, 2, Topic::card},
+    {{"card", "no"}, 2, Topic::card},
+    {{"cardnumber"}, 1, Topic::card},
+    {{"credit", "card"}, 2, Topic::card},
+    {{"creditcard"}, 1, Topic::card},
+    {{"debit", "card"}, 2, Topic::card},
+    {{"cc", "number"}, 2, Topic::card},
+    {{"cc", "num"}, 2, Topic::card},
+    {{"cc", "no"}, 2, Topic::card},
+    {{"ccnumber"}, 1, Topic::card},
+    {{"ccnum"}, 1, Topic::card},
+    {{"pin"}, 1, Topic::pin},
+    {{"account", "number"}, 2, Topic::account},
+    {{"account", "num"}, 2, Topic::account},
+    {{"account", "no"}, 2, Topic::account},
+    {{"acct", "number"}, 2, Topic::account},
+    {{"acct", "num"}, 2, Topic::account},
+    {{"acct", "no"}, 2, Topic::account},
+    {{"accountnumber"}, 1, Topic::account},
+    {{"routing", "number"}, 2, Topic::account},
+    {{"routingnumber"}, 1, Topic::account},
+    {{"bank", "account"}, 2, Topic::account},
+    {{"iban"}, 1, Topic::account},
+    {{"diagnosis"}, 1, Topic::medical},
+    {{"diagnoses"}, 1, Topic::medical},
+    {{"medical", "record"}, 2, Topic::medical},
+    {{"mrn"}, 1, Topic::medical},
+    {{"icd"}, 1, Topic::medical},
 };
 
 struct Span {
-  std::uint16_t begin, length;
+  std::uint8_t begin, length;
 };
+// Keys are judged by their first 128 characters and 24 words (valid keys have at most 64).
+constexpr std::size_t kMaxKeyScan = 128;
 constexpr std::size_t kMaxKeyWords = 24;
 
-// Splits `key` into words; returns how many (at most kMaxKeyWords; keys longer than that are
-// judged by their first words).
+// Splits `key` into words; returns how many.
 std::size_t split_words(std::string_view key, Span* words) noexcept {
   std::size_t n = 0;
-  const std::size_t size = key.size() < 0xFFFF ? key.size() : 0xFFFF;
+  const std::size_t size = key.size() < kMaxKeyScan ? key.size() : kMaxKeyScan;
   std::size_t i = 0;
   while (i < size && n < kMaxKeyWords) {
     if (!is_alpha(key[i]) && !text::is_digit(key[i])) {
@@ -107,28 +109,26 @@ std::size_t split_words(std::string_view key, Span* words) noexcept {
       if (!digits && is_upper(c) && is_upper(prev) && i + 1 < size && is_lower(key[i + 1])) break;
       ++i;
     }
-    words[n++] = Span{static_cast<std::uint16_t>(begin), static_cast<std::uint16_t>(i - begin)};
+    words[n++] = Span{static_cast<std::uint8_t>(begin), static_cast<std::uint8_t>(i - begin)};
   }
   return n;
 }
 
 const SensitiveTerm* find_sensitive_term(std::string_view key) noexcept {
+  char lower[kMaxKeyScan];
+  const std::size_t size = key.size() < kMaxKeyScan ? key.size() : kMaxKeyScan;
+  for (std::size_t i = 0; i < size; ++i) lower[i] = text::to_lower(key[i]);
   Span words[kMaxKeyWords];
   const std::size_t n = split_words(key, words);
-  for (const auto& term : kSensitiveTerms) {
-    for (std::size_t start = 0; start < n; ++start) {
-      std::string_view rest = term.words;
-      std::size_t w = start;
-      bool match = true;
-      while (match) {
-        const std::size_t space = rest.find(' ');
-        const std::string_view word = rest.substr(0, space);
-        match = w < n && text::iequals(key.substr(words[w].begin, words[w].length), word);
-        ++w;
-        if (space == std::string_view::npos) break;
-        rest.remove_prefix(space + 1);
-      }
-      if (match) return &term;
+  const auto word_is = [&](std::size_t w, std::string_view term_word) {
+    return words[w].length == term_word.size() && std::memcmp(lower + words[w].begin, term_word.data(), term_word.size()) == 0;
+  };
+  for (std::size_t start = 0; start < n; ++start) {
+    for (const auto& term : kSensitiveTerms) {
+      if (start + term.count > n || !word_is(start, term.words[0])) continue;
+      std::size_t k = 1;
+      while (k < term.count && word_is(start + k, term.words[k])) ++k;
+      if (k == term.count) return &term;
     }
   }
   return nullptr;
