@@ -42,6 +42,8 @@ class EngineSession {
   std::optional<double> next_wakeup();
   std::string snapshot() const;
 
+  // Frees the engine now (the JS dispose()); the session then answers as if never configured.
+  void clear() noexcept { engine_.reset(); }
   bool ready() const noexcept { return engine_.has_value(); }
   Engine* engine() noexcept { return engine_ ? &*engine_ : nullptr; }
 
