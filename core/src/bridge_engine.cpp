@@ -136,8 +136,13 @@ std::string EngineSession::write_actions() {
   std::string out;
   out.reserve(16 + actions_.size() * 200);
   out += '[';
-  std::string payload;
+  std::string payloads;
   char buf[kMaxUriLength];
+  for (const Action& a : actions_)
+    if (a.type == Action::Type::result) {
+      payloads.reserve(actions_.size() * 512);
+      break;
+    }
   for (std::size_t i = 0; i < actions_.size(); ++i) {
     const Action& a = actions_[i];
     if (i) out += ',';
@@ -186,16 +191,16 @@ std::string EngineSession::write_actions() {
         const std::string_view url = engine_->result_url(a.call);
         if (url.empty()) out += "null";
         else json::write_string(out, url);
-        out += ",\"payload\":";
-        payload.clear();
-        engine_->write_call_details(a.call, payload);
-        json::write_string(out, payload);
         out += '}';
+        // The payload follows the array, unescaped (see bridge_engine.hpp).
+        payloads += kPayloadSeparator;
+        engine_->write_call_details(a.call, payloads);
         break;
       }
     }
   }
   out += ']';
+  out += payloads;
   return out;
 }
 

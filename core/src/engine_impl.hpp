@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -50,13 +51,16 @@ inline bool is_final(State s) noexcept { return s == State::completed || s == St
 // A vector in fixed blocks: growing never copies, and never holds twice the memory.
 template <typename T, unsigned Shift>
 class Chunked {
+  static_assert(std::is_trivially_default_constructible_v<T> && std::is_trivially_copyable_v<T>);
+
  public:
   static constexpr std::size_t kBlock = std::size_t{1} << Shift;
   T& operator[](std::size_t i) noexcept { return blocks_[i >> Shift][i & (kBlock - 1)]; }
   const T& operator[](std::size_t i) const noexcept { return blocks_[i >> Shift][i & (kBlock - 1)]; }
   std::size_t size() const noexcept { return size_; }
   void push_back(const T& v) {
-    if ((size_ >> Shift) == blocks_.size()) blocks_.push_back(std::make_unique<T[]>(kBlock));
+    // Default-initialised (T is trivial): pages are touched only as entries are written.
+    if ((size_ >> Shift) == blocks_.size()) blocks_.push_back(std::unique_ptr<T[]>(new T[kBlock]));
     (*this)[size_++] = v;
   }
 
@@ -73,7 +77,7 @@ class TextArena {
     if (n == 0) return 0;
     if (blocks_.empty() || used_ + n > block_size_) {
       block_size_ = n > kBlock ? n : kBlock;
-      blocks_.push_back(std::make_unique<char[]>(block_size_));
+      blocks_.push_back(std::unique_ptr<char[]>(new char[block_size_]));
       used_ = 0;
     }
     char* p = blocks_.back().get() + used_;

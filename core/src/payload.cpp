@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "json_writer.hpp"
@@ -16,6 +17,8 @@ constexpr std::array<std::string_view, kCallStatusCount> kStatusNames = {"queued
                                                                          "completed", "failed",  "canceled"};
 constexpr std::array<std::string_view, kCallEventCount> kEventNames = {
     "queued", "dialing", "connected", "disconnected", "busy", "noanswer", "informationtone", "canceled"};
+
+constexpr std::size_t kMaxQuotedPhone = 512;
 
 // "123" as a JSON string.
 void write_quoted_int(std::string& out, std::int64_t v) {
@@ -79,13 +82,17 @@ void write_call_details(std::string& out, const CallDetails& call) {
     out += '}';
   }
   out += "],\"phone_number\":";
+  // "'<number>'": written as one JSON string with the quotes inside.
   const std::string_view phone = text::trim(call.phone_number);
-  std::string quoted;
-  quoted.reserve(phone.size() + 2);
-  quoted += '\'';
-  quoted += phone;
-  quoted += '\'';
-  json::write_string(out, quoted);
+  char quoted[kMaxQuotedPhone + 2];
+  if (phone.size() <= kMaxQuotedPhone) {
+    quoted[0] = '\'';
+    std::memcpy(quoted + 1, phone.data(), phone.size());
+    quoted[phone.size() + 1] = '\'';
+    json::write_string(out, std::string_view(quoted, phone.size() + 2));
+  } else {
+    json::write_string(out, "'" + std::string(phone) + "'");
+  }
   out += ",\"status\":\"";
   out += status_name(call.status);
   out += "\",\"queued_timestamp\":";

@@ -31,10 +31,17 @@ function coreError(text) {
   return err;
 }
 
-// Actions come back as a JSON array; an error as an object.
+// Actions come back as a JSON array, each result action's payload after it, unescaped, behind a
+// U+001E separator (which JSON text never contains raw); an error comes back as an object.
 function actionsOf(text) {
   if (text.charCodeAt(0) !== 0x5b /* [ */) throw coreError(text);
-  return JSON.parse(text);
+  const cut = text.indexOf('\x1e');
+  if (cut < 0) return JSON.parse(text);
+  const actions = JSON.parse(text.slice(0, cut));
+  const payloads = text.slice(cut + 1).split('\x1e');
+  let next = 0;
+  for (const action of actions) if (action.type === 'result') action.payload = payloads[next++];
+  return actions;
 }
 
 function engineApi(backend) {

@@ -14,6 +14,8 @@
 
 namespace fuse::bridge {
 
+inline constexpr char kPayloadSeparator = '\x1e';
+
 class EngineSession {
  public:
   // {"capacity":n,"ringTimeout":n?}: "" or an error (invalid_option). Replaces any engine.
@@ -27,7 +29,10 @@ class EngineSession {
   // Actions as a JSON array, or an error:
   //   {"type":"dial","callId","deployment","phoneNumber","uri","e164","ani","postd","attempt","timestamp"}
   //   {"type":"hangup","callId","reason","timestamp"}
-  //   {"type":"result","callId","status","resultUrl","payload"}   (payload: the call_details JSON text)
+  //   {"type":"result","callId","status","resultUrl"}
+  // followed, for each result action in order, by kPayloadSeparator and its payload (the
+  // call_details JSON text, written as is: no escaping here and no unescaping in JS). The separator
+  // never occurs in JSON text, which escapes every control character.
   std::string advance(double now);
   std::string report(std::string_view call_id, std::string_view event, double now);
   std::string cancel_deployment(std::string_view deployment, double now);
