@@ -575,4 +575,48 @@ BOOST_AUTO_TEST_CASE(get_stats_and_next_wakeup) {
   BOOST_TEST(d.engine.now().value_or(-1) == T0);
 }
 
+BOOST_AUTO_TEST_CASE(restore_refuses_invalid_snapshots_with_a_reason) {
+  Driver d(2);
+  d.enqueue("A", request(phone(1), options(3, 60), R"({"n":1})"), T0);
+  d.enqueue("B", request(phone(2), options(1, 0, T0 + 100, T0 + 500)), T0);
+  d.enqueue("A", request(phone(3)), T0);
+  d.advance(T0 + 1);
+  d.report("1", "busy", T0 + 5);
+  d.report("3", "connected", T0 + 6);
+  const std::string snap = d.engine.snapshot();
+  Problems p;
+  auto copy = Engine::restore(snap, p);
+  BOOST_REQUIRE(copy);
+  BOOST_TEST(copy->snapshot() == snap);
+
+  const auto refused = [](const std::string& text) {
+    Problems problems;
+    const bool restored = Engine::restore(text, problems).has_value();
+    return !restored && problems.size() == 1 && problems.front().code == Code::invalid_snapshot &&
+           !problems.front().message.empty();
+  };
+  for (std::size_t n = 0; n < snap.size(); ++n) BOOST_TEST_REQUIRE(refused(snap.substr(0, n)), "prefix " << n);
+  const auto with = [&snap](std::string_view from, std::string_view to) {
+    std::string out = snap;
+    const auto at = out.find(from);
+    BOOST_REQUIRE(at != std::string::npos);
+    return out.replace(at, from.size(), to);
+  };
+  BOOST_TEST(refused(with("\"version\":1", "\"version\":2")));
+  BOOST_TEST(refused(with("\"waiting\"", "\"dialing\"")));            // state does not match events
+  BOOST_TEST(refused(with("\"waiting\"", "\"sleeping\"")));           // unknown state
+  BOOST_TEST(refused(with("[\"busy\",", "[\"connected\",")));          // then state would be connected
+  BOOST_TEST(refused(with("[\"B\",0]", "[\"A\",0]")));                 // the same deployment twice
+  BOOST_TEST(refused(with("\"ringTimeout\":45", "\"ringTimeout\":0")));
+  BOOST_TEST(refused(with(num(T0 + 5) + "]", num(T0 + 7) + "]")));   // an event after the engine's time
+  BOOST_TEST(refused(with(R"({\"n\":1})", R"([1])")));                  // metadata not an object
+  BOOST_TEST(refused(snap + " x"));
+  BOOST_TEST(refused("null"));
+  BOOST_TEST(refused(std::string(100000, '[')));
+  // Whitespace between tokens is fine.
+  std::string spaced;
+  for (const char c : snap) spaced += c == ',' ? std::string(" ,\n ") : std::string(1, c);
+  BOOST_TEST(!refused(spaced));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
