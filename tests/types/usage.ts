@@ -32,11 +32,37 @@ if (v.ok) {
 const options: fuse.ValidationOptions = {};
 fuse.validateQueueRequest({ phone_number: 6175551234, metadata: '{"a":1}', custom_field: 1 }, options);
 
+const engine = new fuse.Engine({ capacity: 10, ringTimeout: 45 });
+const queued: fuse.EnqueueResult = engine.enqueue('sales', { phone_number: '6175551234', max_attempts: 3, reattempt_wait: 300 }, 1700000000);
+if (queued.ok) {
+  const id: string = queued.callId;
+  for (const action of engine.report(id, 'busy', 1700000010)) {
+    if (action.type === 'dial') void action.uri;
+    else if (action.type === 'result') void (JSON.parse(action.payload) as fuse.CallDetails).status;
+    else void action.reason;
+  }
+  const details: fuse.CallDetails | null = engine.get(id);
+  void details;
+}
+const wake: number | null = engine.nextWakeup();
+const perDeployment = engine.stats({ perDeployment: true }).byDeployment;
+engine.setCapacity(5);
+const copy: fuse.Engine = fuse.Engine.restore(engine.snapshot());
+copy.dispose();
+const payload: string = fuse.buildResultPayload({
+  phone_number: '6173720293',
+  max_attempts: 1,
+  reattempt_wait: 300,
+  events: [{ event: 'queued', timestamp: 1475095892 }],
+});
+void wake, perDeployment, payload, engine.advance(), engine.cancelDeployment('sales');
+
 async function wasm() {
   const w = await init();
   const same: fuse.ParseDestinationResult = w.parseDestination('6175551234');
   const checked: fuse.ValidateQueueRequestResult = w.validateQueueRequest({ phone_number: '6175551234' });
-  void same, checked;
+  const wasmEngine: fuse.Engine = new w.Engine({ capacity: 1 });
+  void same, checked, wasmEngine;
 }
 void wasm;
 
@@ -46,3 +72,9 @@ fuse.parseDestination(6175551234);
 fuse.validateQueueRequest('6175551234');
 // @ts-expect-error strict is a boolean
 fuse.validateQueueRequest({ phone_number: '6175551234' }, { strict: 'yes' });
+// @ts-expect-error capacity is required
+new fuse.Engine({ ringTimeout: 30 });
+// @ts-expect-error report takes a carrier outcome, not an engine-raised event
+engine.report('1', 'dialing', 1700000000);
+// @ts-expect-error buildResultPayload needs the events
+fuse.buildResultPayload({ phone_number: '6175551234' });

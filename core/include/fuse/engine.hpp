@@ -1,0 +1,166 @@
+// The queue engine (SPEC 5): per-deployment FIFO queues sharing `capacity` outbound lines fairly,
+// call windows, re-attempts, ring timeouts and result payloads.
+//
+// A pure, deterministic state machine: time (`now`, Unix seconds) and telephony outcomes come in as
+// arguments; the actions to carry out (dial, hang up, post a result) come back. Nothing happens
+// between calls: the caller runs advance(now) at next_wakeup() and after it reports outcomes.
+//
+// Time rules. Every mutating call takes `now`, which must not be earlier than the latest `now` the
+// engine has accepted (else invalid_time, nothing changes). advance/report/cancel_deployment first
+// process every timer due at or before `now` in time order (ring timeouts, re-attempt waits ending,
+// window starts, window ends; each event stamped with its own due time), then apply their own
+// input, then dial at `now` while a line is free and a call is eligible. enqueue only records the
+// call (it neither processes timers nor dials).
+//
+// Invalid input (unknown call or event, an event the call's state does not allow, time going back)
+// returns false with one problem and changes nothing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fuse/destination.hpp"
+#include "fuse/payload.hpp"
+#include "fuse/problem.hpp"
+#include "fuse/queue_request.hpp"
+
+namespace fuse {
+
+struct EngineOptions {
+  std::uint32_t capacity = 1;       // concurrent outbound lines across all deployments (0 pauses dialing)
+  std::uint32_t ring_timeout = 45;  // seconds of ringing before the engine raises noanswer (1..86400)
+};
+inline constexpr std::uint32_t kMaxRingTimeout = 86400;
+
+// A call inside one engine: its index in enqueue order. Its public id is call_id(ref), the decimal
+// ref + 1 ("1", "2", ...), so ids are unique per engine and continue after restore.
+using CallRef = std::uint32_t;
+
+struct Action {
+  enum class Type : std::uint8_t { dial, hangup, result };
+  Type type;
+  CallRef call;
+  std::int64_t timestamp;        // when it happens (dial: now; hangup: the timeout; result: the final event)
+  std::uint8_t attempt = 0;      // dial: 1 for the first attempt
+  CallStatus status = CallStatus::queued;  // result: completed, failed or canceled
+  CallEvent reason = CallEvent::noanswer;  // hangup: why
+};
+using Actions = std::vector<Action>;
+
+// What a dial action dials (the destination is parsed again from the number as given).
+struct DialInfo {
+  std::string_view deployment;
+  std::string_view phone_number;  // as given, trimmed
+  Destination destination;
+  std::uint32_t attempt = 0;
+};
+
+// One row of a batch (enqueue_many): the number as given and the metadata JSON object text ("" when none).
+struct EngineRow {
+  std::string_view phone_number;
+  std::string_view metadata;
+};
+
+struct EngineCounts {
+  std::uint64_t queued = 0;     // eligible to dial now (status queued)
+  std::uint64_t waiting = 0;    // waiting for the window start or a re-attempt (status queued)
+  std::uint64_t dialing = 0;
+  std::uint64_t connected = 0;
+  std::uint64_t completed = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t canceled = 0;
+  std::uint64_t in_flight() const noexcept { return dialing + connected; }
+};
+
+struct EngineStats {
+  std::uint32_t capacity = 0;
+  std::uint64_t calls = 0;
+  std::uint64_t deployments = 0;
+  EngineCounts counts;
+};
+
+struct DeploymentStats {
+  std::string_view name;
+  EngineCounts counts;
+};
+
+class Engine {
+ public:
+  // Checks the options (capacity any 32-bit count, ring_timeout 1..86400).
+  static bool validate_options(const EngineOptions& options, Problems& problems);
+  explicit Engine(const EngineOptions& options);  // options must be valid
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+  ~Engine();
+
+  // Queues one validated request in `deployment` (any non-empty string; created on first use).
+  // Checks what the engine relies on: the number parses, max_attempts 1..10, the window (end after
+  // start and after now), metadata a JSON object of at most 64 KiB. Returns the call, or nullopt
+  // with the problems.
+  std::optional<CallRef> enqueue(std::string_view deployment, const QueueRequest& request, std::int64_t now,
+                                 Problems& problems);
+  // Queues many calls sharing one CallOptions, stored once (bulk_queue): all rows or none. Rows get
+  // consecutive refs starting at `first` (ids call_id(first + i)), in row order, so they dial in
+  // row order. Row problems carry `row` = 1-based index into `rows`.
+  bool enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
+                    std::int64_t now, CallRef& first, Problems& problems);
+
+  bool advance(std::int64_t now, Actions& actions, Problems& problems);
+  // Carrier outcomes: connected (from dialing), disconnected (from connected), busy / noanswer /
+  // informationtone (from dialing). A dialing call whose ring timeout is due at or before `now`
+  // has already stopped ringing, so an outcome reported for it is an invalid_transition.
+  bool report(std::string_view call_id, std::string_view event, std::int64_t now, Actions& actions,
+              Problems& problems);
+  bool report(CallRef call, CallEvent event, std::int64_t now, Actions& actions, Problems& problems);
+  // Cancels every queued or waiting call of the deployment at `now` (dialing and connected calls
+  // continue). Due timers are processed first and free lines dial afterwards, as in advance(now).
+  // An unknown deployment has nothing to cancel.
+  bool cancel_deployment(std::string_view deployment, std::int64_t now, Actions& actions, Problems& problems);
+
+  // Lowering the capacity hangs nothing up: it only stops new dials until in-flight drops below.
+  void set_capacity(std::uint32_t capacity) noexcept;
+  std::uint32_t capacity() const noexcept;
+  std::uint32_t ring_timeout() const noexcept;
+  // The latest `now` the engine accepted (nullopt before the first).
+  std::optional<std::int64_t> now() const noexcept;
+
+  // When advance should run next: the engine's current time when a line is free and a call is
+  // eligible, or when a timer is already due; else the earliest pending timer (a ring timeout,
+  // re-attempt, window start or window end that would change something); nullopt when nothing is
+  // pending. (Lazily drops timers that can no longer fire, hence not const.)
+  std::optional<std::int64_t> next_wakeup();
+
+  std::size_t call_count() const noexcept;
+  std::optional<CallRef> find_call(std::string_view call_id) const noexcept;
+  std::string call_id(CallRef call) const;
+  void write_call_id(CallRef call, std::string& out) const;
+  CallStatus status(CallRef call) const noexcept;
+  std::string_view deployment_of(CallRef call) const noexcept;
+  std::string_view result_url(CallRef call) const noexcept;  // "" when none
+  // The call's `call_details` payload as of now (for a final call: what its result action posts).
+  void write_call_details(CallRef call, std::string& out) const;
+  std::string call_details(CallRef call) const;
+  DialInfo dial_info(const Action& dial) const;
+
+  EngineStats stats() const noexcept;
+  // In creation order.
+  std::vector<DeploymentStats> deployment_stats() const;
+
+  // The entire state as JSON text; restore() gives an engine that behaves identically from there
+  // (same actions for the same inputs, byte for byte). A restored engine's snapshot is the same text.
+  std::string snapshot() const;
+  static std::optional<Engine> restore(std::string_view snapshot, Problems& problems);
+
+  struct Impl;
+
+ private:
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fuse

@@ -1,0 +1,722 @@
+// The queue engine (SPEC 5). See fuse/engine.hpp for the contract and engine_impl.hpp for the layout.
+#include <algorithm>
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "engine_impl.hpp"
+#include "text.hpp"
+
+namespace fuse {
+
+using namespace engine_detail;
+
+namespace {
+
+constexpr int idx(State s) { return static_cast<int>(s); }
+
+void add_error(Problems& problems, Code code, std::string field, std::string message) {
+  problems.push_back({code, Severity::error, std::move(field), std::move(message)});
+}
+
+std::string num(std::int64_t v) { return text::to_string(v); }
+
+bool check_time(const Engine::Impl& e, std::int64_t now, Problems& problems) {
+  if (now < 0 || now > kMaxTime) {
+    add_error(problems, Code::invalid_time, "now",
+              "now must be a whole number of Unix seconds between 0 and 2^53-1, got " + num(now) + ".");
+    return false;
+  }
+  if (e.has_now && now < e.now) {
+    add_error(problems, Code::invalid_time, "now",
+              "now (" + num(now) + ") is earlier than the engine's current time (" + num(e.now) +
+                  "): time cannot go backwards.");
+    return false;
+  }
+  return true;
+}
+
+// What the engine relies on in a call's options; returns the stored form.
+bool check_options(const CallOptions& o, std::int64_t now, StoredOptions& out, Problems& problems) {
+  bool ok = true;
+  if (o.max_attempts < 1 || o.max_attempts > kMaxAttempts) {
+    add_error(problems, Code::invalid_max_attempts, "max_attempts",
+              "max_attempts must be between 1 and 10, got " + num(o.max_attempts) + ".");
+    ok = false;
+  }
+  if (o.start_timestamp && o.end_timestamp && *o.end_timestamp <= *o.start_timestamp) {
+    add_error(problems, Code::end_before_start, "end_timestamp",
+              "end_timestamp (" + num(*o.end_timestamp) + ") must be after start_timestamp (" +
+                  num(*o.start_timestamp) + ").");
+    ok = false;
+  }
+  if (o.end_timestamp && *o.end_timestamp <= now) {
+    add_error(problems, Code::end_in_past, "end_timestamp",
+              "end_timestamp (" + num(*o.end_timestamp) + ") must be after now (" + num(now) +
+                  "): the window has already closed.");
+    ok = false;
+  }
+  out.has_start = o.start_timestamp.has_value();
+  out.start = o.start_timestamp.value_or(0);
+  out.has_end = o.end_timestamp.has_value();
+  out.end = o.end_timestamp.value_or(0);
+  out.max_attempts = o.max_attempts;
+  out.reattempt_wait = o.reattempt_wait;
+  out.is_pci = o.is_pci;
+  out.result_url = o.result_url;
+  return ok;
+}
+
+}  // namespace
+
+// The number must parse (it is parsed again at dial time); only its errors matter here.
+bool engine_detail::check_phone(std::string_view phone, std::string_view field, std::uint64_t row, Problems& problems) {
+  Destination d;
+  Problems found;
+  const bool ok = parse_destination(phone, d, found, field);
+  for (auto& p : found) {
+    if (p.severity != Severity::error) continue;
+    p.row = row;
+    problems.push_back(std::move(p));
+  }
+  return ok;
+}
+
+bool engine_detail::check_metadata(std::string_view metadata, std::string_view field, std::uint64_t row, Problems& problems) {
+  if (metadata.empty()) return true;
+  if (metadata.size() > kMaxMetadataBytes) {
+    problems.push_back({Code::metadata_too_large, Severity::error, std::string(field),
+                        "metadata is " + text::with_commas(metadata.size()) + " bytes; at most 65,536 are allowed.",
+                        row});
+    return false;
+  }
+  const std::string_view t = text::trim(metadata);
+  if (t.empty() || t.front() != '{' || !nlohmann::json::accept(metadata.begin(), metadata.end())) {
+    problems.push_back({Code::invalid_metadata, Severity::error, std::string(field),
+                        "metadata must be the compact JSON text of an object, got " + text::quote(metadata) + ".", row});
+    return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Impl: state changes
+
+std::string engine_detail::option_key(const StoredOptions& o) {
+  std::string key;
+  key.reserve(32 + o.result_url.size());
+  const auto put = [&key](const auto& v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(o.has_start);
+  put(o.start);
+  put(o.has_end);
+  put(o.end);
+  put(o.max_attempts);
+  put(o.reattempt_wait);
+  put(o.is_pci);
+  key += o.result_url;
+  return key;
+}
+
+std::uint32_t Engine::Impl::intern_options(const StoredOptions& o) {
+  const auto [it, inserted] = option_index.try_emplace(option_key(o), static_cast<std::uint32_t>(option_table.size()));
+  if (inserted) option_table.push_back(o);
+  return it->second;
+}
+
+std::uint32_t Engine::Impl::deployment_for(std::string_view name) {
+  if (const auto it = deployment_index.find(name); it != deployment_index.end()) return it->second;
+  const auto d = static_cast<std::uint32_t>(deployments.size());
+  deployments.emplace_back();
+  deployments.back().name = std::string(name);
+  deployment_index.emplace(std::string(name), d);
+  return d;
+}
+
+CallRef Engine::Impl::add_call(std::uint32_t deployment, std::uint32_t option, std::string_view phone,
+                               std::string_view metadata, std::int64_t queued_at, State state,
+                               std::int64_t ready_at) {
+  Call c{};
+  c.queued_at = queued_at;
+  c.ready_at = ready_at;
+  c.text = text.add(phone, metadata);
+  c.metadata_length = static_cast<std::uint32_t>(metadata.size());
+  c.options = option;
+  c.deployment = deployment;
+  c.last_event = kNone;
+  c.phone_length = static_cast<std::uint16_t>(phone.size());
+  c.state = state;
+  c.attempts = 0;
+  const auto ref = static_cast<CallRef>(calls.size());
+  calls.push_back(c);
+  ++counts[idx(state)];
+  Deployment& d = deployments[deployment];
+  ++d.counts[idx(state)];
+  d.open.push_back(ref);
+  return ref;
+}
+
+void Engine::Impl::push_timer(std::int64_t time, CallRef call, TimerKind kind, std::uint8_t attempt) {
+  timers.push_back({time, call, kind, attempt});
+  std::push_heap(timers.begin(), timers.end(), timer_after);
+}
+
+void Engine::Impl::arm_timers(CallRef ref) {
+  const Call& c = calls[ref];
+  const StoredOptions& o = option_table[c.options];
+  switch (c.state) {
+    case State::pending: push_timer(c.ready_at, ref, TimerKind::start, 0); break;
+    case State::waiting: push_timer(c.ready_at, ref, TimerKind::reattempt, c.attempts); break;
+    case State::dialing:
+      push_timer(last_event_time(c) + options.ring_timeout, ref, TimerKind::ring, c.attempts);
+      break;
+    default: break;
+  }
+  if (o.has_end && is_queued(c.state)) push_timer(o.end, ref, TimerKind::end, 0);
+}
+
+bool Engine::Impl::timer_live(const Timer& t) const noexcept {
+  const Call& c = calls[t.call];
+  switch (t.kind) {
+    case TimerKind::ring: return c.state == State::dialing && c.attempts == t.attempt;
+    case TimerKind::reattempt: return c.state == State::waiting && c.attempts == t.attempt;
+    case TimerKind::start: return c.state == State::pending;
+    default: return is_queued(c.state);
+  }
+}
+
+void Engine::Impl::add_event(Call& c, CallEvent e, std::int64_t ts) {
+  const auto node = static_cast<std::uint32_t>(events.size());
+  events.push_back({ts, c.last_event, e});
+  c.last_event = node;
+}
+
+bool Engine::Impl::deployment_before(std::uint32_t a, std::uint32_t b) const noexcept {
+  const Deployment& x = deployments[a];
+  const Deployment& y = deployments[b];
+  const auto fx = x.in_flight(), fy = y.in_flight();
+  if (fx != fy) return fx < fy;
+  if (x.last_served != y.last_served) return x.last_served < y.last_served;
+  return a < b;
+}
+
+void Engine::Impl::heap_place(std::size_t pos, std::uint32_t d) {
+  eligible[pos] = d;
+  deployments[d].heap_pos = static_cast<std::uint32_t>(pos);
+}
+
+void Engine::Impl::heap_up(std::size_t pos) {
+  const std::uint32_t d = eligible[pos];
+  while (pos > 0) {
+    const std::size_t parent = (pos - 1) / 2;
+    if (!deployment_before(d, eligible[parent])) break;
+    heap_place(pos, eligible[parent]);
+    pos = parent;
+  }
+  heap_place(pos, d);
+}
+
+void Engine::Impl::heap_down(std::size_t pos) {
+  const std::uint32_t d = eligible[pos];
+  const std::size_t n = eligible.size();
+  for (;;) {
+    std::size_t child = 2 * pos + 1;
+    if (child >= n) break;
+    if (child + 1 < n && deployment_before(eligible[child + 1], eligible[child])) ++child;
+    if (!deployment_before(eligible[child], d)) break;
+    heap_place(pos, eligible[child]);
+    pos = child;
+  }
+  heap_place(pos, d);
+}
+
+void Engine::Impl::heap_remove(std::size_t pos) {
+  deployments[eligible[pos]].heap_pos = kNone;
+  const std::uint32_t last = eligible.back();
+  eligible.pop_back();
+  if (pos < eligible.size()) {
+    heap_place(pos, last);
+    heap_up(pos);
+    heap_down(deployments[last].heap_pos);
+  }
+}
+
+// Re-files deployment d in the eligible heap after its in-flight count, last dial or ready count changed.
+void Engine::Impl::refresh(std::uint32_t d) {
+  Deployment& dep = deployments[d];
+  if (dep.ready_count() == 0) {
+    if (dep.heap_pos != kNone) heap_remove(dep.heap_pos);
+    // Whatever is left in the queue belongs to calls that are no longer ready.
+    dep.ready.fifo.clear();
+    dep.ready.head = 0;
+    dep.ready.late.clear();
+    return;
+  }
+  if (dep.heap_pos == kNone) {
+    eligible.push_back(d);
+    heap_up(eligible.size() - 1);
+  } else {
+    heap_up(dep.heap_pos);
+    heap_down(dep.heap_pos);
+  }
+}
+
+void Engine::Impl::set_state(CallRef ref, State s) {
+  Call& c = calls[ref];
+  const State old = c.state;
+  Deployment& d = deployments[c.deployment];
+  --counts[idx(old)];
+  ++counts[idx(s)];
+  --d.counts[idx(old)];
+  ++d.counts[idx(s)];
+  c.state = s;
+  const auto matters = [](State x) { return x == State::ready || x == State::dialing || x == State::connected; };
+  if (matters(old) || matters(s)) refresh(c.deployment);
+}
+
+bool Engine::Impl::ready_before(CallRef a, CallRef b) const noexcept {
+  const std::int64_t ta = calls[a].ready_at, tb = calls[b].ready_at;
+  return ta != tb ? ta < tb : a < b;
+}
+
+void Engine::Impl::push_ready(CallRef ref) {
+  engine_detail::ReadyQueue& q = deployments[calls[ref].deployment].ready;
+  if (q.head == q.fifo.size() || !ready_before(ref, q.fifo.back())) {
+    q.fifo.push_back(ref);
+  } else {
+    q.late.push_back(ref);
+    std::push_heap(q.late.begin(), q.late.end(), [this](CallRef a, CallRef b) { return ready_before(b, a); });
+  }
+}
+
+CallRef Engine::Impl::pop_ready(Deployment& d) {
+  engine_detail::ReadyQueue& q = d.ready;
+  const auto later = [this](CallRef a, CallRef b) { return ready_before(b, a); };
+  while (q.head < q.fifo.size() && calls[q.fifo[q.head]].state != State::ready) ++q.head;
+  while (!q.late.empty() && calls[q.late.front()].state != State::ready) {
+    std::pop_heap(q.late.begin(), q.late.end(), later);
+    q.late.pop_back();
+  }
+  CallRef ref = kNone;
+  const bool has_fifo = q.head < q.fifo.size();
+  if (!q.late.empty() && (!has_fifo || ready_before(q.late.front(), q.fifo[q.head]))) {
+    ref = q.late.front();
+    std::pop_heap(q.late.begin(), q.late.end(), later);
+    q.late.pop_back();
+  } else if (has_fifo) {
+    ref = q.fifo[q.head++];
+  }
+  if (q.head == q.fifo.size()) {
+    q.fifo.clear();
+    q.head = 0;
+  } else if (q.head >= 1024 && q.head * 2 >= q.fifo.size()) {
+    q.fifo.erase(q.fifo.begin(), q.fifo.begin() + static_cast<std::ptrdiff_t>(q.head));
+    q.head = 0;
+  }
+  return ref;
+}
+
+void Engine::Impl::make_ready(CallRef ref, std::int64_t ready_at) {
+  calls[ref].ready_at = ready_at;
+  set_state(ref, State::ready);
+  push_ready(ref);
+}
+
+void Engine::Impl::finish(CallRef ref, State final_state, std::int64_t ts, Actions& actions) {
+  set_state(ref, final_state);
+  Action a{Action::Type::result, ref, ts};
+  a.status = status_of(final_state);
+  actions.push_back(a);
+}
+
+void Engine::Impl::fail_attempt(CallRef ref, std::int64_t ts, Actions& actions) {
+  Call& c = calls[ref];
+  const StoredOptions& o = option_table[c.options];
+  if (c.attempts >= o.max_attempts) {
+    finish(ref, State::failed, ts, actions);
+  } else if (o.has_end && ts >= o.end) {
+    // The window closed while this attempt was under way: no re-attempt can be dialed in it.
+    add_event(c, CallEvent::canceled, ts);
+    finish(ref, State::canceled, ts, actions);
+  } else {
+    c.ready_at = ts + o.reattempt_wait;
+    set_state(ref, State::waiting);
+    arm_timers(ref);
+  }
+}
+
+void Engine::Impl::process_timers(std::int64_t until, Actions& actions) {
+  while (!timers.empty() && timers.front().time <= until) {
+    const Timer t = timers.front();
+    std::pop_heap(timers.begin(), timers.end(), timer_after);
+    timers.pop_back();
+    if (!timer_live(t)) continue;
+    Call& c = calls[t.call];
+    switch (t.kind) {
+      case TimerKind::ring: {
+        add_event(c, CallEvent::noanswer, t.time);
+        Action a{Action::Type::hangup, t.call, t.time};
+        a.reason = CallEvent::noanswer;
+        actions.push_back(a);
+        fail_attempt(t.call, t.time, actions);
+        break;
+      }
+      case TimerKind::reattempt:
+      case TimerKind::start: make_ready(t.call, t.time); break;
+      case TimerKind::end:
+        add_event(c, CallEvent::canceled, t.time);
+        finish(t.call, State::canceled, t.time, actions);
+        break;
+    }
+  }
+}
+
+void Engine::Impl::dial_free_lines(std::int64_t at, Actions& actions) {
+  while (in_flight() < options.capacity && !eligible.empty()) {
+    const std::uint32_t d = eligible.front();
+    const CallRef ref = pop_ready(deployments[d]);
+    if (ref == kNone) {  // cannot happen: a deployment is eligible only with a ready call
+      refresh(d);
+      continue;
+    }
+    Call& c = calls[ref];
+    ++c.attempts;
+    add_event(c, CallEvent::dialing, at);
+    deployments[d].last_served = ++serve_seq;
+    set_state(ref, State::dialing);
+    push_timer(at + options.ring_timeout, ref, TimerKind::ring, c.attempts);
+    Action a{Action::Type::dial, ref, at};
+    a.attempt = c.attempts;
+    actions.push_back(a);
+  }
+}
+
+std::size_t Engine::Impl::gather_events(const Call& c, EventRecord* out) const noexcept {
+  std::size_t n = 0;
+  for (std::uint32_t e = c.last_event; e != kNone && n < kMaxEventsPerCall - 1; e = events[e].prev)
+    out[++n] = {events[e].event, events[e].timestamp};
+  out[0] = {CallEvent::queued, c.queued_at};
+  std::reverse(out + 1, out + n + 1);
+  return n + 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engine
+
+bool Engine::validate_options(const EngineOptions& options, Problems& problems) {
+  if (options.ring_timeout < 1 || options.ring_timeout > kMaxRingTimeout) {
+    add_error(problems, Code::invalid_option, "ringTimeout",
+              "ringTimeout must be between 1 and 86400 seconds, got " + num(options.ring_timeout) + ".");
+    return false;
+  }
+  return true;
+}
+
+Engine::Engine(const EngineOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+Engine::~Engine() = default;
+
+std::optional<CallRef> Engine::enqueue(std::string_view deployment, const QueueRequest& request, std::int64_t now,
+                                       Problems& problems) {
+  Impl& e = *impl_;
+  if (!check_time(e, now, problems)) return std::nullopt;
+  bool ok = true;
+  if (deployment.empty()) {
+    add_error(problems, Code::invalid_params, "deployment", "The deployment must be a non-empty name.");
+    ok = false;
+  }
+  StoredOptions stored;
+  ok &= check_options(request.options, now, stored, problems);
+  const std::string_view phone = text::trim(request.phone_number);
+  ok &= check_phone(phone, "phone_number", 0, problems);
+  ok &= check_metadata(request.metadata, "metadata", 0, problems);
+  if (ok && e.calls.size() >= kNone - 1) {
+    add_error(problems, Code::invalid_params, "", "The engine holds the most calls it can (4,294,967,294).");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  const std::uint32_t option = e.intern_options(stored);
+  const std::uint32_t d = e.deployment_for(deployment);
+  const StoredOptions& o = e.option_table[option];
+  const bool later = o.has_start && o.start > now;
+  const CallRef ref = e.add_call(d, option, phone, request.metadata, now, later ? State::pending : State::ready,
+                                 later ? o.start : now);
+  if (!later) {
+    e.push_ready(ref);
+    e.refresh(d);
+  }
+  e.arm_timers(ref);
+  e.has_now = true;
+  e.now = now;
+  return ref;
+}
+
+bool Engine::enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
+                          std::int64_t now, CallRef& first, Problems& problems) {
+  Impl& e = *impl_;
+  if (!check_time(e, now, problems)) return false;
+  bool ok = true;
+  if (deployment.empty()) {
+    add_error(problems, Code::invalid_params, "deployment", "The deployment must be a non-empty name.");
+    ok = false;
+  }
+  StoredOptions stored;
+  ok &= check_options(shared, now, stored, problems);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ok &= check_phone(text::trim(rows[i].phone_number), "destination", i + 1, problems);
+    ok &= check_metadata(rows[i].metadata, "metadata", i + 1, problems);
+  }
+  if (ok && e.calls.size() + rows.size() >= kNone - 1) {
+    add_error(problems, Code::invalid_params, "", "The engine holds the most calls it can (4,294,967,294).");
+    ok = false;
+  }
+  if (!ok) return false;
+  first = static_cast<CallRef>(e.calls.size());
+  if (rows.empty()) return true;
+  const std::uint32_t option = e.intern_options(stored);
+  const std::uint32_t d = e.deployment_for(deployment);
+  const StoredOptions& o = e.option_table[option];
+  const bool later = o.has_start && o.start > now;
+  e.deployments[d].open.reserve(e.deployments[d].open.size() + rows.size());
+  if (!later) e.deployments[d].ready.fifo.reserve(e.deployments[d].ready.fifo.size() + rows.size());
+  for (const auto& row : rows) {
+    const CallRef ref = e.add_call(d, option, text::trim(row.phone_number), row.metadata, now,
+                                   later ? State::pending : State::ready, later ? o.start : now);
+    if (!later) e.push_ready(ref);
+    e.arm_timers(ref);
+  }
+  e.refresh(d);
+  e.has_now = true;
+  e.now = now;
+  return true;
+}
+
+bool Engine::advance(std::int64_t now, Actions& actions, Problems& problems) {
+  Impl& e = *impl_;
+  if (!check_time(e, now, problems)) return false;
+  e.has_now = true;
+  e.now = now;
+  e.process_timers(now, actions);
+  e.dial_free_lines(now, actions);
+  return true;
+}
+
+bool Engine::report(std::string_view call_id, std::string_view event, std::int64_t now, Actions& actions,
+                    Problems& problems) {
+  const auto ref = find_call(call_id);
+  if (!ref) {
+    add_error(problems, Code::unknown_call, "callId", "There is no call " + text::quote(call_id) + " in this engine.");
+    return false;
+  }
+  const auto kind = parse_event_name(event);
+  if (!kind) {
+    add_error(problems, Code::unknown_event, "event",
+              "Unknown event " + text::quote(event) +
+                  ": report connected, disconnected, busy, noanswer or informationtone.");
+    return false;
+  }
+  return report(*ref, *kind, now, actions, problems);
+}
+
+bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& actions, Problems& problems) {
+  Impl& e = *impl_;
+  if (ref >= e.calls.size()) {
+    add_error(problems, Code::unknown_call, "callId", "There is no call " + num(std::int64_t{ref} + 1) + " in this engine.");
+    return false;
+  }
+  if (!check_time(e, now, problems)) return false;
+  const Call& c = e.calls[ref];
+  const std::string id = call_id(ref);
+  const std::string name(event_name(event));
+  if (event == CallEvent::queued || event == CallEvent::dialing || event == CallEvent::canceled) {
+    add_error(problems, Code::invalid_transition, "event",
+              "'" + name + "' is raised by the engine itself; report connected, disconnected, busy, noanswer or "
+              "informationtone.");
+    return false;
+  }
+  const bool needs_dialing = event != CallEvent::disconnected;
+  const State required = needs_dialing ? State::dialing : State::connected;
+  if (c.state != required) {
+    add_error(problems, Code::invalid_transition, "event",
+              "Call " + id + " is " + std::string(status_name(status_of(c.state))) + "; '" + name +
+                  "' is only valid while it is " + (needs_dialing ? "dialing." : "connected."));
+    return false;
+  }
+  if (needs_dialing) {
+    const std::int64_t timeout = e.last_event_time(c) + e.options.ring_timeout;
+    if (timeout <= now) {
+      add_error(problems, Code::invalid_transition, "event",
+                "Call " + id + " stopped ringing at " + num(timeout) + " (no answer after " +
+                    num(e.options.ring_timeout) + " s); '" + name + "' at " + num(now) + " comes too late.");
+      return false;
+    }
+  }
+  e.has_now = true;
+  e.now = now;
+  e.process_timers(now, actions);  // cannot touch this call: its only timer is due after `now`
+  Call& call = e.calls[ref];
+  e.add_event(call, event, now);
+  if (event == CallEvent::connected) {
+    e.set_state(ref, State::connected);
+  } else if (event == CallEvent::disconnected) {
+    e.finish(ref, State::completed, now, actions);
+  } else {
+    e.fail_attempt(ref, now, actions);
+  }
+  e.process_timers(now, actions);  // a re-attempt without wait is ready at once
+  e.dial_free_lines(now, actions);
+  return true;
+}
+
+bool Engine::cancel_deployment(std::string_view deployment, std::int64_t now, Actions& actions,
+                               Problems& problems) {
+  Impl& e = *impl_;
+  if (!check_time(e, now, problems)) return false;
+  e.has_now = true;
+  e.now = now;
+  e.process_timers(now, actions);
+  if (const auto it = e.deployment_index.find(deployment); it != e.deployment_index.end()) {
+    auto& open = e.deployments[it->second].open;
+    std::size_t kept = 0;
+    for (const CallRef ref : open) {
+      Call& c = e.calls[ref];
+      if (is_queued(c.state)) {
+        e.add_event(c, CallEvent::canceled, now);
+        e.finish(ref, State::canceled, now, actions);
+      } else if (!engine_detail::is_final(c.state)) {
+        open[kept++] = ref;
+      }
+    }
+    open.resize(kept);
+  }
+  e.dial_free_lines(now, actions);
+  return true;
+}
+
+void Engine::set_capacity(std::uint32_t capacity) noexcept { impl_->options.capacity = capacity; }
+std::uint32_t Engine::capacity() const noexcept { return impl_->options.capacity; }
+std::uint32_t Engine::ring_timeout() const noexcept { return impl_->options.ring_timeout; }
+std::optional<std::int64_t> Engine::now() const noexcept {
+  return impl_->has_now ? std::optional<std::int64_t>(impl_->now) : std::nullopt;
+}
+
+std::optional<std::int64_t> Engine::next_wakeup() {
+  Impl& e = *impl_;
+  if (e.in_flight() < e.options.capacity && !e.eligible.empty()) return e.now;
+  while (!e.timers.empty() && !e.timer_live(e.timers.front())) {
+    std::pop_heap(e.timers.begin(), e.timers.end(), timer_after);
+    e.timers.pop_back();
+  }
+  if (e.timers.empty()) return std::nullopt;
+  return std::max(e.timers.front().time, e.now);
+}
+
+std::size_t Engine::call_count() const noexcept { return impl_->calls.size(); }
+
+std::optional<CallRef> Engine::find_call(std::string_view id) const noexcept {
+  if (id.empty() || id.size() > 10 || id.front() == '0') return std::nullopt;
+  std::uint64_t v = 0;
+  for (const char ch : id) {
+    if (!text::is_digit(ch)) return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  if (v == 0 || v > impl_->calls.size()) return std::nullopt;
+  return static_cast<CallRef>(v - 1);
+}
+
+void Engine::write_call_id(CallRef call, std::string& out) const {
+  char buf[12];
+  const auto r = std::to_chars(buf, buf + sizeof buf, std::uint64_t{call} + 1);
+  out.append(buf, r.ptr);
+}
+
+std::string Engine::call_id(CallRef call) const {
+  std::string out;
+  write_call_id(call, out);
+  return out;
+}
+
+CallStatus Engine::status(CallRef call) const noexcept { return status_of(impl_->calls[call].state); }
+
+std::string_view Engine::deployment_of(CallRef call) const noexcept {
+  return impl_->deployments[impl_->calls[call].deployment].name;
+}
+
+std::string_view Engine::result_url(CallRef call) const noexcept {
+  return impl_->option_table[impl_->calls[call].options].result_url;
+}
+
+void Engine::write_call_details(CallRef ref, std::string& out) const {
+  const Impl& e = *impl_;
+  const Call& c = e.calls[ref];
+  const StoredOptions& o = e.option_table[c.options];
+  EventRecord events[kMaxEventsPerCall];
+  char id[12];
+  const auto r = std::to_chars(id, id + sizeof id, std::uint64_t{ref} + 1);
+  CallDetails details;
+  details.phone_number = e.phone(c);
+  details.max_attempts = o.max_attempts;
+  details.reattempt_wait = o.reattempt_wait;
+  details.events = std::span<const EventRecord>(events, e.gather_events(c, events));
+  details.status = status_of(c.state);
+  details.call_id = std::string_view(id, static_cast<std::size_t>(r.ptr - id));
+  details.metadata_json = e.metadata(c);
+  fuse::write_call_details(out, details);
+}
+
+std::string Engine::call_details(CallRef call) const {
+  std::string out;
+  write_call_details(call, out);
+  return out;
+}
+
+DialInfo Engine::dial_info(const Action& dial) const {
+  const Impl& e = *impl_;
+  const Call& c = e.calls[dial.call];
+  DialInfo info;
+  info.deployment = e.deployments[c.deployment].name;
+  info.phone_number = e.phone(c);
+  info.attempt = dial.attempt;
+  Problems ignored;  // checked when queued
+  parse_destination(info.phone_number, info.destination, ignored);
+  return info;
+}
+
+namespace {
+EngineCounts counts_of(const auto& counts) {
+  EngineCounts out;
+  out.queued = counts[idx(State::ready)];
+  out.waiting = counts[idx(State::pending)] + counts[idx(State::waiting)];
+  out.dialing = counts[idx(State::dialing)];
+  out.connected = counts[idx(State::connected)];
+  out.completed = counts[idx(State::completed)];
+  out.failed = counts[idx(State::failed)];
+  out.canceled = counts[idx(State::canceled)];
+  return out;
+}
+}  // namespace
+
+EngineStats Engine::stats() const noexcept {
+  const Impl& e = *impl_;
+  EngineStats s;
+  s.capacity = e.options.capacity;
+  s.calls = e.calls.size();
+  s.deployments = e.deployments.size();
+  s.counts = counts_of(e.counts);
+  return s;
+}
+
+std::vector<DeploymentStats> Engine::deployment_stats() const {
+  std::vector<DeploymentStats> out;
+  out.reserve(impl_->deployments.size());
+  for (const auto& d : impl_->deployments) out.push_back({d.name, counts_of(d.counts)});
+  return out;
+}
+
+std::string Engine::snapshot() const {
+  std::string out;
+  impl_->write_snapshot(out);
+  return out;
+}
+
+}  // namespace fuse

@@ -1,0 +1,249 @@
+// The engine's internal state (shared by engine.cpp and engine_snapshot.cpp).
+//
+// Memory: a call is a 48-byte record addressed by index (no pointers); its number as given and its
+// metadata sit in a text arena; its options (window, attempts, result_url) are interned, one entry
+// shared by every call queued with the same options (a whole bulk upload); its events are a
+// backwards-linked list of 16-byte nodes, the first `queued` event implicit in the record. A queued
+// call costs the record, ~4+4 bytes of queue and cancel lists, its text, and 16 bytes per window
+// timer when it has a window.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+#include "fuse/engine.hpp"
+
+namespace fuse {
+
+namespace engine_detail {
+
+inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+inline constexpr std::int64_t kMaxTime = 9007199254740991;  // 2^53 - 1: every time is a safe JS integer
+inline constexpr std::uint32_t kMaxAttempts = 10;
+// queued + per attempt (dialing + outcome) + connected/disconnected + canceled, with room to spare.
+inline constexpr std::size_t kMaxEventsPerCall = 2 * kMaxAttempts + 4;
+
+// Internal call states; pending/ready/waiting all have the public status `queued`.
+enum class State : std::uint8_t { pending, ready, waiting, dialing, connected, completed, failed, canceled };
+inline constexpr std::size_t kStateCount = 8;
+
+inline CallStatus status_of(State s) noexcept {
+  switch (s) {
+    case State::pending:
+    case State::ready:
+    case State::waiting: return CallStatus::queued;
+    case State::dialing: return CallStatus::dialing;
+    case State::connected: return CallStatus::connected;
+    case State::completed: return CallStatus::completed;
+    case State::failed: return CallStatus::failed;
+    default: return CallStatus::canceled;
+  }
+}
+inline bool is_queued(State s) noexcept { return s == State::pending || s == State::ready || s == State::waiting; }
+inline bool is_final(State s) noexcept { return s == State::completed || s == State::failed || s == State::canceled; }
+
+// A vector in fixed blocks: growing never copies, and never holds twice the memory.
+template <typename T, unsigned Shift>
+class Chunked {
+  static_assert(std::is_trivially_default_constructible_v<T> && std::is_trivially_copyable_v<T>);
+
+ public:
+  static constexpr std::size_t kBlock = std::size_t{1} << Shift;
+  T& operator[](std::size_t i) noexcept { return blocks_[i >> Shift][i & (kBlock - 1)]; }
+  const T& operator[](std::size_t i) const noexcept { return blocks_[i >> Shift][i & (kBlock - 1)]; }
+  std::size_t size() const noexcept { return size_; }
+  void push_back(const T& v) {
+    // Default-initialised (T is trivial): pages are touched only as entries are written.
+    if ((size_ >> Shift) == blocks_.size()) blocks_.push_back(std::unique_ptr<T[]>(new T[kBlock]));
+    (*this)[size_++] = v;
+  }
+
+ private:
+  std::vector<std::unique_ptr<T[]>> blocks_;
+  std::size_t size_ = 0;
+};
+
+// Append-only text in 1 MiB blocks; a reference is (block << 32 | offset).
+class TextArena {
+ public:
+  std::uint64_t add(std::string_view a, std::string_view b) {
+    const std::size_t n = a.size() + b.size();
+    if (n == 0) return 0;
+    if (blocks_.empty() || used_ + n > block_size_) {
+      block_size_ = n > kBlock ? n : kBlock;
+      blocks_.push_back(std::unique_ptr<char[]>(new char[block_size_]));
+      used_ = 0;
+    }
+    char* p = blocks_.back().get() + used_;
+    if (!a.empty()) std::memcpy(p, a.data(), a.size());
+    if (!b.empty()) std::memcpy(p + a.size(), b.data(), b.size());
+    const std::uint64_t ref = (static_cast<std::uint64_t>(blocks_.size() - 1) << 32) | used_;
+    used_ += n;
+    return ref;
+  }
+  std::string_view get(std::uint64_t ref, std::size_t offset, std::size_t length) const noexcept {
+    if (length == 0) return {};
+    return {blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu) + offset, length};
+  }
+
+ private:
+  static constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0, block_size_ = 0;
+};
+
+struct EventNode {
+  std::int64_t timestamp;
+  std::uint32_t prev;  // the call's previous event node, kNone before the first after `queued`
+  CallEvent event;
+};
+
+struct Call {
+  std::int64_t queued_at;
+  std::int64_t ready_at;    // pending: window start; waiting: re-attempt time; ready: when it became eligible
+  std::uint64_t text;       // arena ref: the number as given, then the metadata
+  std::uint32_t metadata_length;
+  std::uint32_t options;    // index into the interned options
+  std::uint32_t deployment;
+  std::uint32_t last_event;  // newest event node, kNone when only `queued`
+  std::uint16_t phone_length;
+  State state;
+  std::uint8_t attempts;     // dialing events so far
+};
+static_assert(sizeof(Call) == 48, "keep the call record compact");
+
+struct StoredOptions {
+  bool has_start = false, has_end = false;
+  std::int64_t start = 0, end = 0;
+  std::uint32_t max_attempts = 1;
+  std::uint32_t reattempt_wait = 0;
+  bool is_pci = false;
+  std::string result_url;
+};
+
+// A deployment's eligible calls in (ready_at, ref) order: a FIFO for calls that arrive in order (the
+// common case, O(1)) and a heap for the rare call that became ready earlier than the FIFO's back
+// (a re-attempt or window start processed late). Entries of calls no longer ready are skipped.
+struct ReadyQueue {
+  std::vector<CallRef> fifo;
+  std::size_t head = 0;
+  std::vector<CallRef> late;
+};
+
+struct Deployment {
+  std::string name;
+  std::uint64_t last_served = 0;  // serve sequence number of its latest dial (0: never)
+  std::uint32_t counts[kStateCount] = {};
+  std::uint32_t heap_pos = kNone;  // position in the eligible heap, kNone when it has no ready call
+  ReadyQueue ready;
+  std::vector<CallRef> open;  // calls not known to be final (compacted by cancel_deployment)
+  std::uint32_t in_flight() const noexcept {
+    return counts[static_cast<int>(State::dialing)] + counts[static_cast<int>(State::connected)];
+  }
+  std::uint32_t ready_count() const noexcept { return counts[static_cast<int>(State::ready)]; }
+};
+
+enum class TimerKind : std::uint8_t { ring, reattempt, start, end };
+
+// Timers are ordered by (time, kind, call, attempt): a total order, so a restored engine fires them
+// in the same order. Entries that no longer apply are skipped when popped (lazy deletion).
+struct Timer {
+  std::int64_t time;
+  CallRef call;
+  TimerKind kind;
+  std::uint8_t attempt;
+};
+
+inline bool timer_after(const Timer& a, const Timer& b) noexcept {
+  if (a.time != b.time) return a.time > b.time;
+  if (a.kind != b.kind) return a.kind > b.kind;
+  if (a.call != b.call) return a.call > b.call;
+  return a.attempt > b.attempt;
+}
+
+// Checks shared by enqueue and restore (engine.cpp). Problems carry `row` when it is not 0.
+bool check_phone(std::string_view phone, std::string_view field, std::uint64_t row, Problems& problems);
+bool check_metadata(std::string_view metadata, std::string_view field, std::uint64_t row, Problems& problems);
+// The interning key of an options entry.
+std::string option_key(const StoredOptions& o);
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace engine_detail
+
+struct Engine::Impl {
+  using State = engine_detail::State;
+  using Call = engine_detail::Call;
+  using Deployment = engine_detail::Deployment;
+  using Timer = engine_detail::Timer;
+  using TimerKind = engine_detail::TimerKind;
+
+  EngineOptions options;
+  bool has_now = false;
+  std::int64_t now = 0;
+  std::uint64_t serve_seq = 0;
+  engine_detail::Chunked<Call, 14> calls;
+  engine_detail::Chunked<engine_detail::EventNode, 15> events;
+  engine_detail::TextArena text;
+  std::vector<engine_detail::StoredOptions> option_table;
+  std::unordered_map<std::string, std::uint32_t> option_index;
+  std::vector<Deployment> deployments;
+  std::unordered_map<std::string, std::uint32_t, engine_detail::StringHash, std::equal_to<>> deployment_index;
+  std::vector<std::uint32_t> eligible;  // min-heap of deployments with a ready call
+  std::vector<Timer> timers;            // min-heap
+  std::uint64_t counts[engine_detail::kStateCount] = {};
+
+  explicit Impl(const EngineOptions& o) : options(o) {}
+
+  // ---- state (engine.cpp) ----
+  std::uint64_t in_flight() const noexcept {
+    return counts[static_cast<int>(State::dialing)] + counts[static_cast<int>(State::connected)];
+  }
+  std::string_view phone(const Call& c) const noexcept { return text.get(c.text, 0, c.phone_length); }
+  std::string_view metadata(const Call& c) const noexcept {
+    return text.get(c.text, c.phone_length, c.metadata_length);
+  }
+  std::int64_t last_event_time(const Call& c) const noexcept {
+    return c.last_event == engine_detail::kNone ? c.queued_at : events[c.last_event].timestamp;
+  }
+  std::uint32_t intern_options(const engine_detail::StoredOptions& o);
+  std::uint32_t deployment_for(std::string_view name);
+  CallRef add_call(std::uint32_t deployment, std::uint32_t options, std::string_view phone,
+                   std::string_view metadata, std::int64_t now, State state, std::int64_t ready_at);
+  void arm_timers(CallRef ref);  // the timers a call in its current state needs (enqueue, restore)
+  void push_timer(std::int64_t time, CallRef call, TimerKind kind, std::uint8_t attempt);
+  bool timer_live(const Timer& t) const noexcept;
+  void add_event(Call& c, CallEvent e, std::int64_t ts);
+  void set_state(CallRef ref, State s);
+  void refresh(std::uint32_t d);
+  void push_ready(CallRef ref);
+  CallRef pop_ready(Deployment& d);
+  bool ready_before(CallRef a, CallRef b) const noexcept;
+  void make_ready(CallRef ref, std::int64_t ready_at);
+  void process_timers(std::int64_t now, Actions& actions);
+  void dial_free_lines(std::int64_t now, Actions& actions);
+  void fail_attempt(CallRef ref, std::int64_t ts, Actions& actions);
+  void finish(CallRef ref, State final_state, std::int64_t ts, Actions& actions);
+  std::size_t gather_events(const Call& c, EventRecord* out) const noexcept;
+
+  // eligible heap
+  bool deployment_before(std::uint32_t a, std::uint32_t b) const noexcept;
+  void heap_place(std::size_t pos, std::uint32_t d);
+  void heap_up(std::size_t pos);
+  void heap_down(std::size_t pos);
+  void heap_remove(std::size_t pos);
+
+  // ---- snapshot (engine_snapshot.cpp) ----
+  void write_snapshot(std::string& out) const;
+};
+
+}  // namespace fuse
