@@ -7,7 +7,7 @@ function bytes(typed) {
 
 function wasmBackend(mod) {
   return Object.assign(Object.create(mod), {
-    parseDestinations: (utf8, lengths) => mod.parseDestinations(utf8, bytes(lengths)),
+    parseDestinations: (utf8, lengths, fields) => mod.parseDestinations(utf8, bytes(lengths), fields),
   });
 }
 

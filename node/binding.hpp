@@ -25,6 +25,13 @@ TypedArray copy_to_typed_array(Napi::Env env, const std::vector<T>& v) {
 
 inline Napi::String string_of(Napi::Env env, std::string_view s) { return Napi::String::New(env, s.data(), s.size()); }
 
+// For text the core guarantees is ASCII (E.164 digits, URIs): V8 copies it without decoding UTF-8.
+inline Napi::Value ascii_string_of(Napi::Env env, std::string_view s) {
+  napi_value out;
+  NAPI_THROW_IF_FAILED(env, napi_create_string_latin1(env, s.data(), s.size(), &out), Napi::Value());
+  return Napi::Value(env, out);
+}
+
 // One per feature file; called from addon.cpp.
 void register_destination(Napi::Env env, Napi::Object exports);
 void register_validation(Napi::Env env, Napi::Object exports);

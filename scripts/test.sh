@@ -16,7 +16,7 @@ section "build: native addon + C++ tests, wasm, browser bundle, clang (ASan/UBSa
 node scripts/build.js native wasm web clang
 
 section "C++ core (Boost.Test)"
-ctest --test-dir build/native --output-on-failure
+ctest --test-dir build/native --output-on-failure -V | grep -E "Test (case|suite|module)|tests passed|Failed|error"
 
 section "C++ core under AddressSanitizer + UndefinedBehaviorSanitizer"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

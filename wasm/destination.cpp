@@ -7,18 +7,18 @@ namespace {
 
 std::string parse_destination(const std::string& input) { return bridge::parse_destination(input); }
 
-val parse_destinations(const std::string& utf8, const std::string& lengths_bytes) {
+val parse_destinations(const std::string& utf8, const std::string& lengths_bytes, unsigned fields) {
   const auto lengths = u32_from_bytes(lengths_bytes);
-  const auto cols = bridge::parse_destinations(utf8, lengths.data(), lengths.size());
+  const auto cols = bridge::parse_destinations(utf8, lengths.data(), lengths.size(), fields);
   val out = val::object();
   out.set("status", copy_to_typed_array(cols.status));
   out.set("countryCode", copy_to_typed_array(cols.country_code));
-  out.set("e164", cols.e164);
-  out.set("national", cols.national);
-  out.set("uri", cols.uri);
-  out.set("ani", cols.ani);
-  out.set("postd", cols.postd);
-  out.set("problems", cols.problems);
+  if (fields & bridge::kFieldE164) out.set("e164", cols.e164);
+  if (fields & bridge::kFieldNational) out.set("national", cols.national);
+  if (fields & bridge::kFieldUri) out.set("uri", cols.uri);
+  if (fields & bridge::kFieldAni) out.set("ani", cols.ani);
+  if (fields & bridge::kFieldPostd) out.set("postd", cols.postd);
+  if (fields & bridge::kFieldProblems) out.set("problems", cols.problems);
   out.set("valid", static_cast<double>(cols.valid));
   out.set("invalid", static_cast<double>(cols.invalid));
   return out;

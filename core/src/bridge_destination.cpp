@@ -1,5 +1,6 @@
 // Bridge functions for destinations (SPEC 2, JS API parseDestination / parseDestinations).
 #include <algorithm>
+#include <cstring>
 
 #include "fuse/bridge.hpp"
 #include "fuse/destination.hpp"
@@ -79,48 +80,77 @@ std::string parse_destination(std::string_view input) {
   return out;
 }
 
-DestinationColumns parse_destinations(std::string_view utf8, const std::uint32_t* utf16_lengths,
-                                      std::size_t count) {
+DestinationColumns parse_destinations(std::string_view utf8, const std::uint32_t* utf16_lengths, std::size_t count,
+                                      unsigned fields) {
   DestinationColumns cols;
   cols.status.resize(count);
   cols.country_code.resize(count);
-  cols.e164.reserve(count * 13);
-  cols.national.reserve(count * 11);
-  cols.uri.reserve(count * 18);
-  cols.ani.reserve(count);
-  cols.postd.reserve(count);
-  cols.problems = "[";
+  // Each column is written through a raw cursor into space reserved for its longest entries.
+  struct Column {
+    std::string* text = nullptr;
+    char* cursor = nullptr;
+    void open(std::string* t, std::size_t count, std::size_t max_entry) {
+      text = t;
+      t->resize(count * (max_entry + 1));
+      cursor = t->data();
+    }
+    void separate(bool first) {
+      if (!first) *cursor++ = '\n';
+    }
+    void put(std::string_view s) {
+      std::memcpy(cursor, s.data(), s.size());
+      cursor += s.size();
+    }
+    void close() { text->resize(static_cast<std::size_t>(cursor - text->data())); }
+  };
+  Column e164, national, uri, ani, postd;
+  const bool want_e164 = fields & kFieldE164, want_national = fields & kFieldNational, want_uri = fields & kFieldUri,
+             want_ani = fields & kFieldAni, want_postd = fields & kFieldPostd, want_problems = fields & kFieldProblems;
+  if (want_e164) e164.open(&cols.e164, count, kMaxE164Digits + 1);
+  if (want_national) national.open(&cols.national, count, kMaxE164Digits);
+  if (want_uri) uri.open(&cols.uri, count, kMaxUriLength);
+  if (want_ani) ani.open(&cols.ani, count, kMaxE164Digits + 1);
+  if (want_postd) postd.open(&cols.postd, count, kMaxPostdChars);
+  if (want_problems) cols.problems = "[";
 
+  // Bytes equal to UTF-16 units means every character is ASCII: items split by length directly.
+  std::uint64_t units = 0;
+  for (std::size_t i = 0; i < count; ++i) units += utf16_lengths[i];
+  const bool ascii = units == utf8.size();
   std::string_view rest = utf8;
   std::string scratch;
   bool carry = false;
   Problems problems;
   Destination d;
-  char buf[kMaxUriLength];
   for (std::size_t i = 0; i < count; ++i) {
-    if (i) {
-      cols.e164 += '\n';
-      cols.national += '\n';
-      cols.uri += '\n';
-      cols.ani += '\n';
-      cols.postd += '\n';
+    const bool first = i == 0;
+    if (want_e164) e164.separate(first);
+    if (want_national) national.separate(first);
+    if (want_uri) uri.separate(first);
+    if (want_ani) ani.separate(first);
+    if (want_postd) postd.separate(first);
+    std::string_view item;
+    if (ascii) {
+      item = rest.substr(0, utf16_lengths[i]);
+      rest.remove_prefix(item.size());
+    } else {
+      item = next_item(rest, utf16_lengths[i], carry, scratch);
     }
-    const std::string_view item = next_item(rest, utf16_lengths[i], carry, scratch);
     problems.clear();
-    const bool ok = fuse::parse_destination(item, d, problems);
-    if (ok) {
+    if (fuse::parse_destination(item, d, problems)) {
       ++cols.valid;
       cols.status[i] = problems.empty() ? 0 : 1;
       cols.country_code[i] = d.number.country_code;
-      cols.e164.append(buf, d.number.write_e164(buf));
-      cols.national.append(d.number.national_number());
-      cols.uri.append(buf, d.write_uri(buf));
-      if (d.has_ani) cols.ani.append(buf, d.ani.write_e164(buf));
-      if (d.has_postd()) cols.postd.append(d.postd_view());
+      if (want_e164) e164.cursor += d.number.write_e164(e164.cursor);
+      if (want_national) national.put(d.number.national_number());
+      if (want_uri) uri.cursor += d.write_uri(uri.cursor);
+      if (want_ani && d.has_ani) ani.cursor += d.ani.write_e164(ani.cursor);
+      if (want_postd) postd.put(d.postd_view());
     } else {
       ++cols.invalid;
       cols.status[i] = 2;
     }
+    if (!want_problems) continue;
     for (const auto& p : problems) {
       if (cols.problems.size() > 1) cols.problems += ',';
       json::ObjectWriter w(cols.problems);
@@ -132,7 +162,12 @@ DestinationColumns parse_destinations(std::string_view utf8, const std::uint32_t
       w.close();
     }
   }
-  cols.problems += ']';
+  if (want_e164) e164.close();
+  if (want_national) national.close();
+  if (want_uri) uri.close();
+  if (want_ani) ani.close();
+  if (want_postd) postd.close();
+  if (want_problems) cols.problems += ']';
   return cols;
 }
 

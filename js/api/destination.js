@@ -14,10 +14,14 @@ function stripProblem(p) {
   return { code: p.code, field: p.field, message: p.message };
 }
 
-// The result of parseDestinations(): columns over all inputs, materialised on first use so that a
-// million numbers cost one crossing and no per-item objects unless asked for.
+// Columns the core can write (core/include/fuse/bridge.hpp DestinationField).
+const FIELD = { e164: 1, national: 2, uri: 4, ani: 8, postd: 16, problems: 32 };
+
+// The result of parseDestinations(): columns over all inputs. The first crossing brings the
+// verdicts and the E.164 column; other columns are fetched on first use (re-parsing in the core
+// costs less than building columns nobody reads) and split into arrays only when read.
 class DestinationBatch {
-  constructor(raw, count) {
+  constructor(fetch, raw, count) {
     this.length = count;
     this.valid = raw.valid;
     this.invalid = raw.invalid;
@@ -25,12 +29,23 @@ class DestinationBatch {
     this.status = raw.status;
     /** Country calling code per input, 0 when invalid. */
     this.countryCode = raw.countryCode;
-    Object.defineProperty(this, '_raw', { value: raw, writable: true });
+    Object.defineProperty(this, '_fetch', { value: fetch });
+    Object.defineProperty(this, '_raw', { value: { ...raw } });
     Object.defineProperty(this, '_cache', { value: Object.create(null) });
+  }
+  _text(name) {
+    const raw = this._raw;
+    if (raw[name] === undefined) {
+      // Fetch every missing column at once: whoever reads one usually reads the rest (at()).
+      let mask = 0;
+      for (const [field, bit] of Object.entries(FIELD)) if (raw[field] === undefined) mask |= bit;
+      Object.assign(raw, this._fetch(mask));
+    }
+    return raw[name];
   }
   _column(name) {
     const cache = this._cache;
-    if (!(name in cache)) cache[name] = splitColumn(this._raw[name], this.length);
+    if (!(name in cache)) cache[name] = splitColumn(this._text(name), this.length);
     return cache[name];
   }
   /** E.164 per input (null when invalid). */
@@ -41,7 +56,7 @@ class DestinationBatch {
   get postd() { return this._column('postd'); }
   _problems() {
     const cache = this._cache;
-    if (!cache.problems) cache.problems = JSON.parse(this._raw.problems);
+    if (!cache.problems) cache.problems = JSON.parse(this._text('problems'));
     return cache.problems;
   }
   /** Every error, each with the index of its input. */
@@ -105,7 +120,8 @@ function destinationApi(backend) {
     }
     // One UTF-8 buffer for all inputs; the core splits it by the UTF-16 lengths.
     const utf8 = encoder.encode(inputs.join(''));
-    return new DestinationBatch(backend.parseDestinations(utf8, lengths), count);
+    const fetch = (fields) => backend.parseDestinations(utf8, lengths, fields);
+    return new DestinationBatch(fetch, fetch(FIELD.e164), count);
   }
 
   return { parseDestination, parseDestinations, DestinationBatch };

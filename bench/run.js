@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+'use strict';
+// npm run bench [-- section...]: prints each figure with its ratio against the reference library
+// measured in the same run. Sections: destinations (more arrive with their features).
+const sections = {
+  destinations: require('./destinations'),
+};
+
+async function main() {
+  const wanted = process.argv.slice(2);
+  for (const name of wanted) {
+    if (!sections[name]) {
+      console.error(`unknown section '${name}'; sections: ${Object.keys(sections).join(', ')}`);
+      process.exit(2);
+    }
+  }
+  const native = require('../js/index.js');
+  const wasm = await require('../js/wasm.js').init();
+  const os = require('os');
+  console.log(`fuse-outbound ${native.version} benchmarks on ${os.cpus()[0].model} (${os.cpus().length} cores), node ${process.version}`);
+  for (const name of wanted.length ? wanted : Object.keys(sections)) await sections[name].run({ native, wasm });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

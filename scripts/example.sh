@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The README's first command: sets up a fresh machine (Debian packages, npm packages, native build)
+# and runs the command line on examples, printing what a user would see.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh --no-browser
+node scripts/build.js native >/dev/null
+
+run() {
+  printf '\n$ %s\n' "$*"
+  "$@" || echo "(exit code $?)"
+}
+
+run npx --no-install fuse-outbound parse 'tel:+16175551234;ani=8009957586;postd=2' '617-555-0123' '1-800-FLOWERS'
