@@ -513,7 +513,8 @@ struct CsvValidator::Impl {
                    "The file has " + text::with_commas(summary.rows) + " data rows; an upload may have at most " +
                        text::with_commas(options.max_rows) + ". Split it into smaller files.");
     }
-    if (summary.rows == 0 && reader.file_error() != CsvFileError::wide_encoding) {
+    // A file that could not be read to its end (UTF-16, an open quote) has its own error.
+    if (summary.rows == 0 && reader.file_error() == CsvFileError::none) {
       file_problem(Code::csv_empty, "",
                    header_seen ? "The file has a header row (line " + num(header_line) +
                                      ") but no data rows. Add one row per call below the header."
