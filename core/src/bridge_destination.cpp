@@ -2,26 +2,13 @@
 #include <algorithm>
 #include <cstring>
 
+#include "bridge_common.hpp"
 #include "fuse/bridge.hpp"
 #include "fuse/destination.hpp"
 #include "json_writer.hpp"
 
 namespace fuse::bridge {
 namespace {
-
-void write_destination(std::string& out, const Destination& d) {
-  char buf[kMaxUriLength];
-  json::ObjectWriter w(out);
-  w.field("e164", std::string_view(buf, d.number.write_e164(buf)));
-  w.field_int("countryCode", d.number.country_code);
-  w.field("nationalNumber", d.number.national_number());
-  if (d.has_ani) w.field("ani", std::string_view(buf, d.ani.write_e164(buf)));
-  else w.field_null("ani");
-  if (d.has_postd()) w.field("postd", d.postd_view());
-  else w.field_null("postd");
-  w.field("uri", std::string_view(buf, d.write_uri(buf)));
-  w.close();
-}
 
 // Splits off the next input: `units` UTF-16 code units from the front of `rest`. A surrogate pair
 // split across two inputs was a lone surrogate in each, which JS encodes as U+FFFD; `scratch` then

@@ -1,7 +1,54 @@
 'use strict';
-// Placeholder until the validation feature lands.
+// validateQueueRequest (SPEC 3) over a backend (see js/api/index.js). Every rule is the core's;
+// this module checks argument types, fills `now`, and hands the parameters over as JSON text.
+const { wellFormed, unixNow } = require('./common');
+
+function hasIllFormedKey(object) {
+  for (const key of Object.keys(object)) if (!key.isWellFormed()) return true;
+  return false;
+}
+
+// The parameters as JSON text. Strings and keys are made well-formed first: JSON.stringify writes a
+// lone surrogate as a \ud800 escape, which is not valid JSON text for the core. A BigInt (a phone
+// number or a timestamp held as one) crosses as its decimal digits, as a form post would send it.
+function paramsJson(params) {
+  return JSON.stringify(params, (key, value) => {
+    if (typeof value === 'string') return wellFormed(value);
+    if (typeof value === 'bigint') return value.toString();
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && hasIllFormedKey(value)) {
+      const copy = {};
+      for (const k of Object.keys(value)) copy[wellFormed(k)] = value[k];
+      return copy;
+    }
+    return value;
+  });
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
 function validationApi(backend) {
-  return {};
+  function validateQueueRequest(params, options = {}) {
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+      throw new TypeError(`validateQueueRequest(params): params must be an object of queue parameters, got ${describe(params)}`);
+    }
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`validateQueueRequest(params, options): options must be an object, got ${describe(options)}`);
+    }
+    const { now = unixNow(), strict = false } = options;
+    if (typeof now !== 'number' || !Number.isFinite(now)) {
+      throw new TypeError(`validateQueueRequest: options.now must be a finite number of Unix seconds, got ${describe(now)}`);
+    }
+    if (typeof strict !== 'boolean') {
+      throw new TypeError(`validateQueueRequest: options.strict must be a boolean, got ${describe(strict)}`);
+    }
+    return JSON.parse(backend.validateQueueRequest(paramsJson(params), JSON.stringify({ now, strict })));
+  }
+
+  return { validateQueueRequest };
 }
 
 module.exports = { validationApi };

@@ -1,0 +1,494 @@
+// Queue parameters (SPEC 3): validate_queue_request and validate_call_options.
+#include "fuse/queue_request.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
+#include <vector>
+
+#include "json_reader.hpp"
+#include "json_writer.hpp"
+#include "result_url.hpp"
+#include "text.hpp"
+
+namespace fuse {
+namespace {
+
+enum Param : std::uint8_t {
+  p_phone_number,
+  p_start_timestamp,
+  p_end_timestamp,
+  p_max_attempts,
+  p_reattempt_wait,
+  p_result_url,
+  p_metadata,
+  p_is_pci,
+  p_csv,
+  p_count
+};
+constexpr std::array<std::string_view, p_count> kParamNames = {
+    "phone_number", "start_timestamp", "end_timestamp", "max_attempts", "reattempt_wait",
+    "result_url",   "metadata",        "is_pci",        "csv"};
+
+// Which endpoint the parameters are for: `queue` (one call) or `bulk_queue` (a CSV upload).
+enum class Api { queue, bulk };
+
+bool accepts(Api api, Param p) {
+  if (api == Api::queue) return p != p_csv;
+  return p != p_phone_number && p != p_metadata;
+}
+
+using Slots = std::array<const json::Node*, p_count>;
+
+struct Report {
+  Problems& problems;
+  void error(Code code, std::string_view field, std::string message) {
+    problems.push_back({code, Severity::error, std::string(field), std::move(message)});
+  }
+  void warning(Code code, std::string_view field, std::string message) {
+    problems.push_back({code, Severity::warning, std::string(field), std::move(message)});
+  }
+};
+
+std::string str(std::string_view s) { return std::string(s); }
+std::string num(std::int64_t v) { return text::to_string(v); }
+
+// Null, or a string of only whitespace, is a parameter not given (form posts send empty fields).
+bool given(const json::Node* n) {
+  return n && n->kind != json::Kind::null && !(n->kind == json::Kind::string && text::trim(n->text).empty());
+}
+
+// The value as a message shows it: "abc" (quoted, trimmed), 1.5, true.
+std::string shown(const json::Node& n) {
+  switch (n.kind) {
+    case json::Kind::string: return text::quote(text::trim(n.text));
+    case json::Kind::number: return n.text;
+    case json::Kind::boolean: return n.boolean ? "true" : "false";
+    case json::Kind::null: return "null";
+    default: return str(json::kind_name(n.kind));
+  }
+}
+
+// "a boolean (true)", "an array": what was given where another type was expected.
+std::string given_kind(const json::Node& n) {
+  std::string out = str(json::kind_name(n.kind));
+  if (n.kind == json::Kind::boolean) out += n.boolean ? " (true)" : " (false)";
+  return out;
+}
+
+// "45 seconds", "3 hours", "12 days": a length of time for a message.
+std::string duration(std::int64_t seconds) {
+  struct Unit {
+    std::int64_t seconds;
+    const char* name;
+  };
+  constexpr Unit kUnits[] = {{86400, "days"}, {3600, "hours"}, {60, "minutes"}};
+  for (const Unit& u : kUnits)
+    if (seconds >= 2 * u.seconds) return text::with_commas(static_cast<std::uint64_t>(seconds / u.seconds)) + " " + u.name;
+  return num(seconds) + (seconds == 1 ? " second" : " seconds");
+}
+
+// ---- whole numbers: a JSON number of whole value, or a string of decimal digits ----
+
+enum class Whole { ok, wrong_type, not_whole, negative, too_large };
+struct WholeValue {
+  Whole status;
+  std::int64_t value = 0;
+};
+
+WholeValue read_whole(const json::Node& n) {
+  constexpr std::int64_t kCap = 100000000000000000;  // 1e17: past every bound, far from overflow
+  if (n.kind == json::Kind::number) {
+    if (!n.finite) return {Whole::too_large};
+    if (!n.integral) return {std::fabs(n.number) >= 9.2e18 ? Whole::too_large : Whole::not_whole};
+    if (n.integer < 0) return {Whole::negative, n.integer};
+    return {Whole::ok, n.integer};
+  }
+  if (n.kind != json::Kind::string) return {Whole::wrong_type};
+  std::string_view s = text::trim(n.text);
+  const bool minus = !s.empty() && s[0] == '-';
+  if (minus) s.remove_prefix(1);
+  if (s.empty()) return {Whole::not_whole};
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (!text::is_digit(c)) return {Whole::not_whole};
+    if (v < kCap) v = v * 10 + (c - '0');
+  }
+  if (minus) return {v == 0 ? Whole::ok : Whole::negative, -v};
+  return {v >= kCap ? Whole::too_large : Whole::ok, v};
+}
+
+// An integer parameter within [lo, hi]; `range` says it for messages ("a whole number from 1 to 10").
+std::optional<std::int64_t> read_ranged(const json::Node& n, std::string_view field, std::int64_t lo, std::int64_t hi,
+                                        Code code, std::string_view range, Report& r) {
+  const WholeValue w = read_whole(n);
+  const std::string who = str(field) + " " + shown(n);
+  switch (w.status) {
+    case Whole::wrong_type:
+      r.error(code, field, str(field) + " must be " + str(range) + ", got " + given_kind(n) + ".");
+      return std::nullopt;
+    case Whole::not_whole:
+      r.error(code, field, who + " is not a whole number; give " + str(range) + ".");
+      return std::nullopt;
+    case Whole::negative:
+    case Whole::too_large:
+      break;
+    case Whole::ok:
+      if (w.value >= lo && w.value <= hi) return w.value;
+      break;
+  }
+  r.error(code, field, who + " is out of range; give " + str(range) + ".");
+  return std::nullopt;
+}
+
+// ---- the parameters ----
+
+void check_phone_number(const json::Node* n, QueueRequest& out, Problems& problems, Report& r) {
+  constexpr std::string_view kExample = "e.g. \"6175551234\" or \"tel:+16175551234;ani=8009957586\"";
+  if (!n || n->kind == json::Kind::null) {
+    r.error(Code::missing_phone_number, "phone_number",
+            "phone_number is missing; give the number to call, " + str(kExample) + ".");
+    return;
+  }
+  if (n->kind == json::Kind::number) {
+    if (!n->integral || n->integer < 0) {
+      r.error(Code::invalid_phone_number, "phone_number",
+              "phone_number " + n->text + " is not a phone number; send the number as a string, " + str(kExample) +
+                  ".");
+      return;
+    }
+    out.phone_number = num(n->integer);
+  } else if (n->kind == json::Kind::string) {
+    out.phone_number = str(text::trim(n->text));
+  } else {
+    r.error(Code::invalid_phone_number, "phone_number",
+            "phone_number must be a string, " + str(kExample) + ", got " + given_kind(*n) + ".");
+    return;
+  }
+  // Empty text is reported as missing_phone_number by the parser.
+  parse_destination(out.phone_number, out.destination, problems, "phone_number");
+}
+
+std::optional<std::int64_t> read_timestamp(const json::Node& n, std::string_view field, Report& r) {
+  const WholeValue w = read_whole(n);
+  const std::string who = str(field) + " " + shown(n);
+  switch (w.status) {
+    case Whole::wrong_type:
+      r.error(Code::invalid_timestamp, field,
+              str(field) + " must be Unix seconds, a whole number such as 1700000000, got " + given_kind(n) + ".");
+      return std::nullopt;
+    case Whole::not_whole:
+      if (n.kind == json::Kind::string)
+        r.error(Code::invalid_timestamp, field,
+                who + " is not Unix seconds; give the whole seconds since 1970-01-01 UTC in digits, such as 1700000000.");
+      else
+        r.error(Code::invalid_timestamp, field,
+                who + " is not a whole number of seconds; round it down, e.g. Math.floor(Date.now() / 1000).");
+      return std::nullopt;
+    case Whole::negative:
+      r.error(Code::invalid_timestamp, field, who + " is negative; Unix seconds start at 0 (1970-01-01 UTC).");
+      return std::nullopt;
+    case Whole::too_large:
+    case Whole::ok:
+      break;
+  }
+  if (w.status == Whole::ok && w.value <= kMaxTimestamp) return w.value;
+  if (w.status == Whole::ok && w.value / 1000 <= kMaxTimestamp)
+    r.error(Code::invalid_timestamp, field,
+            who + " is after the year 9999; it looks like milliseconds: give seconds (" + num(w.value / 1000) + ").");
+  else
+    r.error(Code::invalid_timestamp, field,
+            who + " is after the year 9999; give Unix seconds, at most " + num(kMaxTimestamp) + ".");
+  return std::nullopt;
+}
+
+void check_window(const Slots& s, const ValidationOptions& options, CallOptions& out, Report& r) {
+  if (given(s[p_start_timestamp])) out.start_timestamp = read_timestamp(*s[p_start_timestamp], "start_timestamp", r);
+  if (given(s[p_end_timestamp])) out.end_timestamp = read_timestamp(*s[p_end_timestamp], "end_timestamp", r);
+  if (!out.end_timestamp) return;
+  const std::int64_t end = *out.end_timestamp;
+  if (out.start_timestamp && end <= *out.start_timestamp) {
+    const std::int64_t start = *out.start_timestamp;
+    r.error(Code::end_before_start, "end_timestamp",
+            "end_timestamp " + num(end) + (end == start ? " is the same as" : " is before") + " start_timestamp " +
+                num(start) + "; the window must end after it starts.");
+  }
+  if (end <= options.now) {
+    const std::string when = end == options.now ? " is now (" + num(options.now) + ")"
+                                                : " is " + duration(options.now - end) + " in the past (now is " +
+                                                      num(options.now) + ")";
+    r.error(Code::end_in_past, "end_timestamp",
+            "end_timestamp " + num(end) + when + "; no call could be dialed: give a later end_timestamp or leave it out.");
+  }
+}
+
+void check_attempts(const Slots& s, CallOptions& out, Report& r) {
+  const bool has_max = given(s[p_max_attempts]);
+  const bool has_wait = given(s[p_reattempt_wait]);
+  if (has_max) {
+    if (auto v = read_ranged(*s[p_max_attempts], "max_attempts", 1, 10, Code::invalid_max_attempts,
+                             "a whole number from 1 to 10", r))
+      out.max_attempts = static_cast<std::uint32_t>(*v);
+  }
+  if (has_wait) {
+    if (auto v = read_ranged(*s[p_reattempt_wait], "reattempt_wait", 60, 86400, Code::invalid_reattempt_wait,
+                             "a whole number of seconds from 60 to 86400 (1 minute to 1 day)", r))
+      out.reattempt_wait = static_cast<std::uint32_t>(*v);
+  }
+  if (has_max && !has_wait)
+    r.error(Code::max_attempts_requires_reattempt_wait, "max_attempts",
+            "max_attempts is set but reattempt_wait is not; the two go together: set reattempt_wait to the seconds "
+            "between attempts (60 to 86400), e.g. 300.");
+  if (has_wait && !has_max)
+    r.error(Code::reattempt_wait_requires_max_attempts, "reattempt_wait",
+            "reattempt_wait is set but max_attempts is not; the two go together: set max_attempts to the total "
+            "number of attempts (1 to 10), e.g. 3.");
+}
+
+void check_result_url(const json::Node* n, CallOptions& out, Report& r) {
+  if (!given(n)) return;
+  if (n->kind != json::Kind::string) {
+    r.error(Code::invalid_result_url, "result_url",
+            "result_url must be a string holding an http(s) URL such as https://example.com/fuse-result, got " +
+                given_kind(*n) + ".");
+    return;
+  }
+  const std::string_view url = text::trim(n->text);
+  const std::string problem = result_url_problem(url);
+  if (!problem.empty()) {
+    r.error(Code::invalid_result_url, "result_url", "result_url " + text::quote(url) + " " + problem);
+    return;
+  }
+  out.result_url = str(url);
+}
+
+void check_is_pci(const json::Node* n, CallOptions& out, Report& r) {
+  if (!given(n)) return;
+  switch (n->kind) {
+    case json::Kind::boolean: out.is_pci = n->boolean; return;
+    case json::Kind::number:
+      if (n->integral && (n->integer == 0 || n->integer == 1)) {
+        out.is_pci = n->integer == 1;
+        return;
+      }
+      break;
+    case json::Kind::string: {
+      const std::string_view t = text::trim(n->text);
+      if (t == "0" || t == "1" || text::iequals(t, "true") || text::iequals(t, "false")) {
+        out.is_pci = t == "1" || text::iequals(t, "true");
+        return;
+      }
+      break;
+    }
+    default:
+      r.error(Code::invalid_is_pci, "is_pci", "is_pci must be 0 or 1, got " + given_kind(*n) + ".");
+      return;
+  }
+  r.error(Code::invalid_is_pci, "is_pci", "is_pci " + shown(*n) + " must be 0 or 1 (true or false also work).");
+}
+
+constexpr std::string_view kMetadataExample = "{\"name\":\"John Doe\",\"appointment\":\"Monday at 10am\"}";
+
+void check_metadata(const json::Node* n, const ValidationOptions& options, std::string& out, Problems& problems,
+                    Report& r) {
+  if (!given(n)) return;
+  json::Node parsed;
+  const json::Node* object = n;
+  if (n->kind == json::Kind::string) {
+    json::ReadError error;
+    if (!json::read(n->text, 1, parsed, error)) {
+      r.error(Code::invalid_metadata, "metadata",
+              "metadata is text but not valid JSON (" + error.message + "); send a JSON object such as " +
+                  str(kMetadataExample) + ".");
+      return;
+    }
+    if (parsed.kind != json::Kind::object) {
+      r.error(Code::invalid_metadata, "metadata",
+              "metadata is JSON text holding " + str(json::kind_name(parsed.kind)) +
+                  ", not an object; send key/value pairs such as " + str(kMetadataExample) + ".");
+      return;
+    }
+    object = &parsed;
+  } else if (n->kind != json::Kind::object) {
+    r.error(Code::invalid_metadata, "metadata",
+            "metadata must be a JSON object of key/value pairs such as " + str(kMetadataExample) + ", got " +
+                given_kind(*n) + (n->kind == json::Kind::number ? " (" + n->text + ")" : "") + ".");
+    return;
+  }
+
+  bool ok = true;
+  for (const json::Member& m : object->members) {
+    const std::string who = "metadata key " + text::quote(m.key);
+    if (m.duplicate) {
+      r.error(Code::invalid_metadata_key, "metadata", who + " is given twice; give each key once.");
+      ok = false;
+      continue;
+    }
+    if (!is_valid_metadata_key(m.key)) {
+      r.error(Code::invalid_metadata_key, "metadata", who + " " + explain_invalid_metadata_key(m.key));
+      ok = false;
+    }
+    const json::Node& v = m.value;
+    std::string_view value_text;
+    if (v.kind == json::Kind::array || v.kind == json::Kind::object) {
+      const std::string example =
+          is_valid_metadata_key(m.key) && m.key.size() + 2 <= kMaxMetadataKeyChars ? " such as " + m.key + "_1" : "";
+      r.error(Code::invalid_metadata_value, "metadata",
+              "metadata " + text::quote(m.key) + " is " + str(json::kind_name(v.kind)) +
+                  "; values must be a string, number, true/false or null: flatten it into keys" + example +
+                  " or send it as one string.");
+      ok = false;
+    } else if (v.kind == json::Kind::number && !v.finite) {
+      r.error(Code::invalid_metadata_value, "metadata",
+              "metadata " + text::quote(m.key) + " is the number " + v.text +
+                  ", too large to keep; send it as a string.");
+      ok = false;
+    } else if (v.kind == json::Kind::string || v.kind == json::Kind::number) {
+      value_text = v.text;
+    }
+    scan_sensitive_metadata(m.key, value_text, options, "metadata", problems);
+  }
+  if (object->compact_bytes > kMaxMetadataBytes) {
+    r.error(Code::metadata_too_large, "metadata",
+            "metadata is " + text::with_commas(object->compact_bytes) + " bytes as compact JSON; the limit is " +
+                text::with_commas(kMaxMetadataBytes) +
+                " (64 KiB): keep what the call flow needs and fetch the rest by an ID during the call.");
+    ok = false;
+  }
+  if (!ok || object->members.empty()) return;
+  out.reserve(object->compact_bytes);
+  json::ObjectWriter w(out);
+  for (const json::Member& m : object->members) json::write_scalar(w.key(m.key), m.value);
+  w.close();
+}
+
+// ---- unknown parameters ----
+
+// Edit distance between names, ignoring case and treating '-' and ' ' as '_'.
+std::size_t name_distance(std::string_view a, std::string_view b) {
+  const auto norm = [](char c) { return c == '-' || c == ' ' ? '_' : text::to_lower(c); };
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (norm(a[i - 1]) == norm(b[j - 1]) ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string unknown_message(Api api, std::string_view name) {
+  const std::string who = "parameter " + text::quote(name);
+  if (api == Api::bulk && name == "phone_number")
+    return who + " is ignored by bulk_queue: each row's number comes from the CSV file's destination column.";
+  if (api == Api::bulk && name == "metadata")
+    return who + " is ignored by bulk_queue: each row's metadata comes from the CSV file's other columns.";
+  if (api == Api::queue && name == "csv")
+    return who + " is ignored: a CSV file is uploaded to bulk_queue; queue takes one phone_number.";
+
+  const char* endpoint = api == Api::queue ? "queue" : "bulk_queue";
+  std::string_view best;
+  std::size_t best_distance = 3;  // suggest only obvious typos: at most 2 edits
+  std::string list;
+  for (std::size_t p = 0; p < p_count; ++p) {
+    if (!accepts(api, static_cast<Param>(p))) continue;
+    if (!list.empty()) list += ", ";
+    list += kParamNames[p];
+    if (name.size() > kParamNames[p].size() + 2 || name.size() + 2 < kParamNames[p].size()) continue;
+    const std::size_t d = name_distance(name, kParamNames[p]);
+    if (d < best_distance) best_distance = d, best = kParamNames[p];
+  }
+  if (!best.empty()) return who + " is not a " + endpoint + " parameter and is ignored; did you mean " + str(best) + "?";
+  if (api == Api::queue && text::iequals(name, "destination"))
+    return who + " is ignored: destination is the CSV column's name; the queue API calls it phone_number.";
+  return who + " is not a " + endpoint + " parameter and is ignored; the parameters are " + list + ".";
+}
+
+// ---- the params object ----
+
+// Parses the params text and sorts its members into `slots`; reports invalid params, duplicates and
+// (into `unknown`) names the endpoint does not take. False when params is not a JSON object.
+bool read_params(std::string_view params_json, Api api, json::Node& root, Slots& slots,
+                 std::vector<const json::Member*>& unknown, Report& r) {
+  constexpr std::string_view kExample = "{\"phone_number\":\"6175551234\"}";
+  json::ReadError error;
+  // Level 1: the parameters; level 2: the members of an object-valued metadata.
+  if (!json::read(params_json, 2, root, error)) {
+    r.error(Code::invalid_params, "params",
+            "params is not valid JSON (" + error.message + "); send an object such as " + str(kExample) + ".");
+    return false;
+  }
+  if (root.kind != json::Kind::object) {
+    r.error(Code::invalid_params, "params",
+            "params must be a JSON object of parameters such as " + str(kExample) + ", got " + given_kind(root) + ".");
+    return false;
+  }
+  slots.fill(nullptr);
+  for (const json::Member& m : root.members) {
+    if (m.duplicate) {
+      r.error(Code::invalid_params, m.key, "parameter " + text::quote(m.key) + " is given twice; give it once.");
+      continue;
+    }
+    std::size_t p = 0;
+    while (p < p_count && kParamNames[p] != m.key) ++p;
+    if (p < p_count && accepts(api, static_cast<Param>(p))) slots[p] = &m.value;
+    else unknown.push_back(&m);
+  }
+  return true;
+}
+
+void report_unknown(Api api, const std::vector<const json::Member*>& unknown, Report& r) {
+  for (const json::Member* m : unknown) r.warning(Code::unknown_parameter, m->key, unknown_message(api, m->key));
+}
+
+bool has_error_since(const Problems& problems, std::size_t first) {
+  for (std::size_t i = first; i < problems.size(); ++i)
+    if (problems[i].severity == Severity::error) return true;
+  return false;
+}
+
+}  // namespace
+
+bool validate_queue_request(std::string_view params_json, const ValidationOptions& options, QueueRequest& out,
+                            Problems& problems) {
+  out = QueueRequest{};
+  const std::size_t first = problems.size();
+  Report r{problems};
+  json::Node root;
+  Slots slots{};
+  std::vector<const json::Member*> unknown;
+  if (!read_params(params_json, Api::queue, root, slots, unknown, r)) return false;
+  // In the order of SPEC 3's table.
+  check_phone_number(slots[p_phone_number], out, problems, r);
+  check_window(slots, options, out.options, r);
+  check_attempts(slots, out.options, r);
+  check_result_url(slots[p_result_url], out.options, r);
+  check_metadata(slots[p_metadata], options, out.metadata, problems, r);
+  check_is_pci(slots[p_is_pci], out.options, r);
+  report_unknown(Api::queue, unknown, r);
+  return !has_error_since(problems, first);
+}
+
+bool validate_call_options(std::string_view params_json, const ValidationOptions& options, CallOptions& out,
+                           Problems& problems) {
+  out = CallOptions{};
+  const std::size_t first = problems.size();
+  Report r{problems};
+  json::Node root;
+  Slots slots{};
+  std::vector<const json::Member*> unknown;
+  if (!read_params(params_json, Api::bulk, root, slots, unknown, r)) return false;
+  check_window(slots, options, out, r);
+  check_attempts(slots, out, r);
+  check_result_url(slots[p_result_url], out, r);
+  check_is_pci(slots[p_is_pci], out, r);
+  report_unknown(Api::bulk, unknown, r);
+  return !has_error_since(problems, first);
+}
+
+}  // namespace fuse

@@ -1,0 +1,32 @@
+// Validates a CSV file off the main thread with the WebAssembly build, reporting progress.
+import { init } from '../../dist/fuse-outbound.browser.mjs';
+
+const ready = init();
+
+self.onmessage = async ({ data }) => {
+  if (data.type !== 'validate') return;
+  const { id, file, params, options } = data;
+  try {
+    const fuse = await ready;
+    const started = performance.now();
+    const validator = fuse.createCsvValidator(params, options);
+    const reader = file.stream().getReader();
+    let bytes = 0;
+    let lastPost = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const progress = validator.push(value);
+      bytes += value.byteLength;
+      const now = performance.now();
+      if (now - lastPost > 50) {
+        lastPost = now;
+        self.postMessage({ type: 'progress', id, bytes, total: file.size, rows: progress.rows });
+      }
+    }
+    const result = validator.finish();
+    self.postMessage({ type: 'result', id, result, ms: performance.now() - started, bytes });
+  } catch (err) {
+    self.postMessage({ type: 'error', id, message: String(err && err.message ? err.message : err) });
+  }
+};
