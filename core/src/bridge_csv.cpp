@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cstdint>
 
-#include <nlohmann/json.hpp>
-
+#include "bridge_common.hpp"
 #include "fuse/csv_validator.hpp"
 #include "fuse/queue_request.hpp"
+#include "json_reader.hpp"
 #include "json_writer.hpp"
 #include "text.hpp"
 
@@ -24,97 +24,78 @@ struct Settings {
   }
 };
 
-// The options object. Every member is optional (null counts as absent); a wrong type or range or
-// an unknown name is an invalid_option error rather than a silent default.
+// The options object: now and strict as validateQueueRequest reads them; the CSV options here.
+// Every member is optional (null counts as absent); a CSV option of the wrong type or range, or an
+// unknown name, is an invalid_option error rather than a silent default.
 Settings parse_settings(std::string_view options_json) {
   Settings s;
-  const auto j = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
+  s.csv.validation = read_validation_options(options_json);
+  json::Node root;
+  json::ReadError error;
+  if (!json::read(options_json, 1, root, error) || root.kind != json::Kind::object) {
     s.bad("options", "The options must be an object such as {\"partial\": true, \"maxRows\": 5000}.");
     return s;
   }
-  const auto shown = [](const nlohmann::json& v) {
-    std::string text = v.dump();
-    if (text.size() > 40) text = text.substr(0, 37) + "...";
-    return text;
+  // "The option maxRows must be <what>, not <the value given>."
+  const auto reject = [&](const std::string& name, std::string_view what, const json::Node& v) {
+    std::string message = "The option ";
+    message += name;
+    message += " must be ";
+    message += what;
+    message += ", not ";
+    if (v.kind == json::Kind::boolean) message += v.boolean ? "true" : "false";
+    else if (v.kind == json::Kind::number) message += v.text;
+    else if (v.kind == json::Kind::string) message += text::quote(v.text, 30);
+    else message += json::kind_name(v.kind);
+    message += '.';
+    s.bad(name, std::move(message));
   };
-  const auto integer = [&](const std::string& name, const nlohmann::json& v, std::int64_t min, std::int64_t& out) {
-    if (v.is_number_unsigned() || v.is_number_integer()) {
-      const std::int64_t n = v.is_number_unsigned() ? static_cast<std::int64_t>(std::min<std::uint64_t>(
-                                                          v.get<std::uint64_t>(), INT64_MAX))
-                                                    : v.get<std::int64_t>();
-      if (n >= min) {
-        out = n;
-        return true;
-      }
+  const auto integer = [&](const std::string& name, const json::Node& v, std::int64_t min, std::int64_t& out) {
+    if (v.kind == json::Kind::number && v.integral && v.integer >= min) {
+      out = v.integer;
+      return true;
     }
-    s.bad(name, "The option " + name + " must be an integer of at least " + text::to_string(min) + ", not " +
-                    shown(v) + ".");
+    reject(name, min ? "a whole number of at least 1" : "a whole number of at least 0", v);
     return false;
   };
-  const auto boolean = [&](const std::string& name, const nlohmann::json& v, bool& out) {
-    if (v.is_boolean()) {
-      out = v.get<bool>();
-      return;
-    }
-    s.bad(name, "The option " + name + " must be true or false, not " + shown(v) + ".");
+  const auto boolean = [&](const std::string& name, const json::Node& v, bool& out) {
+    if (v.kind == json::Kind::boolean) out = v.boolean;
+    else reject(name, "true or false", v);
   };
-  for (const auto& [name, value] : j.items()) {
-    if (value.is_null()) continue;
+  for (const json::Member& m : root.members) {
+    const json::Node& v = m.value;
+    if (v.kind == json::Kind::null || m.key == "now" || m.key == "strict") continue;
     std::int64_t n = 0;
-    if (name == "now") {
-      if (integer(name, value, 0, n)) s.csv.validation.now = n;
-    } else if (name == "strict") {
-      boolean(name, value, s.csv.validation.strict);
-    } else if (name == "maxRows") {
-      if (integer(name, value, 1, n)) s.csv.max_rows = static_cast<std::uint64_t>(n);
-    } else if (name == "partial") {
-      boolean(name, value, s.csv.partial);
-    } else if (name == "maxProblems") {
-      if (integer(name, value, 0, n)) s.csv.max_problems = static_cast<std::size_t>(n);
-    } else if (name == "includeRequests") {
-      boolean(name, value, s.include_requests);
+    if (m.key == "maxRows") {
+      if (integer(m.key, v, 1, n)) s.csv.max_rows = static_cast<std::uint64_t>(n);
+    } else if (m.key == "partial") {
+      boolean(m.key, v, s.csv.partial);
+    } else if (m.key == "maxProblems") {
+      if (integer(m.key, v, 0, n)) s.csv.max_problems = static_cast<std::size_t>(n);
+    } else if (m.key == "includeRequests") {
+      boolean(m.key, v, s.include_requests);
     } else {
-      s.bad(name, "Unknown option " + text::quote(name, 40) +
-                      "; the options are now, strict, maxRows, partial, maxProblems and includeRequests.");
+      s.bad(m.key, "Unknown option " + text::quote(m.key, 40) +
+                       "; the options are now, strict, maxRows, partial, maxProblems and includeRequests.");
     }
   }
   return s;
 }
 
-// One request of the "requests" list: the shape validateQueueRequest gives, plus row and line.
-void write_request(std::string& out, const CsvRow& r) {
-  char buf[kMaxUriLength];
-  const Destination& d = r.destination;
-  const CallOptions& o = r.options;
-  json::ObjectWriter w(out);
-  w.field_int("row", static_cast<std::int64_t>(r.row));
-  w.field_int("line", static_cast<std::int64_t>(r.line));
-  w.field("phone_number", r.phone_number);
-  {
-    json::ObjectWriter dw(w.key("destination"));
-    dw.field("e164", std::string_view(buf, d.number.write_e164(buf)));
-    dw.field_int("countryCode", d.number.country_code);
-    dw.field("nationalNumber", d.number.national_number());
-    if (d.has_ani) dw.field("ani", std::string_view(buf, d.ani.write_e164(buf)));
-    else dw.field_null("ani");
-    if (d.has_postd()) dw.field("postd", d.postd_view());
-    else dw.field_null("postd");
-    dw.field("uri", std::string_view(buf, d.write_uri(buf)));
-    dw.close();
-  }
-  if (o.start_timestamp) w.field_int("start_timestamp", *o.start_timestamp);
-  else w.field_null("start_timestamp");
-  if (o.end_timestamp) w.field_int("end_timestamp", *o.end_timestamp);
-  else w.field_null("end_timestamp");
-  w.field_int("max_attempts", o.max_attempts);
-  w.field_int("reattempt_wait", o.reattempt_wait);
-  if (o.result_url.empty()) w.field_null("result_url");
-  else w.field("result_url", o.result_url);
-  if (r.metadata.empty()) w.field_null("metadata");
-  else w.key("metadata") += r.metadata;
-  w.field_bool("is_pci", o.is_pci);
-  w.close();
+// One entry of "requests": validateQueueRequest's request (bridge_common's writer) with the row and
+// line in front. `scratch` and `request` are reused from row to row.
+void write_request(std::string& out, const CsvRow& r, QueueRequest& request, std::string& scratch) {
+  request.phone_number.assign(r.phone_number);
+  request.destination = r.destination;
+  request.metadata.assign(r.metadata);
+  scratch.clear();
+  write_queue_request(scratch, request);
+  out += "{\"row\":";
+  json::write_uint(out, r.row);
+  out += ",\"line\":";
+  json::write_uint(out, r.line);
+  out += ',';
+  out.append(scratch, 1, std::string::npos);  // the request's members and closing brace
 }
 
 }  // namespace
@@ -123,8 +104,10 @@ struct CsvValidation::Impl {
   Settings settings;
   CallOptions call;
   Problems params_problems;
-  std::string requests;  // "[" + requests so far, while the upload can still be committed
+  std::string requests;  // "[" + requests so far, while the upload can still be accepted
   bool collecting = false;
+  QueueRequest request;  // reused by write_request
+  std::string scratch;
   std::unique_ptr<CsvValidator> validator;
   std::string result;
   bool finished = false;
@@ -132,14 +115,15 @@ struct CsvValidation::Impl {
 
   Impl(std::string_view params_json, std::string_view options_json) : settings(parse_settings(options_json)) {
     validate_call_options(params_json, settings.csv.validation, call, params_problems);
+    request.options = call;
     collecting = settings.include_requests;
-    if (collecting) requests = "[";
+    if (collecting) requests.push_back('[');
     CsvRowSink sink;
     if (collecting) {
       sink = [this](const CsvRow& row) {
         if (!collecting) return;
         if (requests.size() > 1) requests += ',';
-        write_request(requests, row);
+        write_request(requests, row, request, scratch);
       };
     }
     validator = std::make_unique<CsvValidator>(call, settings.csv, std::move(sink));
@@ -164,13 +148,15 @@ struct CsvValidation::Impl {
     final_bytes = s.bytes;
     const Problems& problems = validator->problems();
     std::string& out = result;
-    out.reserve(256 + problems.size() * 160 + (s.commit ? requests.size() : 0));
+    out.reserve(256 + problems.size() * 160 + (s.ok ? requests.size() : 0));
     json::ObjectWriter w(out);
     w.field_bool("ok", s.ok);
     w.field_int("rows", static_cast<std::int64_t>(s.rows));
     w.field_int("valid", static_cast<std::int64_t>(s.valid));
     w.field_int("invalid", static_cast<std::int64_t>(s.invalid));
     w.field_int("queued", static_cast<std::int64_t>(s.queued));
+    w.field_int("errorCount", static_cast<std::int64_t>(s.errors));
+    w.field_int("warningCount", static_cast<std::int64_t>(s.warnings));
     json::write_problems(w.key("errors"), problems, Severity::error);
     json::write_problems(w.key("warnings"), problems, Severity::warning);
     {
@@ -181,7 +167,7 @@ struct CsvValidation::Impl {
     }
     w.field_bool("truncated", s.truncated);
     if (settings.include_requests) {
-      if (s.commit && collecting) {
+      if (s.ok && collecting) {
         requests += ']';
         w.key("requests") += requests;
       } else {

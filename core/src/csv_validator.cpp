@@ -121,20 +121,6 @@ std::string unquoted(std::string_view value, std::size_t max_chars = 60) {
   return q.substr(1, q.size() - 2);
 }
 
-// A header name turned into a valid key, for the message's suggestion ("first name" -> first_name).
-std::string suggest_key(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || text::is_digit(c);
-    if (ok) out += c;
-    else if (!out.empty() && out.back() != '_') out += '_';
-  }
-  while (!out.empty() && out.back() == '_') out.pop_back();
-  if (!out.empty() && text::is_digit(out[0])) out.insert(0, "_");
-  if (out.size() > 64) out.resize(64);
-  return is_valid_metadata_key(out) ? out : std::string();
-}
-
 }  // namespace
 
 struct CsvValidator::Impl {
@@ -311,12 +297,9 @@ struct CsvValidator::Impl {
         continue;
       }
       if (!is_valid_metadata_key(name)) {
-        std::string message = where + ": " + column_label(i) +
-                              " is not a valid metadata variable name: use letters, digits and _, starting "
-                              "with a letter or _, at most 64 characters";
-        const std::string suggestion = suggest_key(name);
-        message += suggestion.empty() ? "." : " (e.g. " + suggestion + ").";
-        file_problem(Code::csv_invalid_column_name, col.name, std::move(message));
+        file_problem(Code::csv_invalid_column_name, col.name,
+                     where + ": " + column_label(i) + " is not a valid metadata variable name: it " +
+                         explain_invalid_metadata_key(name));
         continue;
       }
       bool duplicate = false;
@@ -458,12 +441,8 @@ struct CsvValidator::Impl {
       metadata += metadata.empty() ? '{' : ',';
       metadata += columns[i].key_json;
       write_json_string(metadata, value);
-      const std::size_t before = row_problems.size();
-      scan_sensitive_metadata(columns[i].name, value, options.validation, columns[i].name, row_problems);
-      // The column's name was judged once, at the header.
-      row_problems.erase(std::remove_if(row_problems.begin() + static_cast<std::ptrdiff_t>(before), row_problems.end(),
-                                        [](const Problem& p) { return p.code == Code::sensitive_key; }),
-                         row_problems.end());
+      // The column's name was judged once, at the header; here only the value.
+      scan_sensitive_value(columns[i].name, value, options.validation, columns[i].name, row_problems);
     }
     if (!metadata.empty()) metadata += '}';
     if (metadata.size() > kMaxMetadataBytes) {
@@ -522,9 +501,8 @@ struct CsvValidator::Impl {
                                              "(destination, then any metadata variables) and one row per call."));
     }
     summary.bytes = reader.bytes_fed();
-    summary.ok = summary.errors == 0;
-    summary.commit = can_commit();
-    summary.queued = summary.commit ? summary.valid : 0;
+    summary.ok = can_commit() && summary.valid > 0;
+    summary.queued = summary.ok ? summary.valid : 0;
     return summary;
   }
 };

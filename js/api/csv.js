@@ -4,6 +4,7 @@
 // strings into UTF-8, feeds the core in bounded pieces (so the wasm heap stays small whatever the
 // file size) and parses the result.
 const { encoder, unixNow, track, release } = require('./common');
+const { paramsJson } = require('./validation');
 
 // Bytes handed to the core per call.
 const PUSH_BYTES = 1 << 20;
@@ -24,18 +25,39 @@ const isBytes = (v) => ArrayBuffer.isView(v) && tag(v) === '[object Uint8Array]'
 const isArrayBuffer = (v) => tag(v) === '[object ArrayBuffer]';
 const isHighSurrogate = (code) => code >= 0xd800 && code <= 0xdbff;
 
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (ArrayBuffer.isView(value)) return tag(value).slice(8, -1);
+  return typeof value;
+}
+
 function expectObject(value, what) {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    throw new TypeError(`${what} must be an object, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+    throw new TypeError(`${what} must be an object, got ${describe(value)}`);
   }
   return value;
 }
 
-function describe(value) {
-  if (value === null) return 'null';
-  if (ArrayBuffer.isView(value)) return tag(value).slice(8, -1);
-  return typeof value;
+// The options' types (as validateQueueRequest checks now and strict); their values and any unknown
+// option are the core's to judge (invalid_option).
+const OPTION_TYPES = {
+  now: 'number',
+  strict: 'boolean',
+  maxRows: 'number',
+  partial: 'boolean',
+  maxProblems: 'number',
+  includeRequests: 'boolean',
+};
+function expectOptionTypes(options, fn) {
+  for (const [name, type] of Object.entries(OPTION_TYPES)) {
+    const value = options[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) {
+      throw new TypeError(`${fn}: options.${name} must be a ${type === 'number' ? 'finite number' : type}, got ${describe(value)}`);
+    }
+  }
 }
 
 /** The streaming validator returned by createCsvValidator(). */
@@ -118,27 +140,24 @@ class CsvValidator {
 }
 
 function csvApi(backend) {
-  function createCsvValidator(params, options) {
-    params = expectObject(params, 'createCsvValidator(params, options): params');
-    options = expectObject(options, 'createCsvValidator(params, options): options');
-    // JSON.stringify writes lone surrogates as \u escapes, so the text is the same in both builds.
-    const paramsJson = JSON.stringify(params);
+  function createCsvValidator(params, options, fn = 'createCsvValidator(params, options)') {
+    params = expectObject(params, `${fn}: params`);
+    options = expectObject(options, `${fn}: options`);
+    expectOptionTypes(options, fn);
     const optionsJson = JSON.stringify({ ...options, now: options.now ?? unixNow() });
-    return new CsvValidator(backend, paramsJson, optionsJson);
+    return new CsvValidator(backend, paramsJson(params), optionsJson);
   }
 
   function validateCsv(input, params, options) {
     if (typeof input !== 'string' && !isBytes(input) && !isArrayBuffer(input)) {
       throw new TypeError(`validateCsv(input): input must be a string, Uint8Array or ArrayBuffer, got ${describe(input)}`);
     }
-    params = expectObject(params, 'validateCsv(input, params, options): params');
-    options = expectObject(options, 'validateCsv(input, params, options): options');
-    const validator = createCsvValidator(params, options);
+    const validator = createCsvValidator(params, options, 'validateCsv(input, params, options)');
     validator.push(input);
     return validator.finish();
   }
 
-  return { validateCsv, createCsvValidator };
+  return { validateCsv, createCsvValidator: (params, options) => createCsvValidator(params, options) };
 }
 
 module.exports = { csvApi, CsvValidator };

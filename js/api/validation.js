@@ -51,4 +51,4 @@ function validationApi(backend) {
   return { validateQueueRequest };
 }
 
-module.exports = { validationApi };
+module.exports = { validationApi, paramsJson };

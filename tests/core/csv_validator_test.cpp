@@ -78,7 +78,7 @@ bool same_problems(const Problems& a, const Problems& b) {
 }
 
 bool same_summary(const CsvSummary& a, const CsvSummary& b) {
-  return a.ok == b.ok && a.commit == b.commit && a.rows == b.rows && a.valid == b.valid && a.invalid == b.invalid &&
+  return a.ok == b.ok && a.rows == b.rows && a.valid == b.valid && a.invalid == b.invalid &&
          a.queued == b.queued && a.errors == b.errors && a.warnings == b.warnings && a.truncated == b.truncated &&
          a.bytes == b.bytes && a.counts == b.counts;
 }
@@ -99,7 +99,6 @@ BOOST_AUTO_TEST_CASE(every_destination_form_with_metadata) {
       " tel:+16175551238;ani=8009957586;postd=2 ,Eve,y\n");
   BOOST_TEST(r.problems.empty());
   BOOST_TEST(r.summary.ok);
-  BOOST_TEST(r.summary.commit);
   BOOST_TEST(r.summary.rows == 5u);
   BOOST_TEST(r.summary.valid == 5u);
   BOOST_TEST(r.summary.invalid == 0u);
@@ -129,7 +128,6 @@ BOOST_AUTO_TEST_CASE(csv_empty_distinguishes_an_empty_file_from_a_header_without
     BOOST_TEST(mentions(r.find(Code::csv_empty), "The file is empty"));
     BOOST_TEST(r.problems[0].row == 0u);
     BOOST_TEST(!r.summary.ok);
-    BOOST_TEST(!r.summary.commit);
   }
   const auto header_only = run("destination,name\r\n\r\n");
   BOOST_TEST((header_only.codes() == std::vector<Code>{Code::csv_empty}));
@@ -137,7 +135,7 @@ BOOST_AUTO_TEST_CASE(csv_empty_distinguishes_an_empty_file_from_a_header_without
   // Even with partial, an empty upload is an error.
   CsvOptions partial = default_options();
   partial.partial = true;
-  BOOST_TEST(!run("destination\n", partial).summary.commit);
+  BOOST_TEST(!run("destination\n", partial).summary.ok);
 }
 
 BOOST_AUTO_TEST_CASE(csv_missing_destination_column) {
@@ -149,7 +147,7 @@ BOOST_AUTO_TEST_CASE(csv_missing_destination_column) {
   BOOST_TEST(mentions(p, "\"phone\""));
   BOOST_TEST(r.summary.rows == 2u);  // still counted
   BOOST_TEST(r.rows.empty());
-  BOOST_TEST(!r.summary.commit);
+  BOOST_TEST(!r.summary.ok);
 }
 
 BOOST_AUTO_TEST_CASE(csv_duplicate_column) {
@@ -162,7 +160,7 @@ BOOST_AUTO_TEST_CASE(csv_duplicate_column) {
   BOOST_TEST(mentions(&r.problems[1], "column 4"));
   BOOST_TEST(mentions(&r.problems[1], "column 2"));
   BOOST_TEST(r.problems[1].row == 0u);
-  BOOST_TEST(!r.summary.commit);
+  BOOST_TEST(!r.summary.ok);
   // Rows are still checked so that every problem is reported at once.
   BOOST_TEST(r.summary.valid == 1u);
 }
@@ -176,7 +174,7 @@ BOOST_AUTO_TEST_CASE(csv_invalid_column_name) {
   BOOST_TEST(mentions(&r.problems[0], "first_name"));  // the suggested fix
   BOOST_TEST(mentions(&r.problems[1], "column 3 has no name"));
   BOOST_TEST(mentions(&r.problems[2], "column 4 (\"9lives\")"));
-  BOOST_TEST(!r.summary.commit);
+  BOOST_TEST(!r.summary.ok);
   const std::string long_name(65, 'k');
   BOOST_TEST(run("destination," + long_name + "\n6175551234,x\n").count(Code::csv_invalid_column_name) == 1u);
   BOOST_TEST(run("destination," + long_name.substr(1) + "\n6175551234,x\n").problems.empty());
@@ -190,10 +188,10 @@ BOOST_AUTO_TEST_CASE(csv_unterminated_quote_is_file_level_and_names_its_line) {
   BOOST_TEST(p->line == 0u);
   BOOST_TEST(mentions(p, "line 5"));
   BOOST_TEST(r.summary.rows == 2u);
-  BOOST_TEST(!r.summary.commit);
+  BOOST_TEST(!r.summary.ok);
   CsvOptions partial = default_options();
   partial.partial = true;
-  BOOST_TEST(!run("destination\n6175551234\n\"6175551235\n", partial).summary.commit);
+  BOOST_TEST(!run("destination\n6175551234\n\"6175551235\n", partial).summary.ok);
 }
 
 BOOST_AUTO_TEST_CASE(csv_invalid_quote_is_a_row_error) {
@@ -220,7 +218,7 @@ BOOST_AUTO_TEST_CASE(csv_field_count_says_expected_and_found) {
   BOOST_TEST(r.problems[1].row == 2u);
   BOOST_TEST(r.problems[1].line == 3u);
   BOOST_TEST(r.rows.empty());  // all-or-nothing: nothing reaches the consumer after an error
-  BOOST_TEST(!r.summary.commit);
+  BOOST_TEST(!r.summary.ok);
   BOOST_TEST(r.summary.queued == 0u);
 }
 
@@ -254,12 +252,12 @@ BOOST_AUTO_TEST_CASE(csv_too_many_rows_is_reported_once_with_the_total) {
   BOOST_TEST(r.problems[0].row == 0u);
   BOOST_TEST(r.summary.rows == 7u);
   BOOST_TEST(r.summary.valid == 3u);  // only the rows within the limit are checked
-  BOOST_TEST(!r.summary.commit);      // a file-level error: nothing is queued, even with partial
+  BOOST_TEST(!r.summary.ok);      // a file-level error: nothing is queued, even with partial
   BOOST_TEST(r.summary.queued == 0u);
   BOOST_TEST(r.rows.size() <= 3u);
   BOOST_TEST(!r.can_commit_after_push.back());
   o.max_rows = 7;
-  BOOST_TEST(run(csv, o).summary.commit);
+  BOOST_TEST(run(csv, o).summary.ok);
 }
 
 BOOST_AUTO_TEST_CASE(duplicate_destination_names_the_first_row) {
@@ -323,7 +321,7 @@ BOOST_AUTO_TEST_CASE(all_or_nothing_versus_partial) {
   const std::string csv = "destination,name\n6175551234,Ann\nnot a number,Bob\n6175551236,Cy\n";
   const auto strict = run(csv);
   BOOST_TEST(!strict.summary.ok);
-  BOOST_TEST(!strict.summary.commit);
+  BOOST_TEST(strict.summary.errors == 1u);
   BOOST_TEST(strict.summary.valid == 2u);
   BOOST_TEST(strict.summary.invalid == 1u);
   BOOST_TEST(strict.summary.queued == 0u);
@@ -332,8 +330,8 @@ BOOST_AUTO_TEST_CASE(all_or_nothing_versus_partial) {
   CsvOptions o = default_options();
   o.partial = true;
   const auto partial = run(csv, o);
-  BOOST_TEST(!partial.summary.ok);
-  BOOST_TEST(partial.summary.commit);
+  BOOST_TEST(partial.summary.ok);  // accepted: the valid rows are queued, the error is reported
+  BOOST_TEST(partial.summary.errors == 1u);
   BOOST_TEST(partial.summary.queued == 2u);
   BOOST_REQUIRE(partial.rows.size() == 2u);
   BOOST_TEST(partial.rows[0].row == 1u);
@@ -343,10 +341,16 @@ BOOST_AUTO_TEST_CASE(all_or_nothing_versus_partial) {
   // Errors in the upload's own parameters reject everything, partial or not.
   const Problems params{{Code::invalid_max_attempts, Severity::error, "max_attempts", "max_attempts must be 1..10"}};
   const auto bad_params = run(csv, o, 0, params);
-  BOOST_TEST(!bad_params.summary.commit);
+  BOOST_TEST(!bad_params.summary.ok);
   BOOST_TEST(bad_params.problems[0].code == Code::invalid_max_attempts);
   BOOST_TEST(bad_params.problems[0].row == 0u);
   BOOST_TEST(bad_params.rows.empty());
+
+  // Partial with no valid row: nothing to queue, not accepted.
+  const auto none = run("destination\nbad\nworse\n", o);
+  BOOST_TEST(!none.summary.ok);
+  BOOST_TEST(none.summary.queued == 0u);
+  BOOST_TEST(none.summary.invalid == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(sensitive_data) {

@@ -26,12 +26,15 @@ const table = [
   ['too many rows', 'destination\n6175551234\n6175551235\n6175551236\n', { maxRows: 2, partial: true },
     { ok: false, rows: 3, valid: 2, queued: 0 }, ['csv_too_many_rows'], []],
   ['duplicate destination', 'destination\n6175551234\ntel:+16175551234;postd=2\n', {},
-    { ok: true, valid: 2, queued: 2 }, [], ['duplicate_destination']],
+    { ok: true, valid: 2, queued: 2, errorCount: 0, warningCount: 1 }, [], ['duplicate_destination']],
   ['row errors, all-or-nothing', 'destination\n6175551234\n12345\n', {},
     { ok: false, valid: 1, invalid: 1, queued: 0 }, ['invalid_phone_number'], []],
   ['row errors, partial', 'destination\n6175551234\n12345\n', { partial: true },
-    { ok: false, valid: 1, invalid: 1, queued: 1 }, ['invalid_phone_number'], []],
-  ['bad option', 'destination\n6175551234\n', { maxRows: -1 }, { ok: false, queued: 0 }, ['invalid_option'], []],
+    { ok: true, valid: 1, invalid: 1, queued: 1, errorCount: 1 }, ['invalid_phone_number'], []],
+  ['partial without a valid row', 'destination\n12345\n', { partial: true },
+    { ok: false, valid: 0, invalid: 1, queued: 0 }, ['invalid_phone_number'], []],
+  ['bad option value', 'destination\n6175551234\n', { maxRows: 0 }, { ok: false, queued: 0 }, ['invalid_option'], []],
+  ['unknown option', 'destination\n6175551234\n', { maxrows: 10 }, { ok: false, queued: 0 }, ['invalid_option'], []],
 ];
 
 forEachBuild((getFuse) => {
@@ -151,6 +154,7 @@ forEachBuild((getFuse) => {
     const csv = 'destination\n' + 'bad\n'.repeat(50);
     const r = getFuse().validateCsv(csv, {}, opts({ maxProblems: 3 }));
     assert.equal(r.errors.length, 3);
+    assert.equal(r.errorCount, 50);
     assert.equal(r.counts.invalid_phone_number, 50);
     assert.equal(r.invalid, 50);
     assert.equal(r.truncated, true);
@@ -174,6 +178,9 @@ forEachBuild((getFuse) => {
     assert.throws(() => fuse.validateCsv([1, 2]), TypeError);
     assert.throws(() => fuse.validateCsv('destination\n', 'params'), TypeError);
     assert.throws(() => fuse.validateCsv('destination\n', {}, []), TypeError);
+    assert.throws(() => fuse.validateCsv('destination\n', {}, { partial: 'yes' }), /options.partial must be a boolean/);
+    assert.throws(() => fuse.createCsvValidator({}, { maxRows: '10' }), /options.maxRows must be a finite number/);
+    assert.throws(() => fuse.createCsvValidator({}, { now: NaN }), TypeError);
     const v = fuse.createCsvValidator();
     assert.throws(() => v.push(3), TypeError);
     assert.throws(() => v.push(new Uint16Array(2)), TypeError);

@@ -14,15 +14,18 @@ namespace fuse::bridge {
 //                 max_attempts, reattempt_wait, result_url, is_pci), checked by
 //                 validate_call_options; its problems are part of the result.
 //   options_json: {"now":unix_s,"strict":bool,"maxRows":n,"partial":bool,"maxProblems":n,
-//                  "includeRequests":bool}, every member optional; a bad value is an
-//                  invalid_option error in the result.
-// finish() returns the result:
-//   {"ok":bool,"rows":n,"valid":n,"invalid":n,"queued":n,"errors":[...],"warnings":[...],
-//    "counts":{"code":n,...},"truncated":bool[,"requests":[...]]}
-// Problems are {code, field, message[, row, line]}; counts has every code that occurred (exact even
-// when maxProblems cut the lists: truncated). With includeRequests, requests lists the rows that
-// are queued (exactly `queued` of them, in file order; [] when nothing is queued), each the
-// request object validateQueueRequest returns plus "row" and "line".
+//                  "includeRequests":bool}, every member optional; now and strict are read as
+//                  validateQueueRequest reads them, a bad value of another is an invalid_option
+//                  error in the result.
+// finish() returns the result (CsvSummary, fuse/csv_validator.hpp):
+//   {"ok":bool,"rows":n,"valid":n,"invalid":n,"queued":n,"errorCount":n,"warningCount":n,
+//    "errors":[...],"warnings":[...],"counts":{"code":n,...},"truncated":bool[,"requests":[...]]}
+// ok: the upload is accepted and `queued` rows are queued (no error at all; or partial, no
+// file-level error and at least one valid row). Problems are {code, field, message[, row, line]};
+// errorCount, warningCount and counts (every code that occurred) stay exact when maxProblems cuts
+// the lists (truncated). With includeRequests, requests lists the queued rows (exactly `queued` of
+// them, in file order; [] when nothing is queued), each the request validateQueueRequest returns
+// with "row" and "line" first.
 class CsvValidation {
  public:
   CsvValidation(std::string_view params_json, std::string_view options_json);

@@ -17,11 +17,11 @@
 //   CsvValidator v(call, options, [&](const CsvRow& r) { pending.push_back(copy_of(r)); });
 //   for (each chunk) { v.push(chunk); if (!v.can_commit()) pending.clear(); }  // optional early drop
 //   const CsvSummary s = v.finish();
-//   if (s.commit) queue every entry of `pending`, in order; else queue nothing.
+//   if (s.ok) queue every entry of `pending`, in order; else queue nothing.
 // Only error-free rows reach the sink, in file order, each exactly once. A row handed to the sink
 // is NOT yet accepted: a later row's error (without `partial`) or a file-level error found later
 // (too many rows, an unterminated quote at the end) rejects the whole upload, so the consumer must
-// hold the rows until finish() and commit them only when CsvSummary::commit is true; then exactly
+// hold the rows until finish() and queue them only when CsvSummary::ok is true; then exactly
 // CsvSummary::queued rows were delivered. Once can_commit() is false the sink receives no more rows.
 #pragma once
 
@@ -64,13 +64,14 @@ struct CsvRow {
 using CsvRowSink = std::function<void(const CsvRow&)>;
 
 struct CsvSummary {
-  bool ok = false;           // no error anywhere (warnings allowed)
-  bool commit = false;       // the consumer must queue the delivered rows (ok, or partial without a
-                             // file-level error); false: queue nothing
+  // The upload is accepted: the delivered rows are to be queued. True when there is no error at
+  // all (warnings allowed), or with `partial` when there is no file-level error and at least one
+  // valid row. False: queue nothing.
+  bool ok = false;
   std::uint64_t rows = 0;    // data rows in the file (all of them, also beyond max_rows)
   std::uint64_t valid = 0;   // rows without error (among the rows checked: at most max_rows)
   std::uint64_t invalid = 0; // rows with at least one error
-  std::uint64_t queued = 0;  // rows to queue: valid when commit, else 0
+  std::uint64_t queued = 0;  // rows to queue: valid when ok, else 0
   std::uint64_t errors = 0, warnings = 0;  // all of them, stored or not
   bool truncated = false;    // problems beyond max_problems were counted but not stored
   std::uint64_t bytes = 0;   // bytes pushed
@@ -97,7 +98,8 @@ class CsvValidator {
   // Progress so far.
   std::uint64_t rows() const noexcept;
   std::uint64_t bytes() const noexcept;
-  // False once the upload is certain to be rejected (then no more rows reach the sink).
+  // False once the upload is certain to be rejected (then no more rows reach the sink); true does
+  // not promise acceptance.
   bool can_commit() const noexcept;
   // Every stored problem so far, in file order (at most max_problems).
   const Problems& problems() const noexcept;
