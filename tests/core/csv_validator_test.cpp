@@ -450,6 +450,53 @@ BOOST_AUTO_TEST_CASE(every_chunk_split_gives_the_same_result) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(an_unreadable_header_is_a_file_level_error) {
+  const auto quote = run("destination,\"na\"me\n6175551234,x\n");
+  BOOST_TEST((quote.codes() == std::vector<Code>{Code::csv_invalid_quote}));
+  BOOST_TEST(quote.problems[0].row == 0u);
+  BOOST_TEST(mentions(&quote.problems[0], "header row (line 1), column 2"));
+  BOOST_TEST(quote.summary.rows == 1u);
+  BOOST_TEST(quote.summary.valid == 0u);  // without usable columns no row is judged
+  const auto utf8 = run("destination,n\xE4me\n6175551234,x\n");
+  BOOST_TEST((utf8.codes() == std::vector<Code>{Code::csv_invalid_utf8}));
+  BOOST_TEST(utf8.problems[0].row == 0u);
+  CsvOptions small = default_options();
+  small.max_record_bytes = 16;
+  const auto big = run("destination,a_rather_long_name\n6175551234,x\n", small);
+  BOOST_TEST((big.codes() == std::vector<Code>{Code::csv_invalid_column_name}));
+  BOOST_TEST(mentions(&big.problems[0], "bytes long"));
+}
+
+BOOST_AUTO_TEST_CASE(an_open_quote_without_rows_is_not_also_csv_empty) {
+  const auto r = run("destination,note\n\"6175551234,x\n");
+  BOOST_TEST((r.codes() == std::vector<Code>{Code::csv_unterminated_quote}));
+  BOOST_TEST(mentions(&r.problems[0], "line 2"));
+}
+
+BOOST_AUTO_TEST_CASE(metadata_values_are_json_strings) {
+  const auto r = run("destination,a,b,c,d\n6175551234,\"tab\there\",\"two\nlines\",back\\slash,Zo\xC3\xAB \xF0\x9F\x93\x9E\n");
+  BOOST_REQUIRE(r.rows.size() == 1u);
+  BOOST_TEST(r.rows[0].metadata ==
+             "{\"a\":\"tab\\there\",\"b\":\"two\\nlines\",\"c\":\"back\\\\slash\",\"d\":\"Zo\xC3\xAB \xF0\x9F\x93\x9E\"}");
+  // Long plain values (the fast path) and values that need escaping after eight plain bytes.
+  const auto long_values = run("destination,a,b\n6175551234,abcdefghijklmnopqrstuvwxyz,\"abcdefghij\"\"k\"\n");
+  BOOST_REQUIRE(long_values.rows.size() == 1u);
+  BOOST_TEST(long_values.rows[0].metadata == R"({"a":"abcdefghijklmnopqrstuvwxyz","b":"abcdefghij\"k"})");
+}
+
+BOOST_AUTO_TEST_CASE(a_sensitive_column_in_strict_mode_rejects_the_upload) {
+  CsvOptions o = default_options();
+  o.validation.strict = true;
+  o.partial = true;
+  const auto r = run("destination,date_of_birth\n6175551234,1990-01-01\n", o);
+  BOOST_TEST(r.count(Code::sensitive_key) == 1u);
+  BOOST_TEST(r.find(Code::sensitive_key)->severity == Severity::error);
+  BOOST_TEST(r.find(Code::sensitive_key)->row == 0u);
+  BOOST_TEST(mentions(r.find(Code::sensitive_key), "column 2"));
+  BOOST_TEST(!r.summary.ok);
+  BOOST_TEST(r.rows.empty());
+}
+
 BOOST_AUTO_TEST_CASE(validate_csv_at_once) {
   Problems problems;
   std::vector<std::string> numbers;
