@@ -49,7 +49,10 @@ export interface CsvRequest {
 }
 
 export interface CsvResult {
-  /** No error anywhere (warnings allowed). */
+  /**
+   * The upload is accepted and `queued` rows are queued: no error at all (warnings allowed), or with
+   * `partial`, no file-level error and at least one valid row.
+   */
   ok: boolean;
   /** Data rows in the file (header and blank lines not counted). */
   rows: number;
@@ -57,8 +60,11 @@ export interface CsvResult {
   valid: number;
   /** Rows with at least one error. */
   invalid: number;
-  /** Rows that are queued: `valid` when ok (or partial without a file-level error), else 0. */
+  /** Rows that are queued: `valid` when ok, else 0. */
   queued: number;
+  /** Every error and warning found, listed or not (see maxProblems). */
+  errorCount: number;
+  warningCount: number;
   errors: CsvProblem[];
   warnings: CsvProblem[];
   /** Every problem code that occurred, with its exact count. */

@@ -48,7 +48,7 @@ fuse.validateQueueRequest('6175551234');
 fuse.validateQueueRequest({ phone_number: '6175551234' }, { strict: 'yes' });
 
 const csv = fuse.validateCsv('destination,name\n6175551234,Ann\n', { max_attempts: 2, reattempt_wait: 300 }, { partial: true, includeRequests: true });
-const queued: number = csv.queued;
+const queued: number = csv.queued + csv.errorCount;
 const firstRow: number | undefined = csv.errors[0]?.row;
 const requestUri: string | undefined = csv.requests?.[0]?.destination.uri;
 void queued, firstRow, requestUri;
