@@ -78,3 +78,17 @@ new fuse.Engine({ ringTimeout: 30 });
 engine.report('1', 'dialing', 1700000000);
 // @ts-expect-error buildResultPayload needs the events
 fuse.buildResultPayload({ phone_number: '6175551234' });
+
+const csv = fuse.validateCsv('destination,name\n6175551234,Ann\n', { max_attempts: 2, reattempt_wait: 300 }, { partial: true, includeRequests: true });
+const csvQueued: number = csv.queued + csv.errorCount;
+const firstRow: number | undefined = csv.errors[0]?.row;
+const requestUri: string | undefined = csv.requests?.[0]?.destination.uri;
+void csvQueued, firstRow, requestUri;
+const streaming = fuse.createCsvValidator({}, { maxRows: 5000 });
+const progress: fuse.CsvProgress = streaming.push(new Uint8Array([100, 10]));
+const done: fuse.CsvResult = streaming.finish();
+void progress, done;
+// @ts-expect-error maxRows is a number
+fuse.validateCsv('destination\n', {}, { maxRows: '10' });
+// @ts-expect-error push takes text or bytes
+streaming.push(42);

@@ -1,0 +1,211 @@
+// Bridge for bulk CSV validation (fuse/bridge_csv.hpp).
+#include "fuse/bridge_csv.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "bridge_common.hpp"
+#include "fuse/csv_validator.hpp"
+#include "fuse/queue_request.hpp"
+#include "json_reader.hpp"
+#include "json_writer.hpp"
+#include "text.hpp"
+
+namespace fuse::bridge {
+namespace {
+
+struct Settings {
+  CsvOptions csv;
+  bool include_requests = false;
+  Problems problems;  // invalid_option errors
+
+  void bad(std::string_view name, std::string message) {
+    problems.push_back({Code::invalid_option, Severity::error, std::string(name), std::move(message)});
+  }
+};
+
+// The options object: now and strict as validateQueueRequest reads them; the CSV options here.
+// Every member is optional (null counts as absent); a CSV option of the wrong type or range, or an
+// unknown name, is an invalid_option error rather than a silent default.
+Settings parse_settings(std::string_view options_json) {
+  Settings s;
+  s.csv.validation = read_validation_options(options_json);
+  json::Node root;
+  json::ReadError error;
+  if (!json::read(options_json, 1, root, error) || root.kind != json::Kind::object) {
+    s.bad("options", "The options must be an object such as {\"partial\": true, \"maxRows\": 5000}.");
+    return s;
+  }
+  // "The option maxRows must be <what>, not <the value given>."
+  const auto reject = [&](const std::string& name, std::string_view what, const json::Node& v) {
+    std::string message = "The option ";
+    message += name;
+    message += " must be ";
+    message += what;
+    message += ", not ";
+    if (v.kind == json::Kind::boolean) message += v.boolean ? "true" : "false";
+    else if (v.kind == json::Kind::number) message += v.text;
+    else if (v.kind == json::Kind::string) message += text::quote(v.text, 30);
+    else message += json::kind_name(v.kind);
+    message += '.';
+    s.bad(name, std::move(message));
+  };
+  const auto integer = [&](const std::string& name, const json::Node& v, std::int64_t min, std::int64_t& out) {
+    if (v.kind == json::Kind::number && v.integral && v.integer >= min) {
+      out = v.integer;
+      return true;
+    }
+    reject(name, min ? "a whole number of at least 1" : "a whole number of at least 0", v);
+    return false;
+  };
+  const auto boolean = [&](const std::string& name, const json::Node& v, bool& out) {
+    if (v.kind == json::Kind::boolean) out = v.boolean;
+    else reject(name, "true or false", v);
+  };
+  for (const json::Member& m : root.members) {
+    const json::Node& v = m.value;
+    if (v.kind == json::Kind::null || m.key == "now" || m.key == "strict") continue;
+    std::int64_t n = 0;
+    if (m.key == "maxRows") {
+      if (integer(m.key, v, 1, n)) s.csv.max_rows = static_cast<std::uint64_t>(n);
+    } else if (m.key == "partial") {
+      boolean(m.key, v, s.csv.partial);
+    } else if (m.key == "maxProblems") {
+      if (integer(m.key, v, 0, n)) s.csv.max_problems = static_cast<std::size_t>(n);
+    } else if (m.key == "includeRequests") {
+      boolean(m.key, v, s.include_requests);
+    } else {
+      s.bad(m.key, "Unknown option " + text::quote(m.key, 40) +
+                       "; the options are now, strict, maxRows, partial, maxProblems and includeRequests.");
+    }
+  }
+  return s;
+}
+
+// One entry of "requests": validateQueueRequest's request (bridge_common's writer) with the row and
+// line in front. `scratch` and `request` are reused from row to row.
+void write_request(std::string& out, const CsvRow& r, QueueRequest& request, std::string& scratch) {
+  request.phone_number.assign(r.phone_number);
+  request.destination = r.destination;
+  request.metadata.assign(r.metadata);
+  scratch.clear();
+  write_queue_request(scratch, request);
+  out += "{\"row\":";
+  json::write_uint(out, r.row);
+  out += ",\"line\":";
+  json::write_uint(out, r.line);
+  out += ',';
+  out.append(scratch, 1, std::string::npos);  // the request's members and closing brace
+}
+
+}  // namespace
+
+struct CsvValidation::Impl {
+  Settings settings;
+  CallOptions call;
+  Problems params_problems;
+  std::string requests;  // "[" + requests so far, while the upload can still be accepted
+  bool collecting = false;
+  QueueRequest request;  // reused by write_request
+  std::string scratch;
+  std::unique_ptr<CsvValidator> validator;
+  std::string result;
+  bool finished = false;
+  std::uint64_t final_rows = 0, final_bytes = 0;
+
+  Impl(std::string_view params_json, std::string_view options_json) : settings(parse_settings(options_json)) {
+    validate_call_options(params_json, settings.csv.validation, call, params_problems);
+    request.options = call;
+    collecting = settings.include_requests;
+    if (collecting) requests.push_back('[');
+    CsvRowSink sink;
+    if (collecting) {
+      sink = [this](const CsvRow& row) {
+        if (!collecting) return;
+        if (requests.size() > 1) requests += ',';
+        write_request(requests, row, request, scratch);
+      };
+    }
+    validator = std::make_unique<CsvValidator>(call, settings.csv, std::move(sink));
+    validator->add_upload_problems(settings.problems);
+    validator->add_upload_problems(params_problems);
+    drop_requests_if_rejected();
+  }
+
+  // Once nothing can be queued, the requests collected so far are dropped: memory stays bounded.
+  void drop_requests_if_rejected() {
+    if (collecting && !validator->can_commit()) {
+      collecting = false;
+      std::string().swap(requests);
+    }
+  }
+
+  std::string finish() {
+    if (finished) return result;
+    finished = true;
+    const CsvSummary s = validator->finish();
+    final_rows = s.rows;
+    final_bytes = s.bytes;
+    const Problems& problems = validator->problems();
+    std::string& out = result;
+    out.reserve(256 + problems.size() * 160 + (s.ok ? requests.size() : 0));
+    json::ObjectWriter w(out);
+    w.field_bool("ok", s.ok);
+    w.field_int("rows", static_cast<std::int64_t>(s.rows));
+    w.field_int("valid", static_cast<std::int64_t>(s.valid));
+    w.field_int("invalid", static_cast<std::int64_t>(s.invalid));
+    w.field_int("queued", static_cast<std::int64_t>(s.queued));
+    w.field_int("errorCount", static_cast<std::int64_t>(s.errors));
+    w.field_int("warningCount", static_cast<std::int64_t>(s.warnings));
+    json::write_problems(w.key("errors"), problems, Severity::error);
+    json::write_problems(w.key("warnings"), problems, Severity::warning);
+    {
+      json::ObjectWriter cw(w.key("counts"));
+      for (std::size_t c = 0; c < s.counts.size(); ++c)
+        if (s.counts[c]) cw.field_int(code_name(static_cast<Code>(c)), static_cast<std::int64_t>(s.counts[c]));
+      cw.close();
+    }
+    w.field_bool("truncated", s.truncated);
+    if (settings.include_requests) {
+      if (s.ok && collecting) {
+        requests += ']';
+        w.key("requests") += requests;
+      } else {
+        w.key("requests") += "[]";
+      }
+      std::string().swap(requests);
+    }
+    w.close();
+    validator.reset();  // the duplicate table and buffers go now, not when JS collects the object
+    return result;
+  }
+};
+
+CsvValidation::CsvValidation(std::string_view params_json, std::string_view options_json)
+    : impl_(std::make_unique<Impl>(params_json, options_json)) {}
+
+CsvValidation::~CsvValidation() = default;
+
+void CsvValidation::push(std::string_view bytes) {
+  if (impl_->finished) return;
+  impl_->validator->push(bytes);
+  impl_->drop_requests_if_rejected();
+}
+
+std::uint64_t CsvValidation::rows() const noexcept {
+  return impl_->validator ? impl_->validator->rows() : impl_->final_rows;
+}
+
+std::uint64_t CsvValidation::bytes() const noexcept {
+  return impl_->validator ? impl_->validator->bytes() : impl_->final_bytes;
+}
+
+std::string CsvValidation::finish() { return impl_->finish(); }
+
+std::string validate_csv(std::string_view csv, std::string_view params_json, std::string_view options_json) {
+  CsvValidation v(params_json, options_json);
+  v.push(csv);
+  return v.finish();
+}
+
+}  // namespace fuse::bridge

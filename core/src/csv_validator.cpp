@@ -1,0 +1,545 @@
+// Bulk CSV validation (fuse/csv_validator.hpp): the reader's records checked as an upload.
+//
+// Per row the hot path allocates nothing: the destination is parsed into a reused Destination, the
+// metadata JSON is written into a reused string from header keys serialised once, and duplicate
+// numbers are found in an open-addressing table of (E.164 digits -> first row). Messages are only
+// built for rows that have problems.
+#include "fuse/csv_validator.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "json_writer.hpp"
+#include "text.hpp"
+
+namespace fuse {
+namespace {
+
+// E.164 digits (as an integer, never 0) -> first data row that had them. Linear probing over
+// power-of-two arrays kept at most 70% full; 12 bytes a slot (24 MiB for a million numbers).
+class FirstRowTable {
+ public:
+  // Asks the memory system for key's slot ahead of find_or_insert: at a million rows the table is
+  // far larger than the caches, and a miss per row would dominate the whole preflight.
+  void prefetch(std::uint64_t key) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!keys_.empty()) {
+      const std::size_t i = slot(key);
+      __builtin_prefetch(&keys_[i], 1);
+      __builtin_prefetch(&rows_[i], 1);
+    }
+#endif
+  }
+  // The row recorded earlier for `key`, or 0 after recording `row` for it.
+  std::uint32_t find_or_insert(std::uint64_t key, std::uint32_t row) {
+    if ((size_ + 1) * 10 > keys_.size() * 7) grow();
+    std::size_t i = slot(key);
+    for (;; i = (i + 1) & mask_) {
+      if (keys_[i] == key) return rows_[i];
+      if (keys_[i] == 0) break;
+    }
+    keys_[i] = key;
+    rows_[i] = row;
+    ++size_;
+    return 0;
+  }
+
+ private:
+  std::size_t slot(std::uint64_t key) const noexcept {
+    // Fibonacci hashing: the top bits of key * 2^64/phi spread consecutive numbers evenly.
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  void grow() {
+    std::vector<std::uint64_t> old_keys = std::move(keys_);
+    std::vector<std::uint32_t> old_rows = std::move(rows_);
+    const std::size_t capacity = old_keys.empty() ? 1024 : old_keys.size() * 2;
+    keys_.assign(capacity, 0);
+    rows_.assign(capacity, 0);
+    mask_ = capacity - 1;
+    shift_ = 64;
+    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+    for (std::size_t k = 0; k < old_keys.size(); ++k) {
+      if (!old_keys[k]) continue;
+      std::size_t i = slot(old_keys[k]);
+      while (keys_[i]) i = (i + 1) & mask_;
+      keys_[i] = old_keys[k];
+      rows_[i] = old_rows[k];
+    }
+  }
+
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> rows_;
+  std::size_t size_ = 0, mask_ = 0;
+  unsigned shift_ = 64;
+};
+
+std::string num(std::uint64_t v) { return text::to_string(v); }
+
+// True when `s` has a byte JSON must escape or check: a control character, '"', '\\' or non-ASCII.
+// Eight bytes at a time: cells are short, but there are millions of them.
+bool needs_json_escape(std::string_view s) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const std::uint64_t control = (w - ones * 0x20) & ~w & highs;  // a byte < 0x20
+    if ((w & highs) | control | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) return true;
+  }
+  for (; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return true;
+  }
+  return false;
+}
+
+// json::write_string with a fast path for the common cell: printable ASCII without " or \.
+void write_json_string(std::string& out, std::string_view s) {
+  if (needs_json_escape(s)) {
+    json::write_string(out, s);
+    return;
+  }
+  out += '"';
+  out.append(s);
+  out += '"';
+}
+
+// The duplicate table's key (PhoneNumber::key(): the E.164 digits as an integer) as "+<digits>".
+std::string e164_of_key(std::uint64_t key) {
+  std::string out(1, '+');
+  out += text::to_string(key);
+  return out;
+}
+
+// A value for a message without surrounding quotes (for values that are about quotes), control
+// characters escaped and long values cut.
+std::string unquoted(std::string_view value, std::size_t max_chars = 60) {
+  std::string q = text::quote(value, max_chars);
+  return q.substr(1, q.size() - 2);
+}
+
+}  // namespace
+
+struct CsvValidator::Impl {
+  struct Column {
+    std::string name;      // trimmed header cell
+    std::string key_json;  // "name": (metadata columns only)
+    bool metadata = false;
+  };
+
+  CallOptions call;
+  CsvOptions options;
+  CsvRowSink sink;
+  CsvReader reader;
+  CsvSummary summary;
+  Problems problems;
+
+  bool header_seen = false;
+  bool header_usable = false;
+  bool file_error = false;  // a file-level error: nothing is queued, partial or not
+  bool row_error = false;   // some row has an error
+  bool too_many_rows = false;
+  bool finished = false;
+  bool reported_file_error = false;
+  std::uint64_t header_line = 0;
+  std::size_t destination_column = 0;
+  std::vector<Column> columns;
+  std::vector<std::size_t> metadata_columns;  // indexes into columns, in header order
+
+  // Rows whose problems wait for their duplicate check (see delay()): a short FIFO.
+  struct Pending {
+    std::uint64_t key = 0;  // 0: no duplicate check
+    std::uint64_t row = 0;
+    std::uint64_t line = 0;
+    Problems problems;      // counted already; stored when the row leaves the FIFO
+  };
+  static constexpr std::size_t kDelay = 8;
+  std::array<Pending, kDelay> pending;
+  std::size_t pending_first = 0, pending_count = 0;
+
+  // Reused per row.
+  Problems row_problems;
+  Destination destination;
+  std::string metadata;
+  FirstRowTable first_rows;
+
+  Impl(const CallOptions& c, const CsvOptions& o, CsvRowSink s)
+      : call(c), options(o), sink(std::move(s)), reader(o.max_record_bytes) {}
+
+  bool can_commit() const noexcept {
+    return !file_error && !too_many_rows && (options.partial || !row_error);
+  }
+
+  void count(const Problem& p) noexcept {
+    ++summary.counts[static_cast<std::size_t>(p.code)];
+    if (p.severity == Severity::error) {
+      ++summary.errors;
+      if (p.row) row_error = true;
+      else file_error = true;
+    } else {
+      ++summary.warnings;
+    }
+  }
+  void store(Problem&& p) {
+    if (problems.size() < options.max_problems) problems.push_back(std::move(p));
+    else summary.truncated = true;
+  }
+  void record(Problem&& p) {
+    count(p);
+    store(std::move(p));
+  }
+
+  // Rows pass through a short FIFO before their problems are stored: the duplicate table's slot
+  // for a row's number is prefetched when the row enters and probed when it leaves, a few rows
+  // later, so the cache miss overlaps the work on the rows in between. Everything that decides
+  // what is queued (counts, row_error, the sink) happens at once; only the stored problem list
+  // (in file order) and the duplicate warnings wait, and flush() empties the FIFO before push()
+  // returns and before any later problem is stored.
+  void delay(std::uint64_t key, std::uint64_t row, std::uint64_t line) {
+    if (pending_count == kDelay) leave();
+    Pending& slot = pending[(pending_first + pending_count++) % kDelay];
+    slot.key = key;
+    slot.row = row;
+    slot.line = line;
+    slot.problems.swap(row_problems);  // row_problems gets the slot's old (empty) buffer back
+    row_problems.clear();
+    if (key) first_rows.prefetch(key);
+  }
+  void leave() {
+    Pending& slot = pending[pending_first];
+    pending_first = (pending_first + 1) % kDelay;
+    --pending_count;
+    for (auto& p : slot.problems) store(std::move(p));
+    slot.problems.clear();
+    if (!slot.key) return;
+    const std::uint32_t first = first_rows.find_or_insert(slot.key, static_cast<std::uint32_t>(slot.row));
+    if (!first) return;
+    record(Problem{Code::duplicate_destination, Severity::warning, "destination",
+                   row_prefix(slot.row, slot.line) + "destination " + e164_of_key(slot.key) +
+                       " is also on row " + num(first) +
+                       "; it will be called twice. Remove one of the rows if that is not intended.",
+                   slot.row, slot.line});
+  }
+  void flush() {
+    while (pending_count) leave();
+  }
+
+  void file_problem(Code code, std::string field, std::string message) {
+    record(Problem{code, Severity::error, std::move(field), std::move(message)});
+  }
+
+  std::string row_prefix(std::uint64_t row, std::uint64_t line) const {
+    return "Row " + num(row) + " (line " + num(line) + "): ";
+  }
+
+  std::string column_label(std::size_t i) const {
+    std::string out = "column " + num(i + 1);
+    if (i < columns.size() && !columns[i].name.empty()) out += " (" + text::quote(columns[i].name, 40) + ")";
+    return out;
+  }
+  std::string column_field(std::size_t i) const {
+    if (!header_usable || i >= columns.size()) return "";
+    return i == destination_column ? "destination" : columns[i].name;
+  }
+
+  // ---- header ----
+
+  void header(const CsvRecord& rec) {
+    header_seen = true;
+    header_line = rec.line;
+    const std::string where = "The header row (line " + num(rec.line) + ")";
+    switch (rec.error) {
+      case CsvRecordError::too_large:
+        file_problem(Code::csv_invalid_column_name, "",
+                     where + " is " + text::with_commas(rec.bytes) + " bytes long; it should only name the columns "
+                     "(destination and the metadata variables). Check that the first line of the file is the header.");
+        return;
+      case CsvRecordError::invalid_quote:
+        file_problem(Code::csv_invalid_quote, "",
+                     where + ", column " + num(rec.error_field + 1) + ": misplaced quote in " +
+                         unquoted(rec.fields[rec.error_field]) +
+                         ". Column names need no quotes: remove them.");
+        return;
+      case CsvRecordError::invalid_utf8:
+        file_problem(Code::csv_invalid_utf8, "",
+                     where + ", column " + num(rec.error_field + 1) + ": " + text::quote(rec.fields[rec.error_field]) +
+                         " is not UTF-8. Save the file as UTF-8 (in Excel: CSV UTF-8).");
+        return;
+      case CsvRecordError::none:
+        break;
+    }
+
+    columns.resize(rec.fields.size());
+    bool have_destination = false;
+    Problems scratch;
+    for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+      Column& col = columns[i];
+      col.name = std::string(text::trim(rec.fields[i]));
+      const std::string_view name = col.name;
+      if (text::iequals(name, "destination")) {
+        if (have_destination) {
+          file_problem(Code::csv_duplicate_column, "destination",
+                       where + ": " + column_label(i) + " is a second destination column (" +
+                           column_label(destination_column) + " is the first). Keep one of them.");
+        } else {
+          have_destination = true;
+          destination_column = i;
+        }
+        continue;
+      }
+      if (name.empty()) {
+        file_problem(Code::csv_invalid_column_name, "",
+                     where + ": column " + num(i + 1) +
+                         " has no name. Name it (it becomes a metadata variable) or delete the column.");
+        continue;
+      }
+      if (!is_valid_metadata_key(name)) {
+        file_problem(Code::csv_invalid_column_name, col.name,
+                     where + ": " + column_label(i) + " is not a valid metadata variable name: it " +
+                         explain_invalid_metadata_key(name));
+        continue;
+      }
+      bool duplicate = false;
+      for (std::size_t j : metadata_columns) {
+        if (columns[j].name == name) {
+          file_problem(Code::csv_duplicate_column, col.name,
+                       where + ": " + column_label(i) + " has the same name as column " + num(j + 1) +
+                           ". Rename or remove one of them.");
+          duplicate = true;
+          break;
+        }
+      }
+      if (duplicate) continue;
+      col.metadata = true;
+      json::write_string(col.key_json, name);
+      col.key_json += ':';
+      metadata_columns.push_back(i);
+      // A sensitive column name is reported once here, not on every row.
+      scratch.clear();
+      scan_sensitive_metadata(name, "", options.validation, name, scratch);
+      for (auto& p : scratch) {
+        if (p.code != Code::sensitive_key) continue;
+        p.message = where + ", " + column_label(i) + ": " + p.message;
+        record(std::move(p));
+      }
+    }
+    if (!have_destination) {
+      std::string found;
+      for (std::size_t i = 0; i < columns.size() && i < 8; ++i)
+        found += (i ? ", " : "") + text::quote(columns[i].name, 30);
+      if (columns.size() > 8) found += ", ...";
+      file_problem(Code::csv_missing_destination_column, "destination",
+                   where + " has no destination column (found " + found +
+                       "). Name the column that holds the numbers to call \"destination\".");
+      return;
+    }
+    header_usable = true;
+  }
+
+  // ---- data rows ----
+
+  void row(const CsvRecord& rec) {
+    const std::uint64_t n = ++summary.rows;
+    if (n > options.max_rows) {
+      too_many_rows = true;  // reported once, with the total, at the end
+      return;
+    }
+    if (!header_usable) return;  // counted; without columns there is nothing to check
+
+    row_problems.clear();
+    const bool structural = check_structure(rec);
+    std::uint64_t key = 0;
+    if (!structural) {
+      if (parse_destination(rec.fields[destination_column], destination, row_problems, "destination") &&
+          n < 0xFFFFFFFFu)
+        key = destination.number.key();
+      build_metadata(rec);
+    }
+
+    bool has_error = false;
+    if (!row_problems.empty()) {
+      const std::string prefix = row_prefix(n, rec.line);
+      for (auto& p : row_problems) {
+        p.row = n;
+        p.line = rec.line;
+        p.message.insert(0, prefix);
+        has_error |= p.severity == Severity::error;
+        count(p);
+      }
+    }
+    delay(key, n, rec.line);
+    if (has_error) {
+      ++summary.invalid;
+      return;
+    }
+    ++summary.valid;
+    if (sink && can_commit()) {
+      const CsvRow out{n, rec.line, text::trim(rec.fields[destination_column]), destination, metadata, call};
+      sink(out);
+    }
+  }
+
+  // Reports a record that cannot be read as columns (stray quote, not UTF-8, too long, wrong field
+  // count). Returns true when it did.
+  bool check_structure(const CsvRecord& rec) {
+    auto error = [&](Code code, std::string field, std::string message) {
+      row_problems.push_back({code, Severity::error, std::move(field), std::move(message)});
+    };
+    switch (rec.error) {
+      case CsvRecordError::too_large:
+        error(Code::metadata_too_large, "",
+              "the row is " + text::with_commas(rec.bytes) + " bytes long; a row may be at most " +
+                  text::with_commas(reader.max_record_bytes()) + " bytes (and its metadata at most " +
+                  text::with_commas(kMaxMetadataBytes) + " as JSON). Shorten its values.");
+        return true;
+      case CsvRecordError::invalid_quote: {
+        const std::string_view raw = rec.fields[rec.error_field];
+        std::string fix = "\"";
+        for (char c : raw) fix += c == '"' ? std::string("\"\"") : std::string(1, c);
+        fix += '"';
+        const bool after_close = text::trim(raw).starts_with('"');
+        error(Code::csv_invalid_quote, column_field(rec.error_field),
+              column_label(rec.error_field) + (after_close ? " has text after its closing quote: " : " has a quote inside an unquoted value: ") +
+                  unquoted(raw) +
+                  ". A value that contains quotes must be enclosed in quotes, with each quote inside doubled: " +
+                  unquoted(fix, 80) + ".");
+        return true;
+      }
+      case CsvRecordError::invalid_utf8: {
+        const std::string_view cell = rec.fields[rec.error_field];
+        char byte[8];
+        std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(cell[rec.error_offset])));
+        error(Code::csv_invalid_utf8, column_field(rec.error_field),
+              column_label(rec.error_field) + ": " + text::quote(cell) + " contains byte " + byte +
+                  ", which is not UTF-8. Save the file as UTF-8 (in Excel: CSV UTF-8), not in a legacy encoding "
+                  "such as Windows-1252.");
+        return true;
+      }
+      case CsvRecordError::none:
+        break;
+    }
+    if (rec.field_count != columns.size()) {
+      std::string message = "the row has " + num(rec.field_count) + (rec.field_count == 1 ? " field" : " fields") +
+                            " but the header has " + num(columns.size()) + " columns. ";
+      message += rec.field_count > columns.size()
+                     ? "A value that contains a comma must be enclosed in quotes (\"Boston, MA\")."
+                     : "Every row needs a value, possibly empty, for each column.";
+      error(Code::csv_field_count, "", std::move(message));
+      return true;
+    }
+    return false;
+  }
+
+  void build_metadata(const CsvRecord& rec) {
+    metadata.clear();
+    for (std::size_t i : metadata_columns) {
+      const std::string_view value = rec.fields[i];
+      if (value.empty()) continue;  // empty cells are omitted
+      metadata += metadata.empty() ? '{' : ',';
+      metadata += columns[i].key_json;
+      write_json_string(metadata, value);
+      // The column's name was judged once, at the header; here only the value.
+      scan_sensitive_value(columns[i].name, value, options.validation, columns[i].name, row_problems);
+    }
+    if (!metadata.empty()) metadata += '}';
+    if (metadata.size() > kMaxMetadataBytes) {
+      row_problems.push_back({Code::metadata_too_large, Severity::error, "metadata",
+                              "the row's metadata is " + text::with_commas(metadata.size()) +
+                                  " bytes as JSON; the limit is " + text::with_commas(kMaxMetadataBytes) +
+                                  ". Shorten the values or drop columns."});
+    }
+  }
+
+  // ---- driving ----
+
+  void drain() {
+    CsvRecord rec;
+    while (reader.next(rec)) {
+      if (!header_seen) header(rec);
+      else row(rec);
+    }
+    flush();
+    if (reader.file_error() != CsvFileError::none && !reported_file_error) report_reader_error();
+  }
+
+  void report_reader_error() {
+    reported_file_error = true;
+    if (reader.file_error() == CsvFileError::wide_encoding) {
+      file_problem(Code::csv_invalid_utf8, "",
+                   "The file is UTF-16 (or UTF-32) encoded, not UTF-8. Save it as UTF-8 (in Excel: Save As, "
+                   "CSV UTF-8) and upload it again.");
+    } else {
+      std::string message = "The quote opened on line " + num(reader.quote_line());
+      if (reader.open_record_line() != reader.quote_line())
+        message += " (in the record starting on line " + num(reader.open_record_line()) + ")";
+      message +=
+          " is never closed, so the rest of the file cannot be read. Close the quoted value, or write a quote "
+          "inside a quoted value as two quotes (\"\").";
+      file_problem(Code::csv_unterminated_quote, "", std::move(message));
+    }
+  }
+
+  CsvSummary finish() {
+    if (finished) return summary;
+    finished = true;
+    reader.finish();
+    drain();
+    if (too_many_rows) {
+      file_problem(Code::csv_too_many_rows, "",
+                   "The file has " + text::with_commas(summary.rows) + " data rows; an upload may have at most " +
+                       text::with_commas(options.max_rows) + ". Split it into smaller files.");
+    }
+    // A file that could not be read to its end (UTF-16, an open quote) has its own error.
+    if (summary.rows == 0 && reader.file_error() == CsvFileError::none) {
+      file_problem(Code::csv_empty, "",
+                   header_seen ? "The file has a header row (line " + num(header_line) +
+                                     ") but no data rows. Add one row per call below the header."
+                               : std::string("The file is empty. It needs a header row naming the columns "
+                                             "(destination, then any metadata variables) and one row per call."));
+    }
+    summary.bytes = reader.bytes_fed();
+    summary.ok = can_commit() && summary.valid > 0;
+    summary.queued = summary.ok ? summary.valid : 0;
+    return summary;
+  }
+};
+
+CsvValidator::CsvValidator(const CallOptions& call, const CsvOptions& options, CsvRowSink sink)
+    : impl_(std::make_unique<Impl>(call, options, std::move(sink))) {}
+
+CsvValidator::~CsvValidator() = default;
+
+void CsvValidator::add_upload_problems(const Problems& problems) {
+  for (const Problem& p : problems) {
+    Problem copy = p;
+    copy.row = copy.line = 0;
+    impl_->record(std::move(copy));
+  }
+}
+
+void CsvValidator::push(std::string_view chunk) {
+  if (impl_->finished) return;
+  impl_->reader.feed(chunk);
+  impl_->drain();
+}
+
+CsvSummary CsvValidator::finish() { return impl_->finish(); }
+
+std::uint64_t CsvValidator::rows() const noexcept { return impl_->summary.rows; }
+std::uint64_t CsvValidator::bytes() const noexcept { return impl_->reader.bytes_fed(); }
+bool CsvValidator::can_commit() const noexcept { return impl_->can_commit(); }
+const Problems& CsvValidator::problems() const noexcept { return impl_->problems; }
+
+CsvSummary validate_csv(std::string_view csv, const CallOptions& call, const CsvOptions& options, Problems& problems,
+                        CsvRowSink sink) {
+  CsvValidator v(call, options, std::move(sink));
+  v.push(csv);
+  CsvSummary s = v.finish();
+  problems.insert(problems.end(), v.problems().begin(), v.problems().end());
+  return s;
+}
+
+}  // namespace fuse
