@@ -4,6 +4,7 @@
 // { summary, usage, run(args, io) -> exit code }.
 const commands = {
   parse: require('./cli/parse'),
+  preview: require('./cli/preview'),
 };
 
 const { version } = require('../package.json');
