@@ -722,7 +722,7 @@ class OptionReader {
       std::string list;
       for (const auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
       const std::string who = field.empty() ? "option" : field + " option";
-      error(field.empty() ? item.key() : field + "." + item.key(),
+      error(field.empty() ? (item.key().empty() ? "options" : item.key()) : field + "." + item.key(),
             "Unknown " + who + " " + text::quote(item.key()) + "; the options are " + list + ".");
       ok = false;
     }
