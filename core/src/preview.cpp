@@ -4,11 +4,12 @@
 // probe runs, which rest on one property of the engine: a window end E changes nothing before E
 // (its only effects are the cancel timers at E and "an attempt failing at or after E is not
 // re-attempted"). So the run with end E cancels no previewed call exactly when, in the run
-// without end, every previewed call makes its last dial before E. A probe therefore runs without
-// the previewed calls' end and stops as soon as the answer is known: all previewed calls have made
-// their last dial (pass), time reaches E first (fail), or the work still to dial cannot fit on the
-// lines before E (fail). The main run gives the smallest fitting end directly when it cancels
-// nothing; else one probe without stop gives it.
+// without end, every previewed call makes its last dial before E. A probe runs without the
+// previewed calls' end until each has made its last dial (known at the dial: the carrier's draws
+// are fixed) and reports that time, T(C). The smallest fitting end is T + 1 (the main run's own
+// when it cancels nothing); the smallest fitting capacity is the smallest C with T(C) < E, found
+// by a bracketed search on T(C) ~ a + b / C (see preview_window), which the fuzzer re-checks
+// through real windows.
 #include "fuse/preview.hpp"
 
 #include <algorithm>
@@ -975,9 +976,10 @@ bool preview_window(const PreviewOptions& o, PreviewResult& out, Problems& probl
   std::uint64_t fail = bound > 1 ? static_cast<std::uint64_t>(bound) - 1 : 0;  // 0: none known
   std::uint64_t pass = total_calls;  // unlimited lines: proven by the plan, verified by a run
   std::optional<Sample> at_pass;
-  const Sample first{o.capacity, last_dial};
+  // More lines than calls run as many (every call is dialed as soon as it is ready).
+  const Sample first{std::min<std::uint64_t>(o.capacity, total_calls), last_dial};
   if (last_dial <= limit) {
-    pass = o.capacity;
+    pass = first.capacity;
     at_pass = first;
   } else {
     fail = std::max<std::uint64_t>(fail, o.capacity);
