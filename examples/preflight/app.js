@@ -39,6 +39,7 @@ function validate() {
       strict: $('strict').checked,
       partial: $('partial').checked,
       maxProblems: MAX_SHOWN,
+      sizeHint: currentFile.size,
     },
   });
 }
