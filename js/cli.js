@@ -4,6 +4,7 @@
 // { summary, usage, run(args, io) -> exit code }.
 const commands = {
   parse: require('./cli/parse'),
+  validate: require('./cli/validate'),
   preview: require('./cli/preview'),
 };
 
@@ -13,6 +14,14 @@ function help(out) {
   out.write(`fuse-outbound ${version}: check and preview outbound calls before they are placed.\n\nUsage: fuse-outbound <command> [options]\n\nCommands:\n`);
   for (const [name, cmd] of Object.entries(commands)) out.write(`  ${name.padEnd(10)} ${cmd.summary}\n`);
   out.write(`\nOptions for every command:\n  --wasm      use the WebAssembly build instead of the native addon\n  --help      show the command's usage\n\nRun 'fuse-outbound <command> --help' for a command's options.\n`);
+}
+
+// A reader that stops early (| head) closes the pipe: that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode || 0);
+    throw err;
+  });
 }
 
 async function main(argv) {

@@ -7,9 +7,13 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --no-browser
 node scripts/build.js native >/dev/null
 
+export NPM_CONFIG_LOGLEVEL=error  # npx prints nothing of its own
+
 run() {
   printf '\n$ %s\n' "$*"
   "$@" || echo "(exit code $?)"
 }
 
 run npx --no-install fuse-outbound parse 'tel:+16175551234;ani=8009957586;postd=2' '617-555-0123' '1-800-FLOWERS'
+run npx --no-install fuse-outbound validate examples/calls.csv --max-attempts 3 --reattempt-wait 600
+run npx --no-install fuse-outbound validate examples/calls.csv --max-attempts 3 --reattempt-wait 600 --partial

@@ -11,9 +11,9 @@ class CsvValidation {
   CsvValidation(const std::string& params_json, const std::string& options_json)
       : validation_(params_json, options_json) {}
 
-  // The chunk crosses as a Uint8Array (copied into the wasm heap for the call only).
-  val push(const std::string& bytes) {
-    validation_.push(bytes);
+  // The chunk is already in the wasm heap (js/wasm-backend.js copies it there with one memcpy).
+  val push(std::uintptr_t ptr, std::size_t len) {
+    validation_.push(heap_bytes(ptr, len));
     val out = val::object();
     out.set("rows", static_cast<double>(validation_.rows()));
     out.set("bytes", static_cast<double>(validation_.bytes()));

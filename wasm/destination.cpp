@@ -7,9 +7,10 @@ namespace {
 
 std::string parse_destination(const std::string& input) { return bridge::parse_destination(input); }
 
-val parse_destinations(const std::string& utf8, const std::string& lengths_bytes, unsigned fields) {
-  const auto lengths = u32_from_bytes(lengths_bytes);
-  const auto cols = bridge::parse_destinations(utf8, lengths.data(), lengths.size(), fields);
+val parse_destinations(std::uintptr_t utf8, std::size_t utf8_len, std::uintptr_t lengths, std::size_t count,
+                       unsigned fields) {
+  const auto cols = bridge::parse_destinations(heap_bytes(utf8, utf8_len),
+                                               reinterpret_cast<const std::uint32_t*>(lengths), count, fields);
   val out = val::object();
   out.set("status", copy_to_typed_array(cols.status));
   out.set("countryCode", copy_to_typed_array(cols.country_code));

@@ -72,11 +72,13 @@ Settings parse_settings(std::string_view options_json) {
       boolean(m.key, v, s.csv.partial);
     } else if (m.key == "maxProblems") {
       if (integer(m.key, v, 0, n)) s.csv.max_problems = static_cast<std::size_t>(n);
+    } else if (m.key == "sizeHint") {
+      if (integer(m.key, v, 0, n)) s.csv.size_hint = static_cast<std::uint64_t>(n);
     } else if (m.key == "includeRequests") {
       boolean(m.key, v, s.include_requests);
     } else {
       s.bad(m.key, "Unknown option " + text::quote(m.key, 40) +
-                       "; the options are now, strict, maxRows, partial, maxProblems and includeRequests.");
+                       "; the options are now, strict, maxRows, partial, maxProblems, sizeHint and includeRequests.");
     }
   }
   return s;

@@ -17,62 +17,98 @@
 namespace fuse {
 namespace {
 
-// E.164 digits (as an integer, never 0) -> first data row that had them. Linear probing over
-// power-of-two arrays kept at most 70% full; 12 bytes a slot (24 MiB for a million numbers).
+// E.164 digits (as an integer, never 0) -> first data row that had them, by linear probing over
+// arrays of any size (not a power of two, so a size hint can fit the upload closely), kept at most
+// 85% full. Most numbers (all of 13 digits or fewer: every NANP number) share one 64-bit word with
+// their row, 8 bytes a slot: about 10 MB for a million numbers; longer ones take a 12-byte slot in
+// a second table. The bound matters: the CLI checks a 1 GB file in under 64 MB, and this table is
+// most of what grows with the row count.
 class FirstRowTable {
  public:
+  // `max_rows` fixes how many low bits of a packed slot hold the row.
+  explicit FirstRowTable(std::uint64_t max_rows) {
+    while (row_bits_ < 32 && (std::uint64_t{1} << row_bits_) <= max_rows) ++row_bits_;
+    packed_key_limit_ = std::uint64_t{1} << (64 - row_bits_);
+  }
   // Asks the memory system for key's slot ahead of find_or_insert: at a million rows the table is
   // far larger than the caches, and a miss per row would dominate the whole preflight.
   void prefetch(std::uint64_t key) const noexcept {
 #if defined(__GNUC__) || defined(__clang__)
-    if (!keys_.empty()) {
-      const std::size_t i = slot(key);
-      __builtin_prefetch(&keys_[i], 1);
-      __builtin_prefetch(&rows_[i], 1);
-    }
+    if (key < packed_key_limit_ && !packed_.empty()) __builtin_prefetch(&packed_[slot(key, packed_.size())], 1);
 #endif
   }
   // The row recorded earlier for `key`, or 0 after recording `row` for it.
-  std::uint32_t find_or_insert(std::uint64_t key, std::uint32_t row) {
-    if ((size_ + 1) * 10 > keys_.size() * 7) grow();
-    std::size_t i = slot(key);
-    for (;; i = (i + 1) & mask_) {
-      if (keys_[i] == key) return rows_[i];
-      if (keys_[i] == 0) break;
+  std::uint64_t find_or_insert(std::uint64_t key, std::uint64_t row) {
+    if (key >= packed_key_limit_ || row >> row_bits_) return find_or_insert_wide(key, static_cast<std::uint32_t>(row));
+    if ((packed_size_ + 1) * 20 > packed_.size() * 17) rehash_packed(std::max<std::size_t>(1024, packed_.size() * 2));
+    const std::uint64_t mask = (std::uint64_t{1} << row_bits_) - 1;
+    std::size_t i = slot(key, packed_.size());
+    for (;; i = i + 1 == packed_.size() ? 0 : i + 1) {
+      const std::uint64_t v = packed_[i];
+      if (v == 0) break;
+      if (v >> row_bits_ == key) return v & mask;
     }
-    keys_[i] = key;
-    rows_[i] = row;
-    ++size_;
+    packed_[i] = key << row_bits_ | row;
+    ++packed_size_;
     return 0;
+  }
+  // Makes room for `entries` numbers at once, sparing the growth steps (and the moment when the
+  // old and the new arrays both exist) when the upload's size is known in advance.
+  void reserve(std::size_t entries) {
+    const std::size_t capacity = entries / 17 * 20 + 1024;
+    if (capacity > packed_.size()) rehash_packed(capacity);
   }
 
  private:
-  std::size_t slot(std::uint64_t key) const noexcept {
-    // Fibonacci hashing: the top bits of key * 2^64/phi spread consecutive numbers evenly.
-    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+  static std::size_t slot(std::uint64_t key, std::size_t size) noexcept {
+    // Fibonacci hashing spreads consecutive numbers; the top 32 bits are then scaled to the
+    // table's size (Lemire's multiply-shift range reduction).
+    const std::uint64_t h = (key * 0x9E3779B97F4A7C15ull) >> 32;
+    return static_cast<std::size_t>((h * size) >> 32);
   }
-  void grow() {
-    std::vector<std::uint64_t> old_keys = std::move(keys_);
-    std::vector<std::uint32_t> old_rows = std::move(rows_);
-    const std::size_t capacity = old_keys.empty() ? 1024 : old_keys.size() * 2;
-    keys_.assign(capacity, 0);
-    rows_.assign(capacity, 0);
-    mask_ = capacity - 1;
-    shift_ = 64;
-    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
-    for (std::size_t k = 0; k < old_keys.size(); ++k) {
-      if (!old_keys[k]) continue;
-      std::size_t i = slot(old_keys[k]);
-      while (keys_[i]) i = (i + 1) & mask_;
-      keys_[i] = old_keys[k];
-      rows_[i] = old_rows[k];
+  void rehash_packed(std::size_t capacity) {
+    std::vector<std::uint64_t> old = std::move(packed_);
+    packed_.assign(capacity, 0);
+    for (const std::uint64_t v : old) {
+      if (!v) continue;
+      std::size_t i = slot(v >> row_bits_, capacity);
+      while (packed_[i]) i = i + 1 == capacity ? 0 : i + 1;
+      packed_[i] = v;
     }
   }
+  std::uint64_t find_or_insert_wide(std::uint64_t key, std::uint32_t row) {
+    if ((wide_size_ + 1) * 20 > wide_keys_.size() * 17) {
+      std::vector<std::uint64_t> old_keys = std::move(wide_keys_);
+      std::vector<std::uint32_t> old_rows = std::move(wide_rows_);
+      const std::size_t capacity = std::max<std::size_t>(64, old_keys.size() * 2);
+      wide_keys_.assign(capacity, 0);
+      wide_rows_.assign(capacity, 0);
+      for (std::size_t k = 0; k < old_keys.size(); ++k) {
+        if (!old_keys[k]) continue;
+        std::size_t i = slot(old_keys[k], capacity);
+        while (wide_keys_[i]) i = i + 1 == capacity ? 0 : i + 1;
+        wide_keys_[i] = old_keys[k];
+        wide_rows_[i] = old_rows[k];
+      }
+    }
+    std::size_t i = slot(key, wide_keys_.size());
+    for (;; i = i + 1 == wide_keys_.size() ? 0 : i + 1) {
+      if (wide_keys_[i] == key) return wide_rows_[i];
+      if (wide_keys_[i] == 0) break;
+    }
+    wide_keys_[i] = key;
+    wide_rows_[i] = row;
+    ++wide_size_;
+    return 0;
+  }
 
-  std::vector<std::uint64_t> keys_;
-  std::vector<std::uint32_t> rows_;
-  std::size_t size_ = 0, mask_ = 0;
-  unsigned shift_ = 64;
+  unsigned row_bits_ = 1;
+  std::uint64_t packed_key_limit_ = 0;
+  std::vector<std::uint64_t> packed_;  // key << row_bits_ | row; 0 = empty (rows start at 1)
+  std::size_t packed_size_ = 0;
+  std::vector<std::uint64_t> wide_keys_;
+  std::vector<std::uint32_t> wide_rows_;
+  std::size_t wide_size_ = 0;
 };
 
 std::string num(std::uint64_t v) { return text::to_string(v); }
@@ -164,10 +200,22 @@ struct CsvValidator::Impl {
   Problems row_problems;
   Destination destination;
   std::string metadata;
-  FirstRowTable first_rows;
+  FirstRowTable first_rows{options.max_rows};
 
   Impl(const CallOptions& c, const CsvOptions& o, CsvRowSink s)
       : call(c), options(o), sink(std::move(s)), reader(o.max_record_bytes) {}
+
+  // With a size hint, estimates the upload's rows from the first 64 KiB and sizes the duplicate
+  // table once (a little above the estimate; it still grows if the estimate was short).
+  bool table_sized = false;
+  void size_duplicate_table() {
+    const std::uint64_t bytes = reader.bytes_fed();
+    if (table_sized || !options.size_hint || bytes < 64 * 1024 || summary.rows == 0) return;
+    table_sized = true;
+    const double per_byte = static_cast<double>(summary.rows) / static_cast<double>(bytes);
+    const double estimate = per_byte * static_cast<double>(options.size_hint) * 1.05 + 64;
+    first_rows.reserve(static_cast<std::size_t>(std::min(estimate, static_cast<double>(options.max_rows))));
+  }
 
   bool can_commit() const noexcept {
     return !file_error && !too_many_rows && (options.partial || !row_error);
@@ -215,7 +263,7 @@ struct CsvValidator::Impl {
     for (auto& p : slot.problems) store(std::move(p));
     slot.problems.clear();
     if (!slot.key) return;
-    const std::uint32_t first = first_rows.find_or_insert(slot.key, static_cast<std::uint32_t>(slot.row));
+    const std::uint64_t first = first_rows.find_or_insert(slot.key, slot.row);
     if (!first) return;
     record(Problem{Code::duplicate_destination, Severity::warning, "destination",
                    row_prefix(slot.row, slot.line) + "destination " + e164_of_key(slot.key) +
@@ -524,6 +572,7 @@ void CsvValidator::push(std::string_view chunk) {
   if (impl_->finished) return;
   impl_->reader.feed(chunk);
   impl_->drain();
+  impl_->size_duplicate_table();
 }
 
 CsvSummary CsvValidator::finish() { return impl_->finish(); }

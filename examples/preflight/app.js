@@ -39,6 +39,7 @@ function validate() {
       strict: $('strict').checked,
       partial: $('partial').checked,
       maxProblems: MAX_SHOWN,
+      sizeHint: currentFile.size,
     },
   });
 }
@@ -54,15 +55,12 @@ function render(result, ms, bytes) {
       ? `Ready: all ${fmt(result.rows)} rows can be queued.`
       : `Ready: ${fmt(result.queued)} of ${fmt(result.rows)} rows can be queued (partial upload).`
     : 'Not ready: fix the errors below, nothing would be queued.';
-  const count = (severity) => Object.values(result.counts || {}).length
-    ? result[severity === 'error' ? 'errorCount' : 'warningCount'] ?? null
-    : null;
   $('count-rows').textContent = fmt(result.rows);
   $('count-valid').textContent = fmt(result.valid);
   $('count-invalid').textContent = fmt(result.invalid);
   $('count-queued').textContent = fmt(result.queued);
-  $('count-errors').textContent = fmt(count('error') ?? result.errors.length);
-  $('count-warnings').textContent = fmt(count('warning') ?? result.warnings.length);
+  $('count-errors').textContent = fmt(result.errorCount);
+  $('count-warnings').textContent = fmt(result.warningCount);
   $('elapsed').textContent = `${fmt(bytes)} bytes checked in ${ms.toFixed(0)} ms.`;
 
   const problems = [
@@ -78,7 +76,9 @@ function render(result, ms, bytes) {
     ...problems.map((p) => {
       const tr = document.createElement('tr');
       tr.className = p.severity;
-      for (const [text, cls] of [[p.row ?? '', 'num'], [p.line ?? '', 'num'], [p.field, ''], [p.severity, 'sev'], [p.code, 'code'], [p.message, 'msg']]) {
+      // The row and line have their own columns; the message need not repeat them.
+      const message = p.row ? p.message.replace(/^Row \d+ \(line \d+\): /, '') : p.message;
+      for (const [text, cls] of [[p.row ?? '', 'num'], [p.line ?? '', 'num'], [p.field, ''], [p.severity, 'sev'], [p.code, 'code'], [message, 'msg']]) {
         const td = document.createElement('td');
         td.textContent = String(text);
         if (cls) td.className = cls;

@@ -49,6 +49,7 @@ const OPTION_TYPES = {
   partial: 'boolean',
   maxProblems: 'number',
   includeRequests: 'boolean',
+  sizeHint: 'number',
 };
 function expectOptionTypes(options, fn) {
   for (const [name, type] of Object.entries(OPTION_TYPES)) {

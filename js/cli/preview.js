@@ -3,6 +3,7 @@
 // A readable summary and an ASCII timeline, or --json for the previewWindow result.
 const fs = require('fs');
 const { parseArgs, UsageError } = require('./args');
+const { toUnixSeconds, formatLocal } = require('./when');
 
 const usage = `Usage: fuse-outbound preview --capacity N (--calls N | calls.csv) [options]
 
@@ -57,38 +58,19 @@ const spec = {
   json: 'boolean',
 };
 
-// Unix seconds, or YYYY-MM-DD[(T| )HH:MM[:SS]][Z|±HH[:]MM] (local time without a zone).
+// Unix seconds or an ISO date-time (js/cli/when.js), as the number previewWindow takes.
 function parseWhen(text, flag) {
-  if (/^\d+$/.test(text)) return Number(text);
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
-  if (!m) throw new UsageError(`${flag} must be Unix seconds or a date-time such as 2026-12-01T09:00, got '${text}'`);
-  const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1, 7).map((v) => (v === undefined ? undefined : Number(v)));
-  const zone = m[7];
-  let ms;
-  if (zone) {
-    ms = Date.UTC(y, mo - 1, d, h, mi, s);
-    if (zone.toUpperCase() !== 'Z') {
-      const sign = zone[0] === '-' ? -1 : 1;
-      const digits = zone.slice(1).replace(':', '');
-      ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60000;
-    }
-  } else {
-    ms = new Date(y, mo - 1, d, h, mi, s).getTime();
+  const seconds = toUnixSeconds(text);
+  if (!/^\d+$/.test(seconds)) {
+    throw new UsageError(`${flag} must be Unix seconds or a date-time such as 2026-12-01T09:00, got '${text}'`);
   }
-  const check = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  if (mo < 1 || mo > 12 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59 || !Number.isFinite(ms)) {
-    throw new UsageError(`${flag}: '${text}' is not a valid date-time`);
-  }
-  return Math.floor(ms / 1000);
+  return Number(seconds);
 }
 
 const count = (n) => n.toLocaleString('en-US');
-const pad2 = (n) => String(n).padStart(2, '0');
 
-function dateTime(ts) {
-  const d = new Date(ts * 1000);
-  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
-}
+// "2026-12-01 09:00" in local time.
+const dateTime = (ts) => formatLocal(ts).slice(0, 16);
 
 function span(seconds) {
   if (seconds < 120) return `${seconds} s`;
@@ -227,4 +209,4 @@ async function run(args, { fuse, stdout, stderr }) {
   return r.fits ? 0 : 1;
 }
 
-module.exports = { summary: 'will the calls fit in the window? simulate with the real engine', usage, run, parseWhen };
+module.exports = { summary: 'will the calls fit in the window? simulate with the real engine', usage, run };

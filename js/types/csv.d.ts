@@ -25,6 +25,8 @@ export interface CsvOptions {
   maxProblems?: number;
   /** Return the queued rows as `requests`. */
   includeRequests?: boolean;
+  /** The upload's size in bytes, when known (e.g. File#size): sizes the duplicate table once. Memory only. */
+  sizeHint?: number;
 }
 
 /** A CSV problem: row problems carry `row` (1-based data row) and `line` (where the record starts). */

@@ -8,6 +8,8 @@
 #include "test_support.hpp"
 
 using namespace fuse;
+using fuse::test::codes;
+using fuse::test::mentions;
 
 namespace {
 
@@ -21,18 +23,6 @@ Parsed parse(std::string_view input, std::string_view field = "phone_number") {
   Parsed p;
   p.ok = parse_destination(input, p.d, p.problems, field);
   return p;
-}
-
-std::vector<Code> codes(const Problems& problems) {
-  std::vector<Code> out;
-  for (const auto& p : problems) out.push_back(p.code);
-  return out;
-}
-
-bool mentions(const Problems& problems, std::string_view text) {
-  for (const auto& p : problems)
-    if (p.message.find(text) != std::string::npos) return true;
-  return false;
 }
 
 }  // namespace

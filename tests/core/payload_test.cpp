@@ -9,6 +9,8 @@
 #include "test_support.hpp"
 
 using namespace fuse;
+using fuse::test::codes;
+using fuse::test::mentions;
 
 namespace {
 
@@ -26,12 +28,6 @@ std::string build(std::string_view json, Problems* problems_out = nullptr) {
   const bool ok = build_result_payload(json, out, problems);
   if (problems_out) *problems_out = problems;
   BOOST_TEST(ok == problems.empty());
-  return out;
-}
-
-std::vector<Code> codes(const Problems& problems) {
-  std::vector<Code> out;
-  for (const auto& p : problems) out.push_back(p.code);
   return out;
 }
 

@@ -8,6 +8,8 @@
 #include "test_support.hpp"
 
 using namespace fuse;
+using fuse::test::codes;
+using fuse::test::mentions;
 
 namespace {
 
@@ -28,18 +30,6 @@ Validated validate(std::string_view params_json, std::int64_t now = kNow, bool s
 // {"phone_number":"6175551234", <extra>}
 Validated with_phone(const std::string& extra, std::int64_t now = kNow, bool strict = false) {
   return validate("{\"phone_number\":\"6175551234\"" + (extra.empty() ? "" : "," + extra) + "}", now, strict);
-}
-
-std::vector<Code> codes(const Problems& problems) {
-  std::vector<Code> out;
-  for (const auto& p : problems) out.push_back(p.code);
-  return out;
-}
-
-bool mentions(const Problems& problems, std::string_view text) {
-  for (const auto& p : problems)
-    if (p.message.find(text) != std::string::npos) return true;
-  return false;
 }
 
 std::string quoted(std::string_view s) {

@@ -114,7 +114,7 @@ for (const build of buildNames) {
       const cases = [
         [['--calls', '10'], /give --capacity/],
         [['--capacity', '10'], /give --calls N or a CSV file/],
-        [['--calls', '10', '--capacity', '1', '--start', '2026-13-01'], /not a valid date-time/],
+        [['--calls', '10', '--capacity', '1', '--start', '2026-13-01'], /--start must be Unix seconds or a date-time/],
         [['--calls', '10', '--capacity', '1', '--start', 'tomorrow'], /--start must be Unix seconds or a date-time/],
         [['--calls', '10', '--capacity', '1', 'a.csv'], /--calls or a CSV file, not both/],
         [['--capacity', '1', path.join(dir, 'none.csv')], /cannot read .*none\.csv: no such file/],

@@ -50,6 +50,10 @@ struct CsvOptions {
   bool partial = false;                  // queue the valid rows even when other rows have errors
   std::size_t max_problems = std::numeric_limits<std::size_t>::max();  // stored problems (counts stay exact)
   std::size_t max_record_bytes = kDefaultMaxCsvRecordBytes;            // a longer row is an error, never buffered
+  // The upload's total size in bytes when known (0: unknown). Once 64 KiB have been read, the row
+  // count is estimated from it and the duplicate table sized once, so memory never holds both the
+  // table and its grown copy. Only memory use depends on it, never a result.
+  std::uint64_t size_hint = 0;
 };
 
 // One valid data row, as handed to the row sink. Views are valid only during the call.
