@@ -106,7 +106,7 @@ void check_upload(std::string_view input) {
   check(engine.enqueue("A", single, 1700000000, problems).has_value());
   fuse::CsvOptions options;
   options.validation.now = 1700000000;
-  options.partial = !input.empty() && (input[0] & 1);
+  options.partial = !input.empty() && (input[0] & 1);  // e.g. a file starting with a BOM (0xEF)
   options.max_problems = 50;
   fuse::EngineCsvUpload upload(engine, "B", fuse::CallOptions{}, options);
   for (std::size_t i = 0; i < input.size(); i += 7) upload.push(input.substr(i, 7));
