@@ -300,6 +300,7 @@ std::string engine_vocabulary() {
 }
 
 const PackedActions& EngineSession::packed_error(const Problem& problem) {
+  if (packed_.numbers.capacity() > (std::size_t{1} << 18)) std::vector<double>().swap(packed_.numbers);
   packed_.numbers.assign(1, -1.0);
   packed_.text = error_json(problem);
   packed_.ascii = false;  // may hold any text; the binding decodes it as UTF-8
@@ -308,6 +309,10 @@ const PackedActions& EngineSession::packed_error(const Problem& problem) {
 
 const PackedActions& EngineSession::pack_actions() {
   PackedActions& p = packed_;
+  // The buffers are reused from call to call, but a rare huge batch (a window closing on a million
+  // calls) does not keep its memory.
+  if (p.text.capacity() > (std::size_t{4} << 20)) std::string().swap(p.text);
+  if (p.numbers.capacity() > (std::size_t{1} << 18)) std::vector<double>().swap(p.numbers);
   p.numbers.clear();
   p.text.clear();
   p.ascii = true;

@@ -6,6 +6,11 @@ const { expectString, wellFormed, unixNow, track, release } = require('./common'
 const { paramsJson } = require('./validation');
 const { Utf8Pieces, expectOptionTypes, isCsvInput, describe: describeInput } = require('./csv');
 
+// The Float64Array the core writes packed actions' numbers into: its first size, and the largest
+// kept after a call (a batch of ~25,000 actions; a larger one gets an array of its own).
+const NUMBERS_INITIAL = 1024;
+const NUMBERS_KEPT = 1 << 18;
+
 // enqueueCsv's options and their types (their values are the core's to judge).
 const ENQUEUE_CSV_OPTION_TYPES = { strict: 'boolean', maxRows: 'number', partial: 'boolean', maxProblems: 'number' };
 
@@ -131,7 +136,7 @@ function engineApi(backend) {
 
   class Engine {
     #core;
-    #numbers = new Float64Array(1024); // packed actions' numbers (the core writes them here)
+    #numbers = new Float64Array(NUMBERS_INITIAL); // packed actions' numbers (the core writes them here)
     #names = []; // deployment names the core has sent with packed actions
 
     /**
@@ -234,7 +239,13 @@ function engineApi(backend) {
     #actions(text) {
       let numbers = this.#numbers;
       if (numbers[0] === -2) numbers = this.#numbers = this.#core.output(); // the core needed a larger array
-      return readActions(text, numbers, this.#names, events, statuses);
+      const actions = readActions(text, numbers, this.#names, events, statuses);
+      if (numbers.length > NUMBERS_KEPT) {
+        // A rare huge batch does not keep its memory.
+        this.#numbers = new Float64Array(NUMBERS_INITIAL);
+        this.#core.bindOutput(this.#numbers);
+      }
+      return actions;
     }
 
     /** Processes everything due at or before `now`, then dials while lines are free. @returns actions */

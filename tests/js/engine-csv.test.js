@@ -164,22 +164,31 @@ forEachBuild((getFuse) => {
     for (const engine of engines.slice(1)) assert.equal(engine.snapshot(), engines[0].snapshot());
   });
 
-  test('enqueueCsv: a 50,000-row upload is queued whole and fits in under 200 bytes a call', () => {
+  test('enqueueCsv: a 60,000-row upload is queued whole, fits in under 200 bytes a call and cancels at once', () => {
     const { Engine } = getFuse();
     const engine = new Engine({ capacity: 100 });
     const before = engine.stats().memoryBytes;
     const rows = ['destination'];
-    for (let n = 0; n < 50_000; n++) rows.push(phone(n));
+    for (let n = 0; n < 60_000; n++) rows.push(phone(n));
     const r = engine.enqueueCsv('big', rows.join('\n'), { max_attempts: 2, reattempt_wait: 60 }, T0);
-    assert.deepEqual([r.ok, r.rows, r.queued, r.firstCallId, r.lastCallId, r.callIds.length], [true, 50_000, 50_000, '1', '50000', 50_000]);
+    assert.deepEqual([r.ok, r.rows, r.queued, r.firstCallId, r.lastCallId, r.callIds.length], [true, 60_000, 60_000, '1', '60000', 60_000]);
+    assert.equal(r.callIds[59_999], '60000');
     const stats = engine.stats();
-    assert.equal(stats.queued, 50_000);
+    assert.equal(stats.queued, 60_000);
     assert.ok(stats.memoryBytes > before, 'memoryBytes grows with the calls');
-    assert.ok(stats.memoryBytes < 50_000 * 200, `${stats.memoryBytes} bytes for 50,000 calls`);
+    assert.ok(stats.memoryBytes < 60_000 * 200, `${stats.memoryBytes} bytes for 60,000 calls`);
     const dials = engine.advance(T0);
     assert.equal(dials.length, 100);
     assert.deepEqual(dials.map((a) => a.phoneNumber), rows.slice(1, 101));
     assert.ok(engine.stats().memoryBytes > stats.memoryBytes, 'dialing adds events and timers');
+    // 59,900 results in one answer (more numbers than an engine keeps an array for), then on as before.
+    const canceled = engine.cancelDeployment('big', T0 + 1);
+    assert.equal(canceled.length, 59_900);
+    assert.deepEqual([canceled[0].callId, canceled[0].status, canceled.at(-1).callId], ['101', 'canceled', '60000']);
+    assert.deepEqual(JSON.parse(canceled.at(-1).payload).events.map((e) => e.event), ['queued', 'canceled']);
+    engine.report('7', 'connected', T0 + 2);
+    const [done] = engine.report('7', 'disconnected', T0 + 9);
+    assert.deepEqual([done.callId, done.status, JSON.parse(done.payload).duration], ['7', 'completed', 7]);
   });
 
   test('actions: many at once, many deployments (names sent once), non-ASCII text, long ids', () => {
