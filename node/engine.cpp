@@ -76,10 +76,11 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
   Napi::Value Report(const Napi::CallbackInfo& info) {
     const Napi::Env env = info.Env();
     // The id is short: read into a stack buffer (a longer one, which is no call's id anyway, whole).
+    // Node stops before a character that does not fit, so up to 59 bytes the id is surely complete.
     char buf[64];
     std::size_t length = 0;
     NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf8(env, info[0], buf, sizeof buf, &length), Napi::Value());
-    if (length + 1 < sizeof buf) {
+    if (length + 4 < sizeof buf) {
       return packed(env, session_.report_packed(std::string_view(buf, length), info[1].As<Napi::Number>().Uint32Value(),
                                                 number_of(info[2])));
     }

@@ -229,6 +229,8 @@ forEachBuild((getFuse) => {
     assert.deepEqual(engine.advance(T0 + 31).map((a) => [a.callId, a.deployment]), [['601', '📞 calls']]);
     const longId = '9'.repeat(80); // longer than the addon's stack buffer for ids
     assert.throws(() => engine.report(longId, 'connected', T0 + 31), (err) => err.code === 'unknown_call' && err.message.includes(longId.slice(0, 60)));
+    const wideId = `x${'€'.repeat(21)}`; // 64 bytes of UTF-8: a buffer of 63 would cut it short
+    assert.throws(() => engine.report(wideId, 'connected', T0 + 31), (err) => err.code === 'unknown_call' && err.message.includes(`"${wideId}"`));
     assert.throws(() => engine.report('601', 'dialing', T0 + 31), (err) => err.code === 'invalid_transition');
   });
 });

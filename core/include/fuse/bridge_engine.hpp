@@ -53,13 +53,14 @@ class EngineSession {
   // Validates the params (SPEC 3, as validateQueueRequest with now/strict) and queues the call:
   // {"ok":true,"callId":"1","errors":[],"warnings":[..]} or {"ok":false,"errors":[..],"warnings":[..]}.
   std::string enqueue(std::string_view deployment, std::string_view params_json, double now, bool strict);
-  // Actions as a JSON array, or an error:
+  // Actions as a JSON array (the readable form, for tools; the bindings use the packed form below,
+  // which the C++ tests check against this one), or an error:
   //   {"type":"dial","callId","deployment","phoneNumber","uri","e164","ani","postd","attempt","timestamp"}
   //   {"type":"hangup","callId","reason","timestamp"}
   //   {"type":"result","callId","status","resultUrl"}
   // followed, for each result action in order, by kPayloadSeparator and its payload (the
-  // call_details JSON text, written as is: no escaping here and no unescaping in JS). The separator
-  // never occurs in JSON text, which escapes every control character.
+  // call_details JSON text, written as is). The separator never occurs in JSON text, which escapes
+  // every control character.
   std::string advance(double now);
   std::string report(std::string_view call_id, std::string_view event, double now);
   std::string cancel_deployment(std::string_view deployment, double now);
