@@ -21,9 +21,8 @@ function fmtRate(perSecond, unit) {
   return `${perSecond.toFixed(1)} ${unit}/s`;
 }
 
-/** Prints rows [{name, ms, rate, ratio?, note?}] as an aligned table. */
-function table(rows) {
-  const cols = ['name', 'time', 'rate', 'vs reference', 'goal'];
+/** Prints rows [{name, ms, rate, ratio?, goal?}] as an aligned table (`cols` names the columns). */
+function table(rows, cols = ['name', 'time', 'rate', 'vs reference', 'goal']) {
   const cells = rows.map((r) => [r.name, r.ms === undefined ? '' : `${r.ms.toFixed(1)} ms`, r.rate || '', r.ratio || '', r.goal || '']);
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
   const line = (row) => '  ' + row.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 'use strict';
 // npm run bench [-- section...]: prints each figure with its ratio against the reference library
-// measured in the same run. Sections: destinations, csv (more arrive with their features).
+// measured in the same run (the engine section has no reference: it prints its goals). Sections:
+// destinations, csv, engine (more arrive with their features).
 const sections = {
   destinations: require('./destinations'),
   csv: require('./csv'),
+  engine: require('./engine'),
 };
 
 async function main() {

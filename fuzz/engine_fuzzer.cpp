@@ -1,6 +1,7 @@
 // libFuzzer target: the queue engine. Arbitrary text goes to Engine::restore (which must refuse it
-// cleanly or give an engine whose snapshot restores to the same text) and to buildResultPayload; the
-// same bytes also drive a fresh engine as a script of operations, checking what must always hold.
+// cleanly or give an engine whose snapshot restores to the same text), to buildResultPayload and to
+// enqueueCsv as an upload (all or nothing); the same bytes also drive a fresh engine as a script of
+// operations, and the bridge's packed actions, checking what must always hold.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "fuse/bridge_engine.hpp"
 #include "fuse/engine.hpp"
+#include "fuse/engine_csv.hpp"
 
 namespace {
 
@@ -94,6 +96,92 @@ void run_script(std::string_view input) {
   check(copy.has_value() && copy->snapshot() == engine.snapshot());
 }
 
+// The input as an upload into an engine holding one call: nothing or exactly `queued` calls are
+// added, with consecutive refs after it, whatever the file.
+void check_upload(std::string_view input) {
+  fuse::Engine engine(fuse::EngineOptions{2, 45});
+  fuse::QueueRequest single;
+  single.phone_number = "6172001000";
+  fuse::Problems problems;
+  check(engine.enqueue("A", single, 1700000000, problems).has_value());
+  fuse::CsvOptions options;
+  options.validation.now = 1700000000;
+  options.partial = !input.empty() && (input[0] & 1);  // e.g. a file starting with a BOM (0xEF)
+  options.max_problems = 50;
+  fuse::EngineCsvUpload upload(engine, "B", fuse::CallOptions{}, options);
+  for (std::size_t i = 0; i < input.size(); i += 7) upload.push(input.substr(i, 7));
+  const fuse::EngineCsvResult r = upload.finish();
+  check(r.summary.ok == (r.summary.queued > 0));
+  check(engine.call_count() == 1 + r.summary.queued);
+  if (r.summary.queued) check(r.first == 1);
+  check(upload.enqueue_problems().empty());
+}
+
+// Packed actions are well formed: records and string lengths add up to what was sent.
+void check_packed(const fuse::bridge::PackedActions& p, std::size_t& names) {
+  check(!p.numbers.empty());
+  if (p.numbers[0] < 0) {
+    check(p.numbers.size() == 1 && p.text.rfind("{\"error\":", 0) == 0);
+    return;
+  }
+  std::size_t units = 0;
+  for (std::size_t i = 0; i < p.text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(p.text[i]);
+    units += ((b & 0xC0) != 0x80) + (b >= 0xF0);
+  }
+  std::size_t k = 2;
+  double used = 0;
+  const auto field = [&](double length, bool nullable) {
+    check(length >= 0 || (nullable && length == -1));
+    if (length > 0) used += length;
+  };
+  for (int n = static_cast<int>(p.numbers[1]); n > 0; --n, ++names) field(p.numbers.at(k++), false);
+  for (int i = 0; i < static_cast<int>(p.numbers[0]); ++i) {
+    const double type = p.numbers.at(k);
+    check(p.numbers.at(k + 1) >= 1);  // the id's number
+    if (type == 0) {
+      check(p.numbers.at(k + 2) < static_cast<double>(names));
+      for (int f = 5; f < 10; ++f) field(p.numbers.at(k + f), f >= 8);
+      k += 10;
+    } else if (type == 1) {
+      check(p.numbers.at(k + 2) < fuse::kCallEventCount);
+      k += 4;
+    } else {
+      check(type == 2 && p.numbers.at(k + 2) < fuse::kCallStatusCount);
+      field(p.numbers.at(k + 3), true);
+      field(p.numbers.at(k + 4), false);
+      k += 5;
+    }
+  }
+  check(k == p.numbers.size());
+  check(used == static_cast<double>(units));
+}
+
+void run_packed(std::string_view input) {
+  fuse::bridge::EngineSession session;
+  check(session.configure(R"({"capacity":2,"ringTimeout":30})").empty());
+  std::size_t names = 0;
+  double now = 1700000000;
+  for (std::size_t i = 0; i + 1 < input.size(); i += 2) {
+    const auto op = static_cast<unsigned char>(input[i]);
+    const auto arg = static_cast<unsigned char>(input[i + 1]);
+    now += op >> 5;
+    const std::string deployment = std::string(1 + (arg & 1), static_cast<char>('A' + (arg >> 6))) + "\xC3\xA9";
+    switch (op & 3) {
+      case 0: {
+        const std::string params = R"({"phone_number":"617200)" + std::to_string(1000 + arg) + "\"" +
+                                   (arg & 4 ? R"(,"metadata":{"n":"\u00e9\ud83d\udcde"},"result_url":"https://x.test/r")" : "") +
+                                   (arg & 8 ? R"(,"max_attempts":2,"reattempt_wait":60)" : "") + "}";
+        session.enqueue(deployment, params, now, false);
+        break;
+      }
+      case 1: check_packed(session.advance_packed(now - (op & 4 ? 1 : 0)), names); break;
+      case 2: check_packed(session.report_packed(std::to_string(1 + arg % 16), (arg >> 4) & 7, now), names); break;
+      default: check_packed(session.cancel_deployment_packed(deployment, now), names); break;
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -102,5 +190,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string payload = fuse::bridge::build_result_payload(input);
   check(!payload.empty() && payload.front() == '{' && payload.back() == '}');
   run_script(input);
+  check_upload(input);
+  run_packed(input);
   return 0;
 }

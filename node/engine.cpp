@@ -1,4 +1,6 @@
 // The queue engine (fuse/bridge_engine.hpp): the EngineCore class and buildResultPayload.
+#include <algorithm>
+
 #include "binding.hpp"
 #include "fuse/bridge_engine.hpp"
 
@@ -29,9 +31,16 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
                            InstanceMethod<&EngineCore::Configure>("configure"),
                            InstanceMethod<&EngineCore::Restore>("restore"),
                            InstanceMethod<&EngineCore::Enqueue>("enqueue"),
+                           InstanceMethod<&EngineCore::BindOutput>("bindOutput"),
+                           InstanceMethod<&EngineCore::Output>("output"),
                            InstanceMethod<&EngineCore::Advance>("advance"),
                            InstanceMethod<&EngineCore::Report>("report"),
+                           InstanceMethod<&EngineCore::ReportNamed>("reportNamed"),
                            InstanceMethod<&EngineCore::CancelDeployment>("cancelDeployment"),
+                           InstanceMethod<&EngineCore::CsvBegin>("csvBegin"),
+                           InstanceMethod<&EngineCore::CsvPush>("csvPush"),
+                           InstanceMethod<&EngineCore::CsvFinish>("csvFinish"),
+                           InstanceMethod<&EngineCore::CsvAbort>("csvAbort"),
                            InstanceMethod<&EngineCore::SetCapacity>("setCapacity"),
                            InstanceMethod<&EngineCore::Get>("get"),
                            InstanceMethod<&EngineCore::Stats>("stats"),
@@ -53,14 +62,49 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
     return text_result(info.Env(), session_.enqueue(text_of(info[0]), text_of(info[1]), number_of(info[2]),
                                                   info[3].As<Napi::Boolean>().Value()));
   }
+  // Packed actions (bridge::PackedActions): the numbers go into the Float64Array bound with
+  // bindOutput (when they do not fit, a larger one replaces it, output() returns it and the old
+  // one's first number is -2); the text is the return value.
+  Napi::Value BindOutput(const Napi::CallbackInfo& info) {
+    bind(info[0].As<Napi::Float64Array>());
+    return info.Env().Undefined();
+  }
+  Napi::Value Output(const Napi::CallbackInfo& info) { return output_.IsEmpty() ? info.Env().Null() : output_.Value(); }
   Napi::Value Advance(const Napi::CallbackInfo& info) {
-    return text_result(info.Env(), session_.advance(number_of(info[0])));
+    return packed(info.Env(), session_.advance_packed(number_of(info[0])));
   }
   Napi::Value Report(const Napi::CallbackInfo& info) {
-    return text_result(info.Env(), session_.report(text_of(info[0]), text_of(info[1]), number_of(info[2])));
+    const Napi::Env env = info.Env();
+    // The id is short: read into a stack buffer (a longer one, which is no call's id anyway, whole).
+    // Node stops before a character that does not fit, so up to 59 bytes the id is surely complete.
+    char buf[64];
+    std::size_t length = 0;
+    NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf8(env, info[0], buf, sizeof buf, &length), Napi::Value());
+    if (length + 4 < sizeof buf) {
+      return packed(env, session_.report_packed(std::string_view(buf, length), info[1].As<Napi::Number>().Uint32Value(),
+                                                number_of(info[2])));
+    }
+    const std::string id = text_of(info[0]);
+    return packed(env, session_.report_packed(id, info[1].As<Napi::Number>().Uint32Value(), number_of(info[2])));
+  }
+  Napi::Value ReportNamed(const Napi::CallbackInfo& info) {
+    return packed(info.Env(), session_.report_packed(text_of(info[0]), text_of(info[1]), number_of(info[2])));
   }
   Napi::Value CancelDeployment(const Napi::CallbackInfo& info) {
-    return text_result(info.Env(), session_.cancel_deployment(text_of(info[0]), number_of(info[1])));
+    return packed(info.Env(), session_.cancel_deployment_packed(text_of(info[0]), number_of(info[1])));
+  }
+  Napi::Value CsvBegin(const Napi::CallbackInfo& info) {
+    session_.csv_begin(text_of(info[0]), text_of(info[1]), text_of(info[2]), number_of(info[3]));
+    return info.Env().Undefined();
+  }
+  Napi::Value CsvPush(const Napi::CallbackInfo& info) {
+    session_.csv_push(bytes_of(info[0]));
+    return info.Env().Undefined();
+  }
+  Napi::Value CsvFinish(const Napi::CallbackInfo& info) { return text_result(info.Env(), session_.csv_finish()); }
+  Napi::Value CsvAbort(const Napi::CallbackInfo& info) {
+    session_.csv_abort();
+    return info.Env().Undefined();
   }
   Napi::Value SetCapacity(const Napi::CallbackInfo& info) {
     return text_result(info.Env(), session_.set_capacity(number_of(info[0])));
@@ -79,7 +123,28 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
     return info.Env().Undefined();
   }
 
+  void bind(Napi::Float64Array array) {
+    output_ = Napi::Persistent(array);
+    // An ArrayBuffer's memory does not move while it is referenced.
+    out_data_ = array.Data();
+    out_length_ = array.ElementLength();
+  }
+
+  Napi::Value packed(Napi::Env env, const bridge::PackedActions& p) {
+    const std::size_t n = p.numbers.size();
+    if (n > out_length_) {
+      if (out_length_ > 0) out_data_[0] = -2;
+      bind(Napi::Float64Array::New(env, std::max<std::size_t>(n, 2 * out_length_)));
+    }
+    std::memcpy(out_data_, p.numbers.data(), n * sizeof(double));
+    if (p.text.empty()) return Napi::String::New(env, "", 0);
+    return p.ascii ? ascii_string_of(env, p.text) : string_of(env, p.text);
+  }
+
   bridge::EngineSession session_;
+  Napi::Reference<Napi::Float64Array> output_;
+  double* out_data_ = nullptr;
+  std::size_t out_length_ = 0;
 };
 
 Napi::Value BuildResultPayload(const Napi::CallbackInfo& info) {
@@ -90,6 +155,9 @@ Napi::Value BuildResultPayload(const Napi::CallbackInfo& info) {
 
 void register_engine(Napi::Env env, Napi::Object exports) {
   exports.Set("EngineCore", EngineCore::Define(env));
+  exports.Set("engineVocabulary", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+                return string_of(info.Env(), bridge::engine_vocabulary());
+              }));
   exports.Set("buildResultPayload", Napi::Function::New(env, BuildResultPayload));
 }
 

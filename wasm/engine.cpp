@@ -1,54 +1,90 @@
 // The queue engine (fuse/bridge_engine.hpp): the EngineCore class and buildResultPayload.
+//
+// Packed actions stay in the wasm heap: a method that returns them records where they are in a
+// header of four 32-bit words (numbers address, number count, text address, text bytes) at
+// headerAddress(), and js/wasm-backend.js reads them from the heap views.
+#include <cstdint>
+
 #include "binding.hpp"
 #include "fuse/bridge_engine.hpp"
 
 namespace fuse::wasm {
 namespace {
 
-using Session = bridge::EngineSession;
+class EngineCore {
+ public:
+  std::string configure(const std::string& options) { return session_.configure(options); }
+  std::string restore(const std::string& snapshot) { return session_.restore(snapshot); }
+  std::string enqueue(const std::string& deployment, const std::string& params, double now, bool strict) {
+    return session_.enqueue(deployment, params, now, strict);
+  }
+  void advance(double now) { publish(session_.advance_packed(now)); }
+  void report(const std::string& call_id, std::uint32_t event, double now) {
+    publish(session_.report_packed(call_id, event, now));
+  }
+  void report_named(const std::string& call_id, const std::string& event, double now) {
+    publish(session_.report_packed(call_id, event, now));
+  }
+  void cancel_deployment(const std::string& deployment, double now) {
+    publish(session_.cancel_deployment_packed(deployment, now));
+  }
+  void csv_begin(const std::string& deployment, const std::string& params, const std::string& options, double now) {
+    session_.csv_begin(deployment, params, options, now);
+  }
+  void csv_push(std::uintptr_t ptr, std::size_t len) { session_.csv_push(heap_bytes(ptr, len)); }
+  std::string csv_finish() { return session_.csv_finish(); }
+  void csv_abort() { session_.csv_abort(); }
+  std::string set_capacity(double capacity) { return session_.set_capacity(capacity); }
+  std::string get(const std::string& call_id) { return session_.get(call_id); }
+  std::string stats(bool per_deployment) { return session_.stats(per_deployment); }
+  val next_wakeup() {
+    const auto t = session_.next_wakeup();
+    return t ? val(*t) : val::null();
+  }
+  std::string snapshot() { return session_.snapshot(); }
+  void dispose() { session_.clear(); }
+  double header_address() const { return static_cast<double>(reinterpret_cast<std::uintptr_t>(header_)); }
 
-std::string configure(Session& s, const std::string& options) { return s.configure(options); }
-std::string restore(Session& s, const std::string& snapshot) { return s.restore(snapshot); }
-std::string enqueue(Session& s, const std::string& deployment, const std::string& params, double now, bool strict) {
-  return s.enqueue(deployment, params, now, strict);
-}
-std::string advance(Session& s, double now) { return s.advance(now); }
-std::string report(Session& s, const std::string& call_id, const std::string& event, double now) {
-  return s.report(call_id, event, now);
-}
-std::string cancel_deployment(Session& s, const std::string& deployment, double now) {
-  return s.cancel_deployment(deployment, now);
-}
-std::string set_capacity(Session& s, double capacity) { return s.set_capacity(capacity); }
-std::string get(Session& s, const std::string& call_id) { return s.get(call_id); }
-std::string stats(Session& s, bool per_deployment) { return s.stats(per_deployment); }
-val next_wakeup(Session& s) {
-  const auto t = s.next_wakeup();
-  return t ? val(*t) : val::null();
-}
-std::string snapshot(Session& s) { return s.snapshot(); }
-void dispose(Session& s) { s.clear(); }
+ private:
+  void publish(const bridge::PackedActions& p) {
+    header_[0] = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p.numbers.data()));
+    header_[1] = static_cast<std::uint32_t>(p.numbers.size());
+    header_[2] = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p.text.data()));
+    header_[3] = static_cast<std::uint32_t>(p.text.size());
+  }
+
+  bridge::EngineSession session_;
+  std::uint32_t header_[4] = {};
+};
 
 std::string build_result_payload(const std::string& call_json) { return bridge::build_result_payload(call_json); }
+std::string engine_vocabulary() { return bridge::engine_vocabulary(); }
 
 }  // namespace
 }  // namespace fuse::wasm
 
 EMSCRIPTEN_BINDINGS(fuse_engine) {
   using namespace fuse::wasm;
-  emscripten::class_<Session>("EngineCore")
+  emscripten::class_<EngineCore>("EngineCore")
       .constructor<>()
-      .function("configure", &configure)
-      .function("restore", &restore)
-      .function("enqueue", &enqueue)
-      .function("advance", &advance)
-      .function("report", &report)
-      .function("cancelDeployment", &cancel_deployment)
-      .function("setCapacity", &set_capacity)
-      .function("get", &get)
-      .function("stats", &stats)
-      .function("nextWakeup", &next_wakeup)
-      .function("snapshot", &snapshot)
-      .function("dispose", &dispose);
+      .function("configure", &EngineCore::configure)
+      .function("restore", &EngineCore::restore)
+      .function("enqueue", &EngineCore::enqueue)
+      .function("advance", &EngineCore::advance)
+      .function("report", &EngineCore::report)
+      .function("reportNamed", &EngineCore::report_named)
+      .function("cancelDeployment", &EngineCore::cancel_deployment)
+      .function("csvBegin", &EngineCore::csv_begin)
+      .function("csvPush", &EngineCore::csv_push)
+      .function("csvFinish", &EngineCore::csv_finish)
+      .function("csvAbort", &EngineCore::csv_abort)
+      .function("setCapacity", &EngineCore::set_capacity)
+      .function("get", &EngineCore::get)
+      .function("stats", &EngineCore::stats)
+      .function("nextWakeup", &EngineCore::next_wakeup)
+      .function("snapshot", &EngineCore::snapshot)
+      .function("dispose", &EngineCore::dispose)
+      .function("headerAddress", &EngineCore::header_address);
   emscripten::function("buildResultPayload", &build_result_payload);
+  emscripten::function("engineVocabulary", &engine_vocabulary);
 }

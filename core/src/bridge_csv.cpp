@@ -12,28 +12,19 @@
 #include "text.hpp"
 
 namespace fuse::bridge {
-namespace {
-
-struct Settings {
-  CsvOptions csv;
-  bool include_requests = false;
-  Problems problems;  // invalid_option errors
-
-  void bad(std::string_view name, std::string message) {
-    problems.push_back({Code::invalid_option, Severity::error, std::string(name), std::move(message)});
-  }
-};
 
 // The options object: now and strict as validateQueueRequest reads them; the CSV options here.
-// Every member is optional (null counts as absent); a CSV option of the wrong type or range, or an
-// unknown name, is an invalid_option error rather than a silent default.
-Settings parse_settings(std::string_view options_json) {
-  Settings s;
+CsvSettings parse_csv_settings(std::string_view options_json, CsvCaller caller) {
+  CsvSettings s;
+  const auto bad = [&s](std::string_view name, std::string message) {
+    s.problems.push_back({Code::invalid_option, Severity::error, std::string(name), std::move(message)});
+  };
+  const bool engine = caller == CsvCaller::enqueue_csv;
   s.csv.validation = read_validation_options(options_json);
   json::Node root;
   json::ReadError error;
   if (!json::read(options_json, 1, root, error) || root.kind != json::Kind::object) {
-    s.bad("options", "The options must be an object such as {\"partial\": true, \"maxRows\": 5000}.");
+    bad("options", "The options must be an object such as {\"partial\": true, \"maxRows\": 5000}.");
     return s;
   }
   // "The option maxRows must be <what>, not <the value given>."
@@ -48,7 +39,7 @@ Settings parse_settings(std::string_view options_json) {
     else if (v.kind == json::Kind::string) message += text::quote(v.text, 30);
     else message += json::kind_name(v.kind);
     message += '.';
-    s.bad(name, std::move(message));
+    bad(name, std::move(message));
   };
   const auto integer = [&](const std::string& name, const json::Node& v, std::int64_t min, std::int64_t& out) {
     if (v.kind == json::Kind::number && v.integral && v.integer >= min) {
@@ -64,9 +55,14 @@ Settings parse_settings(std::string_view options_json) {
   };
   for (const json::Member& m : root.members) {
     const json::Node& v = m.value;
-    if (v.kind == json::Kind::null || m.key == "now" || m.key == "strict") continue;
+    if (v.kind == json::Kind::null || m.key == "strict") continue;
     std::int64_t n = 0;
-    if (m.key == "maxRows") {
+    if (m.key == "now" && !engine) {
+      continue;
+    } else if (m.key == "now") {
+      bad(m.key, "The option now is not taken here: the time calls are queued at is enqueueCsv's 4th argument, "
+                 "enqueueCsv(deployment, csv, params, now, options).");
+    } else if (m.key == "maxRows") {
       if (integer(m.key, v, 1, n)) s.csv.max_rows = static_cast<std::uint64_t>(n);
     } else if (m.key == "partial") {
       boolean(m.key, v, s.csv.partial);
@@ -74,15 +70,47 @@ Settings parse_settings(std::string_view options_json) {
       if (integer(m.key, v, 0, n)) s.csv.max_problems = static_cast<std::size_t>(n);
     } else if (m.key == "sizeHint") {
       if (integer(m.key, v, 0, n)) s.csv.size_hint = static_cast<std::uint64_t>(n);
-    } else if (m.key == "includeRequests") {
+    } else if (m.key == "includeRequests" && !engine) {
       boolean(m.key, v, s.include_requests);
     } else {
-      s.bad(m.key, "Unknown option " + text::quote(m.key, 40) +
-                       "; the options are now, strict, maxRows, partial, maxProblems, sizeHint and includeRequests.");
+      bad(m.key, "Unknown option " + text::quote(m.key, 40) +
+                     (engine ? "; the options are strict, maxRows, partial, maxProblems and sizeHint."
+                             : "; the options are now, strict, maxRows, partial, maxProblems, sizeHint and includeRequests."));
     }
   }
   return s;
 }
+
+void write_csv_result(json::ObjectWriter& w, const CsvSummary& s, const Problems& problems, const Problems& more) {
+  w.field_bool("ok", s.ok);
+  w.field_int("rows", static_cast<std::int64_t>(s.rows));
+  w.field_int("valid", static_cast<std::int64_t>(s.valid));
+  w.field_int("invalid", static_cast<std::int64_t>(s.invalid));
+  w.field_int("queued", static_cast<std::int64_t>(s.queued));
+  w.field_int("errorCount", static_cast<std::int64_t>(s.errors));
+  w.field_int("warningCount", static_cast<std::int64_t>(s.warnings));
+  for (const Severity severity : {Severity::error, Severity::warning}) {
+    std::string& out = w.key(severity == Severity::error ? "errors" : "warnings");
+    json::write_problems(out, problems, severity);
+    if (std::string tail; !more.empty()) {
+      json::write_problems(tail, more, severity);
+      if (tail.size() > 2) {  // not "[]": splice the lists
+        if (out.back() == ']' && out[out.size() - 2] != '[') out.back() = ',';
+        else out.pop_back();
+        out.append(tail, 1, std::string::npos);
+      }
+    }
+  }
+  {
+    json::ObjectWriter cw(w.key("counts"));
+    for (std::size_t c = 0; c < s.counts.size(); ++c)
+      if (s.counts[c]) cw.field_int(code_name(static_cast<Code>(c)), static_cast<std::int64_t>(s.counts[c]));
+    cw.close();
+  }
+  w.field_bool("truncated", s.truncated);
+}
+
+namespace {
 
 // One entry of "requests": validateQueueRequest's request (bridge_common's writer) with the row and
 // line in front. `scratch` and `request` are reused from row to row.
@@ -103,7 +131,7 @@ void write_request(std::string& out, const CsvRow& r, QueueRequest& request, std
 }  // namespace
 
 struct CsvValidation::Impl {
-  Settings settings;
+  CsvSettings settings;
   CallOptions call;
   Problems params_problems;
   std::string requests;  // "[" + requests so far, while the upload can still be accepted
@@ -115,7 +143,8 @@ struct CsvValidation::Impl {
   bool finished = false;
   std::uint64_t final_rows = 0, final_bytes = 0;
 
-  Impl(std::string_view params_json, std::string_view options_json) : settings(parse_settings(options_json)) {
+  Impl(std::string_view params_json, std::string_view options_json)
+      : settings(parse_csv_settings(options_json, CsvCaller::validate_csv)) {
     validate_call_options(params_json, settings.csv.validation, call, params_problems);
     request.options = call;
     collecting = settings.include_requests;
@@ -152,22 +181,7 @@ struct CsvValidation::Impl {
     std::string& out = result;
     out.reserve(256 + problems.size() * 160 + (s.ok ? requests.size() : 0));
     json::ObjectWriter w(out);
-    w.field_bool("ok", s.ok);
-    w.field_int("rows", static_cast<std::int64_t>(s.rows));
-    w.field_int("valid", static_cast<std::int64_t>(s.valid));
-    w.field_int("invalid", static_cast<std::int64_t>(s.invalid));
-    w.field_int("queued", static_cast<std::int64_t>(s.queued));
-    w.field_int("errorCount", static_cast<std::int64_t>(s.errors));
-    w.field_int("warningCount", static_cast<std::int64_t>(s.warnings));
-    json::write_problems(w.key("errors"), problems, Severity::error);
-    json::write_problems(w.key("warnings"), problems, Severity::warning);
-    {
-      json::ObjectWriter cw(w.key("counts"));
-      for (std::size_t c = 0; c < s.counts.size(); ++c)
-        if (s.counts[c]) cw.field_int(code_name(static_cast<Code>(c)), static_cast<std::int64_t>(s.counts[c]));
-      cw.close();
-    }
-    w.field_bool("truncated", s.truncated);
+    write_csv_result(w, s, problems, {});
     if (settings.include_requests) {
       if (s.ok && collecting) {
         requests += ']';

@@ -1,9 +1,12 @@
 // Bridge for the queue engine (fuse/bridge_engine.hpp): JSON in, JSON out, on the hot path.
 #include "fuse/bridge_engine.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "bridge_common.hpp"
 #include "fuse/payload.hpp"
 #include "fuse/queue_request.hpp"
 #include "json_writer.hpp"
@@ -41,6 +44,28 @@ bool time_of(double now, std::int64_t& out, Problems& problems) {
   }
   out = static_cast<std::int64_t>(now);
   return true;
+}
+
+// Length in UTF-16 code units (what JS counts) of valid UTF-8 text: a code unit per byte that is not
+// a continuation byte, two for a 4-byte sequence. Clears `ascii` when the text is not ASCII.
+std::size_t utf16_length(std::string_view s, bool& ascii) noexcept {
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    high |= word;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  if ((high & 0x8080808080808080ull) == 0) return s.size();
+  ascii = false;
+  std::size_t units = 0;
+  for (const char ch : s) {
+    const auto b = static_cast<unsigned char>(ch);
+    units += (b & 0xC0) != 0x80;
+    units += b >= 0xF0;
+  }
+  return units;
 }
 
 void write_counts(json::ObjectWriter& w, const EngineCounts& c) {
@@ -89,7 +114,9 @@ std::string EngineSession::configure(std::string_view options_json) {
     return error_json(Code::invalid_option, "capacity", "capacity is required: the number of concurrent outbound lines.");
   Problems problems;
   if (!Engine::validate_options(options, problems)) return error_json(problems.front());
+  upload_.reset();
   engine_.emplace(options);
+  names_sent_ = 0;
   return "";
 }
 
@@ -97,7 +124,9 @@ std::string EngineSession::restore(std::string_view snapshot) {
   Problems problems;
   auto restored = Engine::restore(snapshot, problems);
   if (!restored) return error_json(problems.front());
+  upload_.reset();
   engine_ = std::move(restored);
+  names_sent_ = 0;
   return "";
 }
 
@@ -234,6 +263,200 @@ std::string EngineSession::cancel_deployment(std::string_view deployment, double
   return write_actions();
 }
 
+// ---------------------------------------------------------------------------------------------
+// Packed actions (see PackedActions)
+
+namespace {
+
+struct Packer {
+  PackedActions& p;
+  void number(double v) { p.numbers.push_back(v); }
+  // Appends a string field; its length in UTF-16 code units.
+  double field(std::string_view s) {
+    p.text.append(s);
+    return static_cast<double>(utf16_length(s, p.ascii));
+  }
+  // The length of what was appended to the text since `start`.
+  double since(std::size_t start) {
+    return static_cast<double>(utf16_length(std::string_view(p.text).substr(start), p.ascii));
+  }
+};
+
+}  // namespace
+
+std::string engine_vocabulary() {
+  std::string out = "{\"events\":[";
+  for (std::size_t i = 0; i < kCallEventCount; ++i) {
+    if (i) out += ',';
+    json::write_string(out, event_name(static_cast<CallEvent>(i)));
+  }
+  out += "],\"statuses\":[";
+  for (std::size_t i = 0; i < kCallStatusCount; ++i) {
+    if (i) out += ',';
+    json::write_string(out, status_name(static_cast<CallStatus>(i)));
+  }
+  out += "]}";
+  return out;
+}
+
+const PackedActions& EngineSession::packed_error(const Problem& problem) {
+  if (packed_.numbers.capacity() > (std::size_t{1} << 18)) std::vector<double>().swap(packed_.numbers);
+  packed_.numbers.assign(1, -1.0);
+  packed_.text = error_json(problem);
+  packed_.ascii = false;  // may hold any text; the binding decodes it as UTF-8
+  return packed_;
+}
+
+const PackedActions& EngineSession::pack_actions() {
+  PackedActions& p = packed_;
+  // The buffers are reused from call to call, but a rare huge batch (a window closing on a million
+  // calls) does not keep its memory.
+  if (p.text.capacity() > (std::size_t{4} << 20)) std::string().swap(p.text);
+  if (p.numbers.capacity() > (std::size_t{1} << 18)) std::vector<double>().swap(p.numbers);
+  p.numbers.clear();
+  p.text.clear();
+  p.ascii = true;
+  const Engine& e = *engine_;
+  Packer out{p};
+  // Deployment names not sent yet that a dial needs (with any created before them), first.
+  std::uint32_t names = names_sent_;
+  for (const Action& a : actions_)
+    if (a.type == Action::Type::dial) names = std::max(names, e.deployment_index(a.call) + 1);
+  p.numbers.reserve(2 + (names - names_sent_) + actions_.size() * 10);
+  out.number(static_cast<double>(actions_.size()));
+  out.number(names - names_sent_);
+  for (std::uint32_t i = names_sent_; i < names; ++i) out.number(out.field(e.deployment_name(i)));
+  names_sent_ = names;
+  char buf[kMaxUriLength];
+  for (const Action& a : actions_) {
+    const double id = static_cast<double>(a.call) + 1;  // call_id(a.call) is its decimal digits
+    switch (a.type) {
+      case Action::Type::dial: {
+        const DialInfo info = e.dial_info(a);
+        const Destination& d = info.destination;
+        out.number(0);
+        out.number(id);
+        out.number(e.deployment_index(a.call));
+        out.number(a.attempt);
+        out.number(static_cast<double>(a.timestamp));
+        out.number(out.field(info.phone_number));
+        out.number(out.field(std::string_view(buf, d.write_uri(buf))));
+        out.number(out.field(std::string_view(buf, d.number.write_e164(buf))));
+        out.number(d.has_ani ? out.field(std::string_view(buf, d.ani.write_e164(buf))) : -1.0);
+        out.number(d.has_postd() ? out.field(d.postd_view()) : -1.0);
+        break;
+      }
+      case Action::Type::hangup:
+        out.number(1);
+        out.number(id);
+        out.number(static_cast<double>(a.reason));
+        out.number(static_cast<double>(a.timestamp));
+        break;
+      case Action::Type::result: {
+        out.number(2);
+        out.number(id);
+        out.number(static_cast<double>(a.status));
+        const std::string_view url = e.result_url(a.call);
+        out.number(url.empty() ? -1.0 : out.field(url));
+        const std::size_t start = p.text.size();
+        e.write_call_details(a.call, p.text);
+        out.number(out.since(start));
+        break;
+      }
+    }
+  }
+  return p;
+}
+
+const PackedActions& EngineSession::advance_packed(double now) {
+  std::int64_t t = 0;
+  actions_.clear();
+  problems_.clear();
+  if (!engine_) return packed_error(Problem{Code::invalid_option, Severity::error, "", "The engine has not been created."});
+  if (!time_of(now, t, problems_)) return packed_error(problems_.front());
+  if (!engine_->advance(t, actions_, problems_)) return packed_error(problems_.front());
+  return pack_actions();
+}
+
+const PackedActions& EngineSession::report_packed(std::string_view call_id, std::uint32_t event, double now) {
+  return report_packed(call_id, event < kCallEventCount ? event_name(static_cast<CallEvent>(event)) : "", now);
+}
+
+const PackedActions& EngineSession::report_packed(std::string_view call_id, std::string_view event, double now) {
+  std::int64_t t = 0;
+  actions_.clear();
+  problems_.clear();
+  if (!engine_) return packed_error(Problem{Code::invalid_option, Severity::error, "", "The engine has not been created."});
+  if (!time_of(now, t, problems_)) return packed_error(problems_.front());
+  if (!engine_->report(call_id, event, t, actions_, problems_)) return packed_error(problems_.front());
+  return pack_actions();
+}
+
+const PackedActions& EngineSession::cancel_deployment_packed(std::string_view deployment, double now) {
+  std::int64_t t = 0;
+  actions_.clear();
+  problems_.clear();
+  if (!engine_) return packed_error(Problem{Code::invalid_option, Severity::error, "", "The engine has not been created."});
+  if (!time_of(now, t, problems_)) return packed_error(problems_.front());
+  if (!engine_->cancel_deployment(deployment, t, actions_, problems_)) return packed_error(problems_.front());
+  return pack_actions();
+}
+
+// ---------------------------------------------------------------------------------------------
+// enqueueCsv
+
+void EngineSession::csv_begin(std::string_view deployment, std::string_view params_json,
+                              std::string_view options_json, double now) {
+  upload_.reset();
+  if (!engine_) return;
+  CsvSettings settings = parse_csv_settings(options_json, CsvCaller::enqueue_csv);
+  // A bad time is reported, and the file is still checked (at the engine's own time).
+  Problems time_problems;
+  std::int64_t t = 0;
+  if (!time_of(now, t, time_problems)) t = engine_->now().value_or(0);
+  settings.csv.validation.now = t;
+  CallOptions call;
+  Problems params_problems;
+  validate_call_options(params_json, settings.csv.validation, call, params_problems);
+  upload_ = std::make_unique<EngineCsvUpload>(*engine_, deployment, call, settings.csv);
+  upload_->add_upload_problems(time_problems);
+  upload_->add_upload_problems(settings.problems);
+  upload_->add_upload_problems(params_problems);
+}
+
+void EngineSession::csv_push(std::string_view bytes) {
+  if (upload_) upload_->push(bytes);
+}
+
+std::string EngineSession::csv_finish() {
+  if (!engine_) return not_configured();
+  if (!upload_) return error_json(Code::invalid_option, "", "No CSV upload is in progress (csv_begin first).");
+  const EngineCsvResult r = upload_->finish();
+  const Problems& problems = upload_->problems();
+  std::string out;
+  out.reserve(320 + problems.size() * 160);
+  json::ObjectWriter w(out);
+  write_csv_result(w, r.summary, problems, upload_->enqueue_problems());
+  if (r.summary.queued > 0) {
+    engine_->write_call_id(r.first, w.key("firstCallId") += '"');
+    out += '"';
+    engine_->write_call_id(r.first + static_cast<CallRef>(r.summary.queued - 1), w.key("lastCallId") += '"');
+    out += '"';
+  } else {
+    w.field_null("firstCallId");
+    w.field_null("lastCallId");
+  }
+  {
+    json::ObjectWriter ids(w.key("callIds"));
+    ids.field_int("first", r.summary.queued > 0 ? std::int64_t{r.first} + 1 : 0);
+    ids.field_int("count", static_cast<std::int64_t>(r.summary.queued));
+    ids.close();
+  }
+  w.close();
+  upload_.reset();
+  return out;
+}
+
 std::string EngineSession::set_capacity(double capacity) {
   if (!engine_) return not_configured();
   if (!std::isfinite(capacity) || capacity != std::floor(capacity) || capacity < 0 || capacity > 4294967295.0) {
@@ -262,6 +485,7 @@ std::string EngineSession::stats(bool per_deployment) const {
   write_counts(w, s.counts);
   w.field_int("calls", static_cast<std::int64_t>(s.calls));
   w.field_int("deployments", static_cast<std::int64_t>(s.deployments));
+  w.field_int("memoryBytes", static_cast<std::int64_t>(s.memory_bytes));
   if (per_deployment) {
     std::string& list = w.key("byDeployment");
     list += '[';

@@ -268,8 +268,10 @@ void Engine::Impl::set_state(CallRef ref, State s) {
   --d.counts[idx(old)];
   ++d.counts[idx(s)];
   c.state = s;
-  const auto matters = [](State x) { return x == State::ready || x == State::dialing || x == State::connected; };
-  if (matters(old) || matters(s)) refresh(c.deployment);
+  // The deployment's place in the eligible heap depends on its ready count and calls in flight
+  // (dialing -> connected changes neither).
+  const auto in_flight = [](State x) { return x == State::dialing || x == State::connected; };
+  if ((old == State::ready) != (s == State::ready) || in_flight(old) != in_flight(s)) refresh(c.deployment);
 }
 
 bool Engine::Impl::ready_before(CallRef a, CallRef b) const noexcept {
@@ -526,11 +528,11 @@ bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& act
   }
   if (!check_time(e, now, problems)) return false;
   const Call& c = e.calls[ref];
-  const std::string id = call_id(ref);
-  const std::string name(event_name(event));
+  // Messages name the call and the event; they are built only when a report is refused.
+  const auto name = [event] { return std::string(event_name(event)); };
   if (event == CallEvent::queued || event == CallEvent::dialing || event == CallEvent::canceled) {
     add_error(problems, Code::invalid_transition, "event",
-              "'" + name + "' is raised by the engine itself; report connected, disconnected, busy, noanswer or "
+              "'" + name() + "' is raised by the engine itself; report connected, disconnected, busy, noanswer or "
               "informationtone.");
     return false;
   }
@@ -538,7 +540,7 @@ bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& act
   const State required = needs_dialing ? State::dialing : State::connected;
   if (c.state != required) {
     add_error(problems, Code::invalid_transition, "event",
-              "Call " + id + " is " + std::string(status_name(status_of(c.state))) + "; '" + name +
+              "Call " + call_id(ref) + " is " + std::string(status_name(status_of(c.state))) + "; '" + name() +
                   "' is only valid while it is " + (needs_dialing ? "dialing." : "connected."));
     return false;
   }
@@ -546,8 +548,8 @@ bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& act
     const std::int64_t timeout = e.last_event_time(c) + e.options.ring_timeout;
     if (timeout <= now) {
       add_error(problems, Code::invalid_transition, "event",
-                "Call " + id + " stopped ringing at " + num(timeout) + " (no answer after " +
-                    num(e.options.ring_timeout) + " s); '" + name + "' at " + num(now) + " comes too late.");
+                "Call " + call_id(ref) + " stopped ringing at " + num(timeout) + " (no answer after " +
+                    num(e.options.ring_timeout) + " s); '" + name() + "' at " + num(now) + " comes too late.");
       return false;
     }
   }
@@ -642,6 +644,12 @@ std::string_view Engine::deployment_of(CallRef call) const noexcept {
   return impl_->deployments[impl_->calls[call].deployment].name;
 }
 
+std::size_t Engine::deployment_count() const noexcept { return impl_->deployments.size(); }
+
+std::uint32_t Engine::deployment_index(CallRef call) const noexcept { return impl_->calls[call].deployment; }
+
+std::string_view Engine::deployment_name(std::uint32_t index) const noexcept { return impl_->deployments[index].name; }
+
 std::string_view Engine::result_url(CallRef call) const noexcept {
   return impl_->option_table[impl_->calls[call].options].result_url;
 }
@@ -694,7 +702,39 @@ EngineCounts counts_of(const auto& counts) {
   out.canceled = counts[idx(State::canceled)];
   return out;
 }
+
+// Heap bytes behind a string: none while it fits in the string object itself (small-string buffer).
+std::size_t string_heap_bytes(const std::string& s) noexcept {
+  const auto data = reinterpret_cast<std::uintptr_t>(s.data());
+  const auto self = reinterpret_cast<std::uintptr_t>(&s);
+  return data >= self && data < self + sizeof s ? 0 : s.capacity() + 1;
+}
+
+template <typename T>
+std::size_t vector_bytes(const std::vector<T>& v) noexcept {
+  return v.capacity() * sizeof(T);
+}
+
+// The bucket array, and per entry a node: the key/value pair, the next pointer and the cached hash.
+template <typename Map>
+std::size_t hash_map_bytes(const Map& m) noexcept {
+  std::size_t n = m.bucket_count() * sizeof(void*) + m.size() * (sizeof(typename Map::value_type) + 2 * sizeof(void*));
+  for (const auto& entry : m) n += string_heap_bytes(entry.first);
+  return n;
+}
 }  // namespace
+
+std::uint64_t Engine::Impl::memory_bytes() const noexcept {
+  std::size_t n = sizeof(Impl) + calls.memory_bytes() + events.memory_bytes() + text.memory_bytes();
+  n += vector_bytes(option_table) + hash_map_bytes(option_index);
+  for (const StoredOptions& o : option_table) n += string_heap_bytes(o.result_url);
+  n += vector_bytes(deployments) + hash_map_bytes(deployment_index);
+  for (const Deployment& d : deployments) {
+    n += string_heap_bytes(d.name) + vector_bytes(d.ready.fifo) + vector_bytes(d.ready.late) + vector_bytes(d.open);
+  }
+  n += vector_bytes(eligible) + vector_bytes(timers);
+  return n;
+}
 
 EngineStats Engine::stats() const noexcept {
   const Impl& e = *impl_;
@@ -703,6 +743,7 @@ EngineStats Engine::stats() const noexcept {
   s.calls = e.calls.size();
   s.deployments = e.deployments.size();
   s.counts = counts_of(e.counts);
+  s.memory_bytes = e.memory_bytes();
   return s;
 }
 

@@ -58,6 +58,10 @@ class Chunked {
   T& operator[](std::size_t i) noexcept { return blocks_[i >> Shift][i & (kBlock - 1)]; }
   const T& operator[](std::size_t i) const noexcept { return blocks_[i >> Shift][i & (kBlock - 1)]; }
   std::size_t size() const noexcept { return size_; }
+  // The blocks and their pointer array.
+  std::size_t memory_bytes() const noexcept {
+    return blocks_.size() * kBlock * sizeof(T) + blocks_.capacity() * sizeof(blocks_[0]);
+  }
   void push_back(const T& v) {
     // Default-initialised (T is trivial): pages are touched only as entries are written.
     if ((size_ >> Shift) == blocks_.size()) blocks_.push_back(std::unique_ptr<T[]>(new T[kBlock]));
@@ -78,6 +82,7 @@ class TextArena {
     if (blocks_.empty() || used_ + n > block_size_) {
       block_size_ = n > kBlock ? n : kBlock;
       blocks_.push_back(std::unique_ptr<char[]>(new char[block_size_]));
+      allocated_ += block_size_;
       used_ = 0;
     }
     char* p = blocks_.back().get() + used_;
@@ -91,11 +96,15 @@ class TextArena {
     if (length == 0) return {};
     return {blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu) + offset, length};
   }
+  // Every block (the last one's unused tail included) and their pointer array.
+  std::size_t memory_bytes() const noexcept {
+    return allocated_ + blocks_.capacity() * sizeof(blocks_[0]);
+  }
 
  private:
   static constexpr std::size_t kBlock = std::size_t{1} << 20;
   std::vector<std::unique_ptr<char[]>> blocks_;
-  std::size_t used_ = 0, block_size_ = 0;
+  std::size_t used_ = 0, block_size_ = 0, allocated_ = 0;
 };
 
 struct EventNode {
@@ -241,6 +250,9 @@ struct Engine::Impl {
   void heap_up(std::size_t pos);
   void heap_down(std::size_t pos);
   void heap_remove(std::size_t pos);
+
+  // The engine's estimate of the bytes it holds: its containers' capacities, blocks and arenas.
+  std::uint64_t memory_bytes() const noexcept;
 
   // ---- snapshot (engine_snapshot.cpp) ----
   void write_snapshot(std::string& out) const;

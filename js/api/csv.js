@@ -51,8 +51,8 @@ const OPTION_TYPES = {
   includeRequests: 'boolean',
   sizeHint: 'number',
 };
-function expectOptionTypes(options, fn) {
-  for (const [name, type] of Object.entries(OPTION_TYPES)) {
+function expectOptionTypes(options, fn, types = OPTION_TYPES) {
+  for (const [name, type] of Object.entries(types)) {
     const value = options[name];
     if (value === undefined || value === null) continue;
     if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) {
@@ -61,48 +61,32 @@ function expectOptionTypes(options, fn) {
   }
 }
 
-/** The streaming validator returned by createCsvValidator(). */
-class CsvValidator {
-  #handle;
-  // A string chunk that ends with the first half of a surrogate pair keeps it for the next push,
-  // so a character split across two pushes is encoded whole.
+/**
+ * Hands a file to the core in bounded UTF-8 pieces through `send(bytes)`: bytes PUSH_BYTES at a
+ * time, strings encoded ENCODE_UNITS code units at a time into a shared scratch buffer. A string
+ * piece that ends with the first half of a surrogate pair keeps it for the next one, so a
+ * character split across two pushes is encoded whole. Used by CsvValidator and Engine#enqueueCsv.
+ */
+class Utf8Pieces {
+  #send;
   #high = '';
-  #progress = { rows: 0, bytes: 0 };
 
-  constructor(backend, paramsJson, optionsJson) {
-    this.#handle = track(this, new backend.CsvValidation(paramsJson, optionsJson));
+  constructor(send) {
+    this.#send = send;
   }
 
-  /**
-   * Feeds the next piece of the file (split anywhere: inside a line, a quoted field, a UTF-8
-   * sequence or a surrogate pair). Returns the progress so far: {rows, bytes}.
-   */
+  /** A string, Uint8Array or ArrayBuffer; returns false (sending nothing) for anything else. */
   push(chunk) {
-    if (!this.#handle) throw new Error('CsvValidator.push(): finish() was already called');
     if (typeof chunk === 'string') this.#pushString(chunk);
     else if (isBytes(chunk)) this.#pushBytes(chunk);
     else if (isArrayBuffer(chunk)) this.#pushBytes(new Uint8Array(chunk));
-    else throw new TypeError(`CsvValidator.push(chunk): chunk must be a string, Uint8Array or ArrayBuffer, got ${describe(chunk)}`);
-    return { ...this.#progress };
+    else return false;
+    return true;
   }
 
-  /** Ends the file and returns the result ({ok, rows, valid, invalid, queued, errors, warnings, ...}). */
-  finish() {
-    if (!this.#handle) throw new Error('CsvValidator.finish(): finish() was already called');
+  /** End of the file: a high surrogate still held is sent. */
+  end() {
     this.#flushHigh();
-    const handle = this.#handle;
-    this.#handle = null;
-    let text;
-    try {
-      text = handle.finish();
-    } finally {
-      release(this, handle);
-    }
-    return JSON.parse(text);
-  }
-
-  #send(bytes) {
-    this.#progress = this.#handle.push(bytes);
   }
 
   #pushBytes(bytes) {
@@ -140,6 +124,52 @@ class CsvValidator {
   }
 }
 
+/** The streaming validator returned by createCsvValidator(). */
+class CsvValidator {
+  #handle;
+  #pieces;
+  #progress = { rows: 0, bytes: 0 };
+
+  constructor(backend, paramsJson, optionsJson) {
+    this.#handle = track(this, new backend.CsvValidation(paramsJson, optionsJson));
+    this.#pieces = new Utf8Pieces((bytes) => {
+      this.#progress = this.#handle.push(bytes);
+    });
+  }
+
+  /**
+   * Feeds the next piece of the file (split anywhere: inside a line, a quoted field, a UTF-8
+   * sequence or a surrogate pair). Returns the progress so far: {rows, bytes}.
+   */
+  push(chunk) {
+    if (!this.#handle) throw new Error('CsvValidator.push(): finish() was already called');
+    if (!this.#pieces.push(chunk)) {
+      throw new TypeError(`CsvValidator.push(chunk): chunk must be a string, Uint8Array or ArrayBuffer, got ${describe(chunk)}`);
+    }
+    return { ...this.#progress };
+  }
+
+  /** Ends the file and returns the result ({ok, rows, valid, invalid, queued, errors, warnings, ...}). */
+  finish() {
+    if (!this.#handle) throw new Error('CsvValidator.finish(): finish() was already called');
+    this.#pieces.end();
+    const handle = this.#handle;
+    this.#handle = null;
+    let text;
+    try {
+      text = handle.finish();
+    } finally {
+      release(this, handle);
+    }
+    return JSON.parse(text);
+  }
+}
+
+/** What a CSV file may be handed over as: a string, a Uint8Array or an ArrayBuffer. */
+function isCsvInput(value) {
+  return typeof value === 'string' || isBytes(value) || isArrayBuffer(value);
+}
+
 function csvApi(backend) {
   function createCsvValidator(params, options, fn = 'createCsvValidator(params, options)') {
     params = expectObject(params, `${fn}: params`);
@@ -150,7 +180,7 @@ function csvApi(backend) {
   }
 
   function validateCsv(input, params, options) {
-    if (typeof input !== 'string' && !isBytes(input) && !isArrayBuffer(input)) {
+    if (!isCsvInput(input)) {
       throw new TypeError(`validateCsv(input): input must be a string, Uint8Array or ArrayBuffer, got ${describe(input)}`);
     }
     const validator = createCsvValidator(params, options, 'validateCsv(input, params, options)');
@@ -161,4 +191,4 @@ function csvApi(backend) {
   return { validateCsv, createCsvValidator: (params, options) => createCsvValidator(params, options) };
 }
 
-module.exports = { csvApi, CsvValidator };
+module.exports = { csvApi, CsvValidator, Utf8Pieces, expectOptionTypes, isCsvInput, describe };

@@ -1,9 +1,18 @@
 'use strict';
 // The queue engine (SPEC 5) and buildResultPayload over a backend (see js/api/index.js). The engine
 // lives in the core (backend.EngineCore); this module checks argument types, fills `now`, turns the
-// core's JSON into objects and throws the errors the core returns.
+// core's answers into objects and throws the errors the core returns.
 const { expectString, wellFormed, unixNow, track, release } = require('./common');
 const { paramsJson } = require('./validation');
+const { Utf8Pieces, expectOptionTypes, isCsvInput, describe: describeInput } = require('./csv');
+
+// The Float64Array the core writes packed actions' numbers into: its first size, and the largest
+// kept after a call (a batch of ~25,000 actions; a larger one gets an array of its own).
+const NUMBERS_INITIAL = 1024;
+const NUMBERS_KEPT = 1 << 18;
+
+// enqueueCsv's options and their types (their values are the core's to judge).
+const ENQUEUE_CSV_OPTION_TYPES = { strict: 'boolean', maxRows: 'number', partial: 'boolean', maxProblems: 'number' };
 
 function describe(value) {
   if (value === null) return 'null';
@@ -31,24 +40,104 @@ function coreError(text) {
   return err;
 }
 
-// Actions come back as a JSON array, each result action's payload after it, unescaped, behind a
-// U+001E separator (which JSON text never contains raw); an error comes back as an object.
-function actionsOf(text) {
-  if (text.charCodeAt(0) !== 0x5b /* [ */) throw coreError(text);
-  const cut = text.indexOf('\x1e');
-  if (cut < 0) return JSON.parse(text);
-  const actions = JSON.parse(text.slice(0, cut));
-  const payloads = text.slice(cut + 1).split('\x1e');
-  let next = 0;
-  for (const action of actions) if (action.type === 'result') action.payload = payloads[next++];
+// A copy of a string that does not keep the text it was sliced from alive (V8 flattens the
+// concatenation into a new string before slicing it).
+function detached(s) {
+  return s.length < 13 ? s : (s + ' ').slice(0, -1);
+}
+
+/**
+ * The action objects from packed actions (core/include/fuse/bridge_engine.hpp, PackedActions):
+ * `numbers` holds the records, `text` their strings one after the other; `names` are the
+ * deployment names this engine's core has sent so far (the new ones are appended here).
+ */
+function readActions(text, numbers, names, events, statuses) {
+  const count = numbers[0];
+  if (count < 0) throw coreError(text);
+  const actions = [];
+  if (count === 0) return actions;
+  let k = 2;
+  let at = 0;
+  let end = 0;
+  for (let n = numbers[1]; n > 0; n--) {
+    end = at + numbers[k++];
+    names.push(detached(text.slice(at, end)));
+    at = end;
+  }
+  for (let i = 0; i < count; i++) {
+    const type = numbers[k];
+    if (type === 0) {
+      end = at + numbers[k + 5];
+      const phoneNumber = text.slice(at, end);
+      at = end;
+      end = at + numbers[k + 6];
+      const uri = text.slice(at, end);
+      at = end;
+      end = at + numbers[k + 7];
+      const e164 = text.slice(at, end);
+      at = end;
+      let ani = null;
+      if (numbers[k + 8] >= 0) {
+        end = at + numbers[k + 8];
+        ani = text.slice(at, end);
+        at = end;
+      }
+      let postd = null;
+      if (numbers[k + 9] >= 0) {
+        end = at + numbers[k + 9];
+        postd = text.slice(at, end);
+        at = end;
+      }
+      actions.push({
+        type: 'dial',
+        callId: String(numbers[k + 1]),
+        deployment: names[numbers[k + 2]],
+        phoneNumber,
+        uri,
+        e164,
+        ani,
+        postd,
+        attempt: numbers[k + 3],
+        timestamp: numbers[k + 4],
+      });
+      k += 10;
+    } else if (type === 1) {
+      actions.push({ type: 'hangup', callId: String(numbers[k + 1]), reason: events[numbers[k + 2]], timestamp: numbers[k + 3] });
+      k += 4;
+    } else {
+      let resultUrl = null;
+      if (numbers[k + 3] >= 0) {
+        end = at + numbers[k + 3];
+        resultUrl = text.slice(at, end);
+        at = end;
+      }
+      end = at + numbers[k + 4];
+      const payload = text.slice(at, end);
+      at = end;
+      actions.push({ type: 'result', callId: String(numbers[k + 1]), status: statuses[numbers[k + 2]], resultUrl, payload });
+      k += 5;
+    }
+  }
   return actions;
+}
+
+// enqueueCsv's queued ids: the core gives the first and how many; they are consecutive numbers.
+function callIdsOf({ first, count }) {
+  const ids = [];
+  for (let i = 0; i < count; i++) ids.push(String(first + i));
+  return ids;
 }
 
 function engineApi(backend) {
   let adopting = null; // an EngineCore restored by Engine.restore, handed to the constructor
+  // CallEvent and CallStatus names in the core's enum order: packed actions and report() use the values.
+  const { events, statuses } = JSON.parse(backend.engineVocabulary());
+  const eventValues = new Map(events.map((name, value) => [name, value]));
 
   class Engine {
     #core;
+    #numbers = new Float64Array(NUMBERS_INITIAL); // packed actions' numbers (the core writes them here)
+    #names = []; // deployment names the core has sent with packed actions
 
     /**
      * @param {{capacity: number, ringTimeout?: number}} options  capacity: concurrent lines across all
@@ -58,6 +147,7 @@ function engineApi(backend) {
       if (adopting) {
         this.#core = track(this, adopting);
         adopting = null;
+        this.#core.bindOutput(this.#numbers);
         return;
       }
       expectObject(options, 'new Engine(options): options');
@@ -74,6 +164,7 @@ function engineApi(backend) {
         throw coreError(error);
       }
       this.#core = track(this, core);
+      core.bindOutput(this.#numbers);
     }
 
     /** An engine that behaves exactly as the one that wrote `snapshot` (see snapshot()). */
@@ -112,10 +203,55 @@ function engineApi(backend) {
       return JSON.parse(this.#live().enqueue(wellFormed(deployment), paramsJson(params), now, strict));
     }
 
+    /**
+     * Validates a bulk_queue upload (as validateCsv) and queues its rows in `deployment`, all or
+     * none (with options.partial: the valid rows), sharing `params` (start_timestamp,
+     * end_timestamp, max_attempts, reattempt_wait, result_url, is_pci).
+     * @returns validateCsv's result plus {firstCallId, lastCallId, callIds} (null, null, [] when
+     *   nothing was queued); the ids are the queued rows', in row order.
+     */
+    enqueueCsv(deployment, csv, params = {}, now = unixNow(), options = {}) {
+      const fn = 'engine.enqueueCsv(deployment, csv, params, now, options)';
+      expectString(deployment, `${fn}: deployment`);
+      if (!isCsvInput(csv)) throw new TypeError(`${fn}: csv must be a string, Uint8Array or ArrayBuffer, got ${describeInput(csv)}`);
+      expectObject(params, `${fn}: params`);
+      expectNumber(now, `${fn}: now`);
+      expectObject(options, `${fn}: options`);
+      expectOptionTypes(options, fn, ENQUEUE_CSV_OPTION_TYPES);
+      const core = this.#live();
+      core.csvBegin(wellFormed(deployment), paramsJson(params), paramsJson(options), now);
+      let text;
+      try {
+        const pieces = new Utf8Pieces((bytes) => core.csvPush(bytes));
+        pieces.push(csv);
+        pieces.end();
+        text = core.csvFinish();
+      } catch (err) {
+        core.csvAbort();
+        throw err;
+      }
+      if (text.startsWith('{"error"')) throw coreError(text);
+      const result = JSON.parse(text);
+      result.callIds = callIdsOf(result.callIds);
+      return result;
+    }
+
+    #actions(text) {
+      let numbers = this.#numbers;
+      if (numbers[0] === -2) numbers = this.#numbers = this.#core.output(); // the core needed a larger array
+      const actions = readActions(text, numbers, this.#names, events, statuses);
+      if (numbers.length > NUMBERS_KEPT) {
+        // A rare huge batch does not keep its memory.
+        this.#numbers = new Float64Array(NUMBERS_INITIAL);
+        this.#core.bindOutput(this.#numbers);
+      }
+      return actions;
+    }
+
     /** Processes everything due at or before `now`, then dials while lines are free. @returns actions */
     advance(now = unixNow()) {
       expectNumber(now, 'engine.advance(now): now');
-      return actionsOf(this.#live().advance(now));
+      return this.#actions(this.#live().advance(now));
     }
 
     /** A carrier outcome: connected, disconnected, busy, noanswer or informationtone. @returns actions */
@@ -123,14 +259,18 @@ function engineApi(backend) {
       expectString(callId, 'engine.report(callId, event, now): callId');
       expectString(event, 'engine.report(callId, event, now): event');
       expectNumber(now, 'engine.report(callId, event, now): now');
-      return actionsOf(this.#live().report(wellFormed(callId), wellFormed(event), now));
+      const core = this.#live();
+      const value = eventValues.get(event);
+      // An unknown name goes to the core as it is, for its message.
+      const text = value === undefined ? core.reportNamed(wellFormed(callId), wellFormed(event), now) : core.report(wellFormed(callId), value, now);
+      return this.#actions(text);
     }
 
     /** Cancels the deployment's queued and waiting calls (dialing and connected ones continue). @returns actions */
     cancelDeployment(deployment, now = unixNow()) {
       expectString(deployment, 'engine.cancelDeployment(deployment, now): deployment');
       expectNumber(now, 'engine.cancelDeployment(deployment, now): now');
-      return actionsOf(this.#live().cancelDeployment(wellFormed(deployment), now));
+      return this.#actions(this.#live().cancelDeployment(wellFormed(deployment), now));
     }
 
     /** The call's call_details (SPEC 5) as of now, or null for an unknown id. */

@@ -1,4 +1,5 @@
 import type { Problem } from './common';
+import type { CsvResult, CsvUploadParams } from './csv';
 import type { QueueParams } from './validation';
 
 export type CallStatus = 'queued' | 'dialing' | 'connected' | 'completed' | 'failed' | 'canceled';
@@ -106,8 +107,35 @@ export interface EngineStats extends EngineCounts {
   /** Calls ever queued. */
   calls: number;
   deployments: number;
+  /**
+   * The engine's own estimate of the bytes it holds (its containers' capacities, blocks and text
+   * arena). Depends on the build and on history (a restored engine holds only what it needs).
+   */
+  memoryBytes: number;
   /** With { perDeployment: true }: one entry per deployment, in creation order. */
   byDeployment?: (EngineCounts & { name: string })[];
+}
+
+/** enqueueCsv's options: validateCsv's, without now (an argument) and includeRequests. */
+export interface EnqueueCsvOptions {
+  /** Sensitive data in cells (card numbers, SSNs, sensitive column names) is an error, not a warning. */
+  strict?: boolean;
+  /** More data rows than this is csv_too_many_rows and nothing is queued. Default 1,000,000. */
+  maxRows?: number;
+  /** Queue the valid rows even when other rows have errors (a file-level error still queues nothing). */
+  partial?: boolean;
+  /** List at most this many problems; `counts` stays exact and `truncated` says so. Default: no limit. */
+  maxProblems?: number;
+}
+
+/** validateCsv's result for the upload, and the ids of the calls it queued. */
+export interface EnqueueCsvResult extends Omit<CsvResult, 'requests'> {
+  /** The first queued row's call id, or null when nothing was queued. */
+  firstCallId: string | null;
+  /** The last queued row's call id, or null when nothing was queued. */
+  lastCallId: string | null;
+  /** Every queued row's call id, in row order (consecutive numbers). */
+  callIds: string[];
 }
 
 /** An engine error (report, advance, cancelDeployment, setCapacity, restore, options). */
@@ -128,6 +156,18 @@ export class Engine {
   static restore(snapshot: string): Engine;
   /** Validates params (as validateQueueRequest) and queues the call; problems come back as values. */
   enqueue(deployment: string, params: QueueParams, now?: number, options?: { strict?: boolean }): EnqueueResult;
+  /**
+   * Validates a bulk_queue upload (as validateCsv, in bounded pieces) and queues its rows in
+   * `deployment` at `now`: every row or none (with `partial`: the valid rows), dialing in row order,
+   * sharing `params` (stored once). Problems come back as values, as validateCsv's.
+   */
+  enqueueCsv(
+    deployment: string,
+    csv: string | Uint8Array | ArrayBuffer,
+    params?: CsvUploadParams,
+    now?: number,
+    options?: EnqueueCsvOptions,
+  ): EnqueueCsvResult;
   /** Processes everything due at or before `now` (in time order), then dials while lines are free. */
   advance(now?: number): EngineAction[];
   /** Applies a carrier outcome, then does what advance(now) does. Throws (code) on invalid input, changing nothing. */

@@ -56,6 +56,12 @@ const payload: string = fuse.buildResultPayload({
   events: [{ event: 'queued', timestamp: 1475095892 }],
 });
 void wake, perDeployment, payload, engine.advance(), engine.cancelDeployment('sales');
+const upload: fuse.EnqueueCsvResult = engine.enqueueCsv('sales', 'destination\n6175551234\n', { max_attempts: 2, reattempt_wait: 60 }, 1700000000, { partial: true });
+const uploadIds: string[] = upload.callIds;
+const uploadFirst: string | null = upload.firstCallId;
+const bytesHeld: number = engine.stats().memoryBytes;
+engine.enqueueCsv('sales', new Uint8Array(0));
+void uploadIds, uploadFirst, bytesHeld;
 
 async function wasm() {
   const w = await init();
@@ -76,6 +82,8 @@ fuse.validateQueueRequest({ phone_number: '6175551234' }, { strict: 'yes' });
 new fuse.Engine({ ringTimeout: 30 });
 // @ts-expect-error report takes a carrier outcome, not an engine-raised event
 engine.report('1', 'dialing', 1700000000);
+// @ts-expect-error enqueueCsv takes the time as an argument, not an option
+engine.enqueueCsv('sales', 'destination\n', {}, 1700000000, { now: 1700000000 });
 // @ts-expect-error buildResultPayload needs the events
 fuse.buildResultPayload({ phone_number: '6175551234' });
 

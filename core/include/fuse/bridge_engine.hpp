@@ -1,62 +1,118 @@
-// The engine's bridge: what both bindings wrap as the `EngineCore` class (strings in, JSON text out),
-// so each binding is a few lines of marshalling and every rule lives here. The JSON shapes are the
-// JS API's (SPEC 7, js/api/engine.js).
+// The engine's bridge: what both bindings wrap as the `EngineCore` class (strings in, JSON text or
+// packed actions out), so each binding is a few lines of marshalling and every rule lives here. The
+// shapes are the JS API's (SPEC 7, js/api/engine.js).
 //
 // Errors: a method that can fail returns `{"error":{"code":..,"field":..,"message":..}}` (an
 // object), where success is a JSON array (actions) or "" (configure, restore, set_capacity).
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuse/engine.hpp"
+#include "fuse/engine_csv.hpp"
 
 namespace fuse::bridge {
 
 inline constexpr char kPayloadSeparator = '\x1e';
 
+// Actions packed for JS (the hot path: js/api/engine.js turns them into the action objects in one
+// loop, with no JSON parsing). `numbers` (doubles, for a Float64Array) and `text` (one string):
+//   numbers: count, newNames, the UTF-16 length of each new name, then one record per action:
+//     dial:   0, callId, deployment, attempt, timestamp, phoneNumber, uri, e164, ani, postd
+//     hangup: 1, callId, reason, timestamp
+//     result: 2, callId, status, resultUrl, payload
+//   text: the new deployment names, then each action's strings in record order.
+// A string field is its length in UTF-16 code units (JS string length; the strings follow each
+// other in `text`), -1 for null. callId is the id's number (the id is its decimal digits).
+// deployment indexes the names sent so far by this session: each deployment's name is sent once,
+// in creation order, when a dial first needs it (newNames of them, first in `text`). reason and
+// status are CallEvent / CallStatus values, named by engine_vocabulary(). On error count is -1 and
+// `text` is the error object.
+struct PackedActions {
+  std::vector<double> numbers;
+  std::string text;
+  bool ascii = true;  // text is ASCII (then UTF-16 lengths are byte lengths)
+};
+
+// {"events":[CallEvent names in enum order],"statuses":[CallStatus names in enum order]}
+std::string engine_vocabulary();
+
 class EngineSession {
  public:
-  // {"capacity":n,"ringTimeout":n?}: "" or an error (invalid_option). Replaces any engine.
+  // {"capacity":n,"ringTimeout":n?}: "" or an error (invalid_option). Replaces any engine (and
+  // starts the packed actions' deployment names afresh).
   std::string configure(std::string_view options_json);
-  // "" or an error (invalid_snapshot). Replaces any engine.
+  // "" or an error (invalid_snapshot). Replaces any engine (as configure).
   std::string restore(std::string_view snapshot);
 
   // Validates the params (SPEC 3, as validateQueueRequest with now/strict) and queues the call:
   // {"ok":true,"callId":"1","errors":[],"warnings":[..]} or {"ok":false,"errors":[..],"warnings":[..]}.
   std::string enqueue(std::string_view deployment, std::string_view params_json, double now, bool strict);
-  // Actions as a JSON array, or an error:
+  // Actions as a JSON array (the readable form, for tools; the bindings use the packed form below,
+  // which the C++ tests check against this one), or an error:
   //   {"type":"dial","callId","deployment","phoneNumber","uri","e164","ani","postd","attempt","timestamp"}
   //   {"type":"hangup","callId","reason","timestamp"}
   //   {"type":"result","callId","status","resultUrl"}
   // followed, for each result action in order, by kPayloadSeparator and its payload (the
-  // call_details JSON text, written as is: no escaping here and no unescaping in JS). The separator
-  // never occurs in JSON text, which escapes every control character.
+  // call_details JSON text, written as is). The separator never occurs in JSON text, which escapes
+  // every control character.
   std::string advance(double now);
   std::string report(std::string_view call_id, std::string_view event, double now);
   std::string cancel_deployment(std::string_view deployment, double now);
+
+  // The same three, answering with packed actions (valid until the next call on this session).
+  // report_packed takes the event as its CallEvent value (an unknown name goes to the string form).
+  const PackedActions& advance_packed(double now);
+  const PackedActions& report_packed(std::string_view call_id, std::uint32_t event, double now);
+  const PackedActions& report_packed(std::string_view call_id, std::string_view event, double now);
+  const PackedActions& cancel_deployment_packed(std::string_view deployment, double now);
+
+  // enqueueCsv: csv_begin (replacing any upload not finished), csv_push for each piece of the file,
+  // csv_finish for the result: validateCsv's (fuse/bridge_csv.hpp, without requests) followed by
+  // "firstCallId","lastCallId" (strings; null when nothing was queued) and
+  // "callIds":{"first":n,"count":n} (the queued rows' ids are the numbers first .. first+count-1,
+  // in row order). params_json: the upload's parameters (validate_call_options); options_json:
+  // {strict, maxRows, partial, maxProblems}; now: whole Unix seconds (else invalid_time). An engine
+  // not configured answers csv_finish with an error object.
+  void csv_begin(std::string_view deployment, std::string_view params_json, std::string_view options_json,
+                 double now);
+  void csv_push(std::string_view bytes);
+  std::string csv_finish();
+  void csv_abort() noexcept { upload_.reset(); }
   // "" or an error (invalid_option: capacity must be a whole number 0..4294967295).
   std::string set_capacity(double capacity);
 
   // The call's call_details JSON text, or "null" for an unknown id.
   std::string get(std::string_view call_id) const;
   // {"capacity","inFlight","queued","waiting","dialing","connected","completed","failed","canceled",
-  //  "calls","deployments"[,"byDeployment":[{"name","inFlight","queued",...},...]]}
+  //  "calls","deployments","memoryBytes"[,"byDeployment":[{"name","inFlight","queued",...},...]]}
   std::string stats(bool per_deployment) const;
   std::optional<double> next_wakeup();
   std::string snapshot() const;
 
   // Frees the engine now (the JS dispose()); the session then answers as if never configured.
-  void clear() noexcept { engine_.reset(); }
+  void clear() noexcept {
+    upload_.reset();
+    engine_.reset();
+  }
   bool ready() const noexcept { return engine_.has_value(); }
   Engine* engine() noexcept { return engine_ ? &*engine_ : nullptr; }
 
  private:
   std::string write_actions();
+  const PackedActions& pack_actions();
+  const PackedActions& packed_error(const Problem& p);
   std::optional<Engine> engine_;
   Actions actions_;  // reused between calls
   Problems problems_;
+  PackedActions packed_;
+  std::uint32_t names_sent_ = 0;  // deployment names sent with packed actions
+  std::unique_ptr<EngineCsvUpload> upload_;
 };
 
 // buildResultPayload(call): the payload text, or {"error":{...},"errors":[...]} (one entry per problem).

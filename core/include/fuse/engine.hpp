@@ -82,6 +82,11 @@ struct EngineStats {
   std::uint64_t calls = 0;
   std::uint64_t deployments = 0;
   EngineCounts counts;
+  // The engine's estimate of the bytes it holds: the capacities of its containers (call records,
+  // event nodes, queues, timers, deployments, interned options) and its text arena's blocks. It
+  // depends on the build (pointer size) and on history (a restored engine holds only what its
+  // state needs), so it is not part of the engine's behaviour.
+  std::uint64_t memory_bytes = 0;
 };
 
 struct DeploymentStats {
@@ -141,6 +146,10 @@ class Engine {
   void write_call_id(CallRef call, std::string& out) const;
   CallStatus status(CallRef call) const noexcept;
   std::string_view deployment_of(CallRef call) const noexcept;
+  // Deployments by index, in creation order (deployment_stats() order); an index never changes.
+  std::size_t deployment_count() const noexcept;
+  std::uint32_t deployment_index(CallRef call) const noexcept;
+  std::string_view deployment_name(std::uint32_t index) const noexcept;
   std::string_view result_url(CallRef call) const noexcept;  // "" when none
   // The call's `call_details` payload as of now (for a final call: what its result action posts).
   void write_call_details(CallRef call, std::string& out) const;

@@ -1,0 +1,142 @@
+// enqueueCsv's core (fuse/engine_csv.hpp): a CsvValidator whose rows are held until finish(), then
+// queued with Engine::enqueue_many.
+#include "fuse/engine_csv.hpp"
+
+#include <cstring>
+#include <vector>
+
+namespace fuse {
+
+namespace {
+
+// Append-only text in blocks that never move, so the views handed out stay valid.
+class HeldText {
+ public:
+  std::string_view add(std::string_view s) {
+    if (s.empty()) return {};
+    if (blocks_.empty() || used_ + s.size() > size_) {
+      size_ = s.size() > kBlock ? s.size() : kBlock;
+      blocks_.push_back(std::unique_ptr<char[]>(new char[size_]));
+      used_ = 0;
+    }
+    char* p = blocks_.back().get() + used_;
+    std::memcpy(p, s.data(), s.size());
+    used_ += s.size();
+    return {p, s.size()};
+  }
+  void clear() noexcept {
+    blocks_.clear();
+    blocks_.shrink_to_fit();
+    used_ = size_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t kBlock = std::size_t{1} << 16;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0, size_ = 0;
+};
+
+struct FilePlace {
+  std::uint64_t row, line;
+};
+
+}  // namespace
+
+struct EngineCsvUpload::Impl {
+  Engine& engine;
+  std::string deployment;
+  CallOptions shared;
+  std::int64_t now;
+  HeldText text;
+  std::vector<EngineRow> rows;    // held, in file order
+  std::vector<FilePlace> places;  // each held row's place in the file, for enqueue_problems
+  bool holding = true;            // false once the upload cannot be accepted
+  bool finished = false;
+  EngineCsvResult result;
+  Problems enqueue_problems;
+  std::unique_ptr<CsvValidator> validator;
+
+  Impl(Engine& e, std::string_view d, const CallOptions& s, const CsvOptions& options)
+      : engine(e), deployment(d), shared(s), now(options.validation.now) {
+    validator = std::make_unique<CsvValidator>(shared, options, [this](const CsvRow& r) { hold(r); });
+    // Nothing queued yet: enqueue_many checks the time and the deployment (and these default
+    // options, which are valid) and changes nothing for zero rows.
+    Problems problems;
+    CallRef ignored = 0;
+    if (!engine.enqueue_many(deployment, CallOptions{}, {}, now, ignored, problems))
+      validator->add_upload_problems(problems);
+    drop_if_refused();
+  }
+
+  void hold(const CsvRow& r) {
+    if (!holding) return;
+    rows.push_back({text.add(r.phone_number), text.add(r.metadata)});
+    places.push_back({r.row, r.line});
+  }
+
+  void release() {
+    text.clear();
+    std::vector<EngineRow>().swap(rows);
+    std::vector<FilePlace>().swap(places);
+  }
+
+  void drop_if_refused() {
+    if (holding && !validator->can_commit()) {
+      holding = false;
+      release();
+    }
+  }
+
+  EngineCsvResult finish() {
+    if (finished) return result;
+    finished = true;
+    result.summary = validator->finish();
+    CsvSummary& s = result.summary;
+    if (s.ok) {
+      Problems problems;
+      if (!engine.enqueue_many(deployment, shared, rows, now, result.first, problems)) {
+        s.ok = false;
+        s.queued = 0;
+        for (Problem& p : problems) {
+          if (p.row >= 1 && p.row <= places.size()) {
+            const FilePlace& place = places[p.row - 1];
+            p.row = place.row;
+            p.line = place.line;
+          }
+          ++s.counts[static_cast<std::size_t>(p.code)];
+          if (p.severity == Severity::error) ++s.errors;
+          else ++s.warnings;
+        }
+        enqueue_problems = std::move(problems);
+      }
+    }
+    release();
+    return result;
+  }
+};
+
+EngineCsvUpload::EngineCsvUpload(Engine& engine, std::string_view deployment, const CallOptions& shared,
+                                 const CsvOptions& options)
+    : impl_(std::make_unique<Impl>(engine, deployment, shared, options)) {}
+
+EngineCsvUpload::~EngineCsvUpload() = default;
+
+void EngineCsvUpload::add_upload_problems(const Problems& problems) {
+  impl_->validator->add_upload_problems(problems);
+  impl_->drop_if_refused();
+}
+
+void EngineCsvUpload::push(std::string_view chunk) {
+  if (impl_->finished) return;
+  impl_->validator->push(chunk);
+  impl_->drop_if_refused();
+}
+
+EngineCsvResult EngineCsvUpload::finish() { return impl_->finish(); }
+
+std::uint64_t EngineCsvUpload::rows() const noexcept { return impl_->validator->rows(); }
+std::uint64_t EngineCsvUpload::bytes() const noexcept { return impl_->validator->bytes(); }
+const Problems& EngineCsvUpload::problems() const noexcept { return impl_->validator->problems(); }
+const Problems& EngineCsvUpload::enqueue_problems() const noexcept { return impl_->enqueue_problems; }
+
+}  // namespace fuse
