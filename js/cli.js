@@ -5,6 +5,7 @@
 const commands = {
   parse: require('./cli/parse'),
   validate: require('./cli/validate'),
+  preview: require('./cli/preview'),
 };
 
 const { version } = require('../package.json');

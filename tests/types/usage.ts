@@ -100,3 +100,30 @@ void progress, done;
 fuse.validateCsv('destination\n', {}, { maxRows: '10' });
 // @ts-expect-error push takes text or bytes
 streaming.push(42);
+
+const preview = fuse.previewWindow({
+  calls: 40000,
+  capacity: 30,
+  start: 1700000000,
+  end: 1700028800,
+  maxAttempts: 3,
+  reattemptWait: 300,
+  talkTime: { mean: 60, spread: 30 },
+  ringTime: { mean: 15 },
+  rates: { connected: 0.7, busy: 0.2, noanswer: 0.1 },
+  competing: [{ calls: 10000, start: 1700000600 }],
+});
+if (preview.ok) {
+  const neededLines: number | null = preview.needed.capacity;
+  const drain: number | null = preview.drainTimestamp;
+  const busiest: number = Math.max(...preview.timeline.map((p) => p.linesInUse));
+  const otherDone: number | null = preview.competing[0].drainTimestamp;
+  void neededLines, drain, busiest, otherDone;
+} else {
+  void preview.errors[0].field;
+}
+fuse.previewWindow({ csv, capacity: 10 });
+// @ts-expect-error capacity is required
+fuse.previewWindow({ calls: 10 });
+// @ts-expect-error talkTime is {mean, spread}
+fuse.previewWindow({ calls: 10, capacity: 1, talkTime: 60 });
