@@ -2,11 +2,12 @@
 'use strict';
 // npm run bench [-- section...]: prints each figure with its ratio against the reference library
 // measured in the same run (the engine section has no reference: it prints its goals). Sections:
-// destinations, csv, engine (more arrive with their features).
+// destinations, csv, engine, preview.
 const sections = {
   destinations: require('./destinations'),
   csv: require('./csv'),
   engine: require('./engine'),
+  preview: require('./preview'),
 };
 
 async function main() {

@@ -156,7 +156,7 @@ CallRef Engine::Impl::add_call(std::uint32_t deployment, std::uint32_t option, s
 
 void Engine::Impl::push_timer(std::int64_t time, CallRef call, TimerKind kind, std::uint8_t attempt) {
   timers.push_back({time, call, kind, attempt});
-  std::push_heap(timers.begin(), timers.end(), timer_after);
+  std::push_heap(timers.begin(), timers.end(), TimerAfter{});
 }
 
 void Engine::Impl::arm_timers(CallRef ref) {
@@ -348,7 +348,7 @@ void Engine::Impl::fail_attempt(CallRef ref, std::int64_t ts, Actions& actions) 
 void Engine::Impl::process_timers(std::int64_t until, Actions& actions) {
   while (!timers.empty() && timers.front().time <= until) {
     const Timer t = timers.front();
-    std::pop_heap(timers.begin(), timers.end(), timer_after);
+    std::pop_heap(timers.begin(), timers.end(), TimerAfter{});
     timers.pop_back();
     if (!timer_live(t)) continue;
     Call& c = calls[t.call];
@@ -606,7 +606,7 @@ std::optional<std::int64_t> Engine::next_wakeup() {
   Impl& e = *impl_;
   if (e.in_flight() < e.options.capacity && !e.eligible.empty()) return e.now;
   while (!e.timers.empty() && !e.timer_live(e.timers.front())) {
-    std::pop_heap(e.timers.begin(), e.timers.end(), timer_after);
+    std::pop_heap(e.timers.begin(), e.timers.end(), TimerAfter{});
     e.timers.pop_back();
   }
   if (e.timers.empty()) return std::nullopt;

@@ -175,6 +175,10 @@ inline bool timer_after(const Timer& a, const Timer& b) noexcept {
   if (a.call != b.call) return a.call > b.call;
   return a.attempt > b.attempt;
 }
+// The same order as a function object: std heap algorithms inline it (a function pointer they call).
+struct TimerAfter {
+  bool operator()(const Timer& a, const Timer& b) const noexcept { return timer_after(a, b); }
+};
 
 // Checks shared by enqueue and restore (engine.cpp). Problems carry `row` when it is not 0.
 bool check_phone(std::string_view phone, std::string_view field, std::uint64_t row, Problems& problems);

@@ -89,7 +89,141 @@ function render(result, ms, bytes) {
   );
 }
 
+// ---- window preview (SPEC 6): runs in the worker after a validation, and again on every change ----
+
+const SVG = 'http://www.w3.org/2000/svg';
+let previewId = 0;
+let previewTimer = null;
+let previewCalls = 0;
+
+const toLocalInput = (unix) => {
+  const d = new Date(unix * 1000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+};
+const fromLocalInput = (value) => (value ? Math.floor(new Date(value).getTime() / 1000) : null);
+const when = (unix) => toLocalInput(unix).replace('T', ' ');
+const clock = (unix) => toLocalInput(unix).slice(11);
+
+// The window and re-attempt rules come from the upload parameters when the preview first shows.
+function initPreview(calls) {
+  previewCalls = calls;
+  const section = $('preview');
+  if (section.hidden) {
+    const start = fromLocalInput($('start').value) ?? Math.floor(Date.now() / 60000) * 60;
+    const end = fromLocalInput($('end').value) ?? start + 8 * 3600;
+    $('pv-start').value = toLocalInput(start);
+    $('pv-end').value = toLocalInput(end);
+  }
+  section.hidden = false;
+  schedulePreview(0);
+}
+
+function previewOptions() {
+  const num = (id) => Number($(id).value);
+  const talk = Math.max(1, num('pv-talk'));
+  const options = {
+    calls: previewCalls,
+    capacity: num('pv-capacity'),
+    start: fromLocalInput($('pv-start').value),
+    end: fromLocalInput($('pv-end').value),
+    talkTime: { mean: talk, spread: Math.floor(talk / 2) },
+    rates: {
+      connected: num('pv-connected') / 100,
+      busy: num('pv-busy') / 100,
+      noanswer: num('pv-noanswer') / 100,
+      informationtone: num('pv-informationtone') / 100,
+    },
+  };
+  const attempts = $('max-attempts').value;
+  const wait = $('reattempt-wait').value;
+  if (attempts && wait) Object.assign(options, { maxAttempts: Number(attempts), reattemptWait: Number(wait) });
+  return options;
+}
+
+function schedulePreview(delay = 150) {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => {
+    worker.postMessage({ type: 'preview', id: ++previewId, options: previewOptions() });
+  }, delay);
+}
+
+function el(name, attrs, text) {
+  const node = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// Lines in use (area, left scale: the capacity) and calls queued (line, right scale: the calls).
+function drawChart(result) {
+  const svg = $('pv-chart');
+  const W = 900, H = 260, left = 50, right = 60, top = 12, bottom = 28;
+  const points = result.timeline;
+  const t0 = result.start;
+  const t1 = Math.max(points.length ? points[points.length - 1].timestamp : t0 + 60, result.end ?? 0, t0 + 60);
+  const x = (t) => left + ((t - t0) / (t1 - t0)) * (W - left - right);
+  const yLines = (v) => H - bottom - (v / Math.max(1, result.capacity)) * (H - top - bottom);
+  const yQueued = (v) => H - bottom - (v / Math.max(1, result.calls)) * (H - top - bottom);
+  const children = [];
+  if (points.length) {
+    let area = `M${x(points[0].timestamp)},${H - bottom}`;
+    let queued = '';
+    for (const [i, p] of points.entries()) {
+      area += ` L${x(p.timestamp)},${yLines(p.linesInUse)}`;
+      queued += `${i ? ' L' : 'M'}${x(p.timestamp)},${yQueued(p.queued)}`;
+    }
+    area += ` L${x(points[points.length - 1].timestamp)},${H - bottom} Z`;
+    children.push(el('path', { class: 'lines', d: area }), el('path', { class: 'queued', d: queued }));
+  }
+  children.push(el('line', { class: 'axis', x1: left, y1: H - bottom, x2: W - right, y2: H - bottom }));
+  children.push(el('line', { class: 'axis', x1: left, y1: top, x2: left, y2: H - bottom }));
+  children.push(el('text', { x: left - 6, y: top + 8, 'text-anchor': 'end' }, String(result.capacity)));
+  children.push(el('text', { x: left - 6, y: H - bottom, 'text-anchor': 'end' }, '0'));
+  children.push(el('text', { x: W - right + 6, y: top + 8 }, result.calls.toLocaleString('en-US')));
+  for (let i = 0; i <= 6; i++) {
+    const t = t0 + ((t1 - t0) * i) / 6;
+    children.push(el('text', { x: x(t), y: H - 8, 'text-anchor': 'middle' }, clock(Math.round(t))));
+  }
+  if (result.end !== null) {
+    children.push(el('line', { class: 'end', x1: x(result.end), y1: top, x2: x(result.end), y2: H - bottom }));
+    children.push(el('text', { x: x(result.end) - 4, y: top + 24, 'text-anchor': 'end' }, 'window end'));
+  }
+  svg.replaceChildren(...children);
+}
+
+function renderPreview(result) {
+  const error = $('pv-error');
+  if (!result.ok) {
+    error.hidden = false;
+    error.textContent = result.errors.map((e) => e.message).join(' ');
+    return;
+  }
+  error.hidden = true;
+  const verdict = $('pv-verdict');
+  verdict.className = result.fits ? 'fits' : 'late';
+  verdict.textContent = result.fits
+    ? `Fits: all ${fmt(result.calls)} calls are dialed before the window ends.`
+    : `Does not fit: ${fmt(result.canceled)} of ${fmt(result.calls)} calls would be canceled at the window end.`;
+  $('pv-calls').textContent = fmt(result.calls);
+  $('pv-completed').textContent = fmt(result.completed);
+  $('pv-failed').textContent = fmt(result.failed);
+  $('pv-canceled').textContent = fmt(result.canceled);
+  $('pv-drain').textContent = result.drainTimestamp === null ? '-' : when(result.drainTimestamp);
+  $('pv-needed-capacity').textContent = result.needed.capacity === null ? '-' : fmt(result.needed.capacity);
+  $('pv-needed-end').textContent = result.needed.endTimestamp === null ? '-' : when(result.needed.endTimestamp);
+  drawChart(result);
+}
+
+$('preview-form').addEventListener('input', () => schedulePreview());
+
 worker.onmessage = ({ data }) => {
+  if (data.type === 'preview' || data.type === 'preview-error') {
+    if (data.id !== previewId) return; // a newer preview replaced this one
+    if (data.type === 'preview') renderPreview(data.result);
+    else renderPreview({ ok: false, errors: [{ message: data.message }] });
+    return;
+  }
   if (data.id !== runId) return; // a newer run replaced this one
   if (data.type === 'progress') {
     $('progress').value = data.total ? data.bytes / data.total : 0;
@@ -98,6 +232,10 @@ worker.onmessage = ({ data }) => {
     $('progress').value = 1;
     $('progress-text').textContent = `Done: ${fmt(data.result.rows)} rows.`;
     render(data.result, data.ms, data.bytes);
+    // Preview what would be queued (or, while the upload has errors, its valid rows).
+    const calls = data.result.ok ? data.result.queued : data.result.valid;
+    if (calls > 0) initPreview(calls);
+    else $('preview').hidden = true;
   } else if (data.type === 'error') {
     $('progress-text').textContent = `Could not check the file: ${data.message}`;
   }
@@ -122,5 +260,9 @@ drop.addEventListener('drop', (e) => {
   if (e.dataTransfer.files[0]) useFile(e.dataTransfer.files[0]);
 });
 $('upload').addEventListener('change', (e) => {
-  if (e.target.id !== 'file') validate();
+  if (e.target.id === 'file') return;
+  // The upload's window is the preview's window too.
+  if (e.target.id === 'start' && e.target.value) $('pv-start').value = e.target.value.slice(0, 16);
+  if (e.target.id === 'end' && e.target.value) $('pv-end').value = e.target.value.slice(0, 16);
+  validate();
 });

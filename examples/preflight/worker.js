@@ -3,7 +3,22 @@ import { init } from '../../dist/fuse-outbound.browser.mjs';
 
 const ready = init();
 
+async function preview({ id, options }) {
+  const fuse = await ready;
+  const started = performance.now();
+  const result = fuse.previewWindow(options);
+  self.postMessage({ type: 'preview', id, result, ms: performance.now() - started });
+}
+
 self.onmessage = async ({ data }) => {
+  if (data.type === 'preview') {
+    try {
+      await preview(data);
+    } catch (err) {
+      self.postMessage({ type: 'preview-error', id: data.id, message: String(err && err.message ? err.message : err) });
+    }
+    return;
+  }
   if (data.type !== 'validate') return;
   const { id, file, params, options } = data;
   try {
