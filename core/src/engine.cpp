@@ -412,7 +412,25 @@ bool Engine::validate_options(const EngineOptions& options, Problems& problems) 
   return true;
 }
 
+void Engine::Impl::reset(const EngineOptions& o) {
+  options = o;
+  has_now = false;
+  now = 0;
+  serve_seq = 0;
+  calls.clear();
+  events.clear();
+  text.clear();
+  option_table.clear();
+  option_index.clear();
+  deployments.clear();
+  deployment_index.clear();
+  eligible.clear();
+  timers.clear();
+  std::fill(std::begin(counts), std::end(counts), std::uint64_t{0});
+}
+
 Engine::Engine(const EngineOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+void Engine::reset(const EngineOptions& options) { impl_->reset(options); }
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;

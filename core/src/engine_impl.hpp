@@ -67,6 +67,8 @@ class Chunked {
     if ((size_ >> Shift) == blocks_.size()) blocks_.push_back(std::unique_ptr<T[]>(new T[kBlock]));
     (*this)[size_++] = v;
   }
+  // Empties it, keeping the blocks for reuse.
+  void clear() noexcept { size_ = 0; }
 
  private:
   std::vector<std::unique_ptr<T[]>> blocks_;
@@ -81,6 +83,7 @@ class TextArena {
     if (n == 0) return 0;
     if (blocks_.empty() || used_ + n > block_size_) {
       block_size_ = n > kBlock ? n : kBlock;
+      if (blocks_.empty()) block_size_of_first_ = block_size_;
       blocks_.push_back(std::unique_ptr<char[]>(new char[block_size_]));
       allocated_ += block_size_;
       used_ = 0;
@@ -100,9 +103,22 @@ class TextArena {
   std::size_t memory_bytes() const noexcept {
     return allocated_ + blocks_.capacity() * sizeof(blocks_[0]);
   }
+  // Empties it, keeping the first block (if it is a standard one) for reuse.
+  void clear() {
+    if (!blocks_.empty() && block_size_of_first_ == kBlock) {
+      blocks_.resize(1);
+      block_size_ = kBlock;
+      allocated_ = kBlock;
+    } else {
+      blocks_.clear();
+      block_size_ = allocated_ = 0;
+    }
+    used_ = 0;
+  }
 
  private:
   static constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::size_t block_size_of_first_ = 0;
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::size_t used_ = 0, block_size_ = 0, allocated_ = 0;
 };
@@ -216,6 +232,8 @@ struct Engine::Impl {
   std::uint64_t counts[engine_detail::kStateCount] = {};
 
   explicit Impl(const EngineOptions& o) : options(o) {}
+  // Back to a new engine's state with these options, keeping allocated memory (Engine::reset).
+  void reset(const EngineOptions& o);
 
   // ---- state (engine.cpp) ----
   std::uint64_t in_flight() const noexcept {

@@ -12,10 +12,12 @@
 // through real windows.
 #include "fuse/preview.hpp"
 
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -280,6 +282,8 @@ class Simulation {
   std::vector<std::uint32_t> order_;  // groups by start: the order they are queued in
   std::uint32_t horizon_ = 0;
 
+  std::optional<Engine> engine_;  // reused by every run (Engine::reset)
+
   // Per run.
   struct First {
     CallRef first;
@@ -421,7 +425,10 @@ bool Simulation::run(std::uint32_t capacity, bool full, RunResult& out, Problems
   EngineOptions engine_options;
   engine_options.capacity = capacity;
   engine_options.ring_timeout = o_.ring_timeout;
-  Engine engine(engine_options);
+  // One engine for every run, reset: a new one would allocate (and fault in) its memory again.
+  if (engine_) engine_->reset(engine_options);
+  else engine_.emplace(engine_options);
+  Engine& engine = *engine_;
   ReportQueue reports(horizon_);
   Actions actions;
   std::size_t next_group = 0;

@@ -619,4 +619,38 @@ BOOST_AUTO_TEST_CASE(restore_refuses_invalid_snapshots_with_a_reason) {
   BOOST_TEST(!refused(spaced));
 }
 
+// Engine::reset gives exactly a new engine: the same script on a reset engine (after other work)
+// and on a fresh one produces the same actions and the same snapshot.
+BOOST_AUTO_TEST_CASE(reset_is_a_new_engine) {
+  const auto script = [](fuse::Engine& e) {
+    fuse::Actions actions;
+    fuse::Problems problems;
+    std::string log;
+    fuse::QueueRequest r;
+    BOOST_REQUIRE(fuse::parse_destination("6175551234", r.destination, problems));
+    r.phone_number = "6175551234";
+    r.options.max_attempts = 2;
+    r.options.reattempt_wait = 60;
+    r.options.end_timestamp = 1'700'000'500;
+    for (int i = 0; i < 5; ++i) BOOST_REQUIRE(e.enqueue(i % 2 ? "a" : "b", r, 1'700'000'000, problems));
+    for (std::int64_t t = 1'700'000'000; t < 1'700'000'600; t += 7) {
+      actions.clear();
+      BOOST_REQUIRE(e.advance(t, actions, problems));
+      for (const auto& a : actions) {
+        log += std::to_string(static_cast<int>(a.type)) + ":" + e.call_id(a.call) + "@" + std::to_string(a.timestamp) + " ";
+        if (a.type == fuse::Action::Type::dial && a.call % 2) {
+          fuse::Actions more;
+          BOOST_REQUIRE(e.report(a.call, fuse::CallEvent::busy, t, more, problems));
+        }
+      }
+    }
+    return log + e.snapshot();
+  };
+  fuse::Engine used(fuse::EngineOptions{3, 30});
+  script(used);
+  used.reset(fuse::EngineOptions{2, 45});
+  fuse::Engine fresh(fuse::EngineOptions{2, 45});
+  BOOST_TEST(script(used) == script(fresh));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -99,6 +99,9 @@ class Engine {
   // Checks the options (capacity any 32-bit count, ring_timeout 1..86400).
   static bool validate_options(const EngineOptions& options, Problems& problems);
   explicit Engine(const EngineOptions& options);  // options must be valid
+  // Makes this engine exactly a new Engine(options) (no calls, no deployments, no time), keeping
+  // the memory it has allocated: for callers that run many engines one after another (previews).
+  void reset(const EngineOptions& options);
   Engine(Engine&&) noexcept;
   Engine& operator=(Engine&&) noexcept;
   ~Engine();
