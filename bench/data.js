@@ -1,13 +1,6 @@
 'use strict';
 // Deterministic benchmark inputs, generated in memory (or under bench/data/, ignored by git).
-
-function makeRandom(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+const { makeRandom } = require('../tests/js/helpers/random');
 
 // A valid-looking NANP national number: area code [2-9][0-8][0-9], exchange [2-9]XX, no N11.
 function nanpNumber(rand) {

@@ -9,6 +9,7 @@
 // report. The goals: >= 2 M operations/s native at one million calls, <= 200 bytes per
 // queued call (memoryBytes / calls, no metadata), and cost per operation growing at most
 // logarithmically with the number of calls (compare ns/op at 10k, 100k and 1M calls).
+const { mulberry32 } = require('../tests/js/helpers/random');
 const v8 = require('v8');
 const vm = require('vm');
 const { table } = require('./harness');
@@ -21,15 +22,6 @@ const GOAL_BYTES = 200;
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
-
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Exchanges 200..999 without the N11 service codes and 555 (its 0100-0199 lines are fictional).
 const EXCHANGES = [];

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "binding.hpp"
+#include "fuse/bridge.hpp"
 #include "fuse/bridge_engine.hpp"
 
 namespace fuse::node {
@@ -11,15 +12,7 @@ std::string text_of(const Napi::Value& v) { return v.As<Napi::String>().Utf8Valu
 
 // The engine's answers are JSON, almost always ASCII: V8 then copies them without decoding UTF-8.
 Napi::Value text_result(Napi::Env env, const std::string& s) {
-  std::uint64_t high = 0;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, s.data() + i, 8);
-    high |= word;
-  }
-  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
-  return (high & 0x8080808080808080ull) == 0 ? ascii_string_of(env, s) : string_of(env, s);
+  return bridge::is_ascii(s) ? ascii_string_of(env, s) : string_of(env, s);
 }
 double number_of(const Napi::Value& v) { return v.As<Napi::Number>().DoubleValue(); }
 

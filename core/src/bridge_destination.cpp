@@ -6,6 +6,7 @@
 #include "fuse/bridge.hpp"
 #include "fuse/destination.hpp"
 #include "json_writer.hpp"
+#include "text.hpp"
 
 namespace fuse::bridge {
 namespace {
@@ -48,6 +49,8 @@ std::string_view next_item(std::string_view& rest, std::uint32_t units, bool& ca
 }
 
 }  // namespace
+
+bool is_ascii(std::string_view text) noexcept { return text::is_ascii(text); }
 
 std::string parse_destination(std::string_view input) {
   Destination d;

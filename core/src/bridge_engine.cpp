@@ -49,15 +49,7 @@ bool time_of(double now, std::int64_t& out, Problems& problems) {
 // Length in UTF-16 code units (what JS counts) of valid UTF-8 text: a code unit per byte that is not
 // a continuation byte, two for a 4-byte sequence. Clears `ascii` when the text is not ASCII.
 std::size_t utf16_length(std::string_view s, bool& ascii) noexcept {
-  std::uint64_t high = 0;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, s.data() + i, 8);
-    high |= word;
-  }
-  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
-  if ((high & 0x8080808080808080ull) == 0) return s.size();
+  if (text::is_ascii(s)) return s.size();
   ascii = false;
   std::size_t units = 0;
   for (const char ch : s) {

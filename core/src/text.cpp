@@ -1,6 +1,7 @@
 #include "text.hpp"
 
 #include <cstdio>
+#include <cstring>
 
 namespace fuse::text {
 
@@ -9,6 +10,18 @@ std::string_view trim(std::string_view s) noexcept {
   while (b < e && is_space(s[b])) ++b;
   while (e > b && is_space(s[e - 1])) --e;
   return s.substr(b, e - b);
+}
+
+bool is_ascii(std::string_view s) noexcept {
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    high |= word;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ull) == 0;
 }
 
 bool iequals(std::string_view a, std::string_view b) noexcept {

@@ -15,6 +15,8 @@ inline bool is_space(char c) noexcept {
 inline char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 std::string_view trim(std::string_view s) noexcept;
+// Whether every byte is below 0x80 (eight bytes at a time).
+bool is_ascii(std::string_view s) noexcept;
 bool iequals(std::string_view a, std::string_view b) noexcept;
 bool istarts_with(std::string_view s, std::string_view prefix) noexcept;
 

@@ -1,4 +1,4 @@
-import type { Destination } from './destination';
+import type { QueueRequest } from './validation';
 import type { Problem } from './common';
 
 /** The upload's parameters, shared by every row (SPEC 3): everything except phone_number and metadata. */
@@ -33,21 +33,11 @@ export interface CsvOptions {
 export type CsvProblem = Problem;
 
 /** One queued row: the request validateQueueRequest would give for it, plus where it came from. */
-export interface CsvRequest {
+export interface CsvRequest extends QueueRequest {
   row: number;
   line: number;
-  /** The destination cell as given, trimmed. */
-  phone_number: string;
-  destination: Destination;
-  start_timestamp: number | null;
-  end_timestamp: number | null;
-  max_attempts: number;
-  reattempt_wait: number;
-  result_url: string | null;
   /** The row's non-empty cells by column name, or null. */
   metadata: Record<string, string> | null;
-  is_pci: boolean;
-  [name: string]: unknown;
 }
 
 export interface CsvResult {

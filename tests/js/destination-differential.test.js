@@ -8,20 +8,13 @@ const assert = require('node:assert/strict');
 const { parsePhoneNumberFromString } = require('libphonenumber-js/min');
 const metadata = require('libphonenumber-js/metadata.min.json');
 const { forEachBuild } = require('./helpers/builds');
+const { makeRandom } = require('./helpers/random');
 
 const COUNTRY_CODES = [
   '44', '33', '49', '39', '34', '31', '32', '41', '43', '46', '47', '45', '358', '353', '351', '48', '7',
   '91', '86', '81', '82', '61', '64', '55', '52', '54', '27', '234', '20', '972', '971', '65', '852', '63',
   '800', '882',
 ];
-
-function makeRandom(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 // Possible national lengths of a calling code, over every region that shares it.
 function possibleLengths(cc) {

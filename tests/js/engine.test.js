@@ -3,6 +3,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { forEachBuild, loadBuilds } = require('./helpers/builds');
+const { mulberry32 } = require('./helpers/random');
 
 const T0 = 1700000000;
 
@@ -35,15 +36,6 @@ function brief(engine, action) {
   const details = JSON.parse(action.payload);
   const last = details.events[details.events.length - 1];
   return `result ${action.callId} ${action.status} @${last.timestamp - T0}`;
-}
-
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 forEachBuild((getFuse) => {

@@ -11,6 +11,10 @@
 
 namespace fuse::bridge {
 
+// Whether text the core returns is plain ASCII: a binding may then hand it to its JS engine
+// without UTF-8 decoding (V8's latin1 copy).
+bool is_ascii(std::string_view text) noexcept;
+
 // parseDestination(input) as JSON:
 // {"ok":true,"destination":{e164,countryCode,nationalNumber,ani,postd,uri},"warnings":[...]}
 // {"ok":false,"errors":[...],"warnings":[...]}
