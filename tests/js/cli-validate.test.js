@@ -79,6 +79,16 @@ for (const build of buildNames) {
   });
 }
 
+test('cli validate: a progress bar on a terminal, none in a pipe', (t) => {
+  // `script` (util-linux) runs the command on a pseudo-terminal.
+  const tty = spawnSync('script', ['-qec', `${process.execPath} ${CLI} validate --now ${NOW} ${files['bad.csv']}`, '/dev/null'], { encoding: 'utf8' });
+  if (tty.error) return t.skip('script(1) is not available');
+  assert.match(tty.stdout, /\[#+\] 100% 5 rows/);
+  assert.match(tty.stdout, /NOT READY/);
+  const piped = cli([files['bad.csv']]);
+  assert.doesNotMatch(piped.stdout + piped.stderr, /\[#/);
+});
+
 test('cli validate: usage errors', () => {
   let r = cli([]);
   assert.equal(r.code, 2);
