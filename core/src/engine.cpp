@@ -1,6 +1,7 @@
 // The queue engine (SPEC 5). See fuse/engine.hpp for the contract and engine_impl.hpp for the layout.
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "engine_impl.hpp"
@@ -155,8 +156,23 @@ CallRef Engine::Impl::add_call(std::uint32_t deployment, std::uint32_t option, s
 }
 
 void Engine::Impl::push_timer(std::int64_t time, CallRef call, TimerKind kind, std::uint8_t attempt) {
-  timers.push_back({time, call, kind, attempt});
-  std::push_heap(timers.begin(), timers.end(), TimerAfter{});
+  if (kind == TimerKind::ring) ring_timers.push({time, call, kind, attempt});
+  else timer_heap_push(timers, {time, call, kind, attempt});
+}
+
+bool Engine::Impl::pop_due_timer(std::int64_t until, Timer& out) {
+  const bool heap_due = !timers.empty() && timers.front().time <= until;
+  const bool ring_due = !ring_timers.empty() && ring_timers.front().time <= until;
+  if (!heap_due && !ring_due) return false;
+  // The two sources merged by the timers' total order: what one heap of them all would pop.
+  if (ring_due && (!heap_due || timer_after(timers.front(), ring_timers.front()))) {
+    out = ring_timers.front();
+    ring_timers.pop();
+  } else {
+    out = timers.front();
+    timer_heap_pop(timers);
+  }
+  return true;
 }
 
 void Engine::Impl::arm_timers(CallRef ref) {
@@ -346,10 +362,8 @@ void Engine::Impl::fail_attempt(CallRef ref, std::int64_t ts, Actions& actions) 
 }
 
 void Engine::Impl::process_timers(std::int64_t until, Actions& actions) {
-  while (!timers.empty() && timers.front().time <= until) {
-    const Timer t = timers.front();
-    std::pop_heap(timers.begin(), timers.end(), TimerAfter{});
-    timers.pop_back();
+  Timer t;
+  while (pop_due_timer(until, t)) {
     if (!timer_live(t)) continue;
     Call& c = calls[t.call];
     switch (t.kind) {
@@ -426,6 +440,7 @@ void Engine::Impl::reset(const EngineOptions& o) {
   deployment_index.clear();
   eligible.clear();
   timers.clear();
+  ring_timers.clear();
   std::fill(std::begin(counts), std::end(counts), std::uint64_t{0});
 }
 
@@ -623,12 +638,13 @@ std::optional<std::int64_t> Engine::now() const noexcept {
 std::optional<std::int64_t> Engine::next_wakeup() {
   Impl& e = *impl_;
   if (e.in_flight() < e.options.capacity && !e.eligible.empty()) return e.now;
-  while (!e.timers.empty() && !e.timer_live(e.timers.front())) {
-    std::pop_heap(e.timers.begin(), e.timers.end(), TimerAfter{});
-    e.timers.pop_back();
-  }
-  if (e.timers.empty()) return std::nullopt;
-  return std::max(e.timers.front().time, e.now);
+  while (!e.timers.empty() && !e.timer_live(e.timers.front())) timer_heap_pop(e.timers);
+  while (!e.ring_timers.empty() && !e.timer_live(e.ring_timers.front())) e.ring_timers.pop();
+  if (e.timers.empty() && e.ring_timers.empty()) return std::nullopt;
+  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  if (!e.timers.empty()) next = e.timers.front().time;
+  if (!e.ring_timers.empty()) next = std::min(next, e.ring_timers.front().time);
+  return std::max(next, e.now);
 }
 
 std::size_t Engine::call_count() const noexcept { return impl_->calls.size(); }
@@ -750,7 +766,7 @@ std::uint64_t Engine::Impl::memory_bytes() const noexcept {
   for (const Deployment& d : deployments) {
     n += string_heap_bytes(d.name) + vector_bytes(d.ready.fifo) + vector_bytes(d.ready.late) + vector_bytes(d.open);
   }
-  n += vector_bytes(eligible) + vector_bytes(timers);
+  n += vector_bytes(eligible) + vector_bytes(timers) + ring_timers.memory_bytes();
   return n;
 }
 

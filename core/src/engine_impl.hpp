@@ -8,6 +8,7 @@
 // timer when it has a window.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -191,9 +192,88 @@ inline bool timer_after(const Timer& a, const Timer& b) noexcept {
   if (a.call != b.call) return a.call > b.call;
   return a.attempt > b.attempt;
 }
-// The same order as a function object: std heap algorithms inline it (a function pointer they call).
-struct TimerAfter {
-  bool operator()(const Timer& a, const Timer& b) const noexcept { return timer_after(a, b); }
+// The timers' min-heap, 4-ary: half the levels of a binary heap and a node's children in one cache
+// line, which matters when a million calls each hold a window-end timer. The order is total, so it
+// pops exactly what any heap would.
+inline void timer_heap_push(std::vector<Timer>& heap, const Timer& t) {
+  std::size_t i = heap.size();
+  heap.push_back(t);
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / 4;
+    if (!timer_after(heap[parent], t)) break;
+    heap[i] = heap[parent];
+    i = parent;
+  }
+  heap[i] = t;
+}
+inline void timer_heap_pop(std::vector<Timer>& heap) {
+  const Timer last = heap.back();
+  heap.pop_back();
+  const std::size_t n = heap.size();
+  if (n == 0) return;
+  std::size_t i = 0;
+  for (;;) {
+    const std::size_t first = 4 * i + 1;
+    if (first >= n) break;
+    std::size_t least = first;
+    const std::size_t end = first + 4 < n ? first + 4 : n;
+    for (std::size_t c = first + 1; c < end; ++c)
+      if (timer_after(heap[least], heap[c])) least = c;
+    if (!timer_after(last, heap[least])) break;
+    heap[i] = heap[least];
+    i = least;
+  }
+  heap[i] = last;
+}
+
+// Ring timers (dial time + ring_timeout) arrive in time order, since dials happen at the engine's
+// non-decreasing `now`: a sorted FIFO holds them at O(1) a timer. Most never fire (the call was
+// answered first) and would otherwise crowd the heap. Entries of one second are kept in (call,
+// attempt) order by insertion from the back; pushes out of time order (restore arms timers call by
+// call) mark it for one sort before it is read.
+class RingTimers {
+ public:
+  bool empty() const noexcept { return head_ == items_.size(); }
+  const Timer& front() {
+    if (unsorted_) sort();
+    return items_[head_];
+  }
+  void push(const Timer& t) {
+    if (!unsorted_ && !empty() && items_.back().time > t.time) unsorted_ = true;
+    items_.push_back(t);
+    if (unsorted_) return;
+    std::size_t i = items_.size() - 1;
+    while (i > head_ && timer_after(items_[i - 1], t)) {
+      items_[i] = items_[i - 1];
+      --i;
+    }
+    items_[i] = t;
+  }
+  void pop() {
+    if (unsorted_) sort();
+    if (++head_ == items_.size()) {
+      clear();
+    } else if (head_ >= 4096 && head_ * 2 >= items_.size()) {
+      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+  }
+  void clear() noexcept {
+    items_.clear();
+    head_ = 0;
+    unsorted_ = false;
+  }
+  std::size_t memory_bytes() const noexcept { return items_.capacity() * sizeof(Timer); }
+
+ private:
+  void sort() {
+    std::sort(items_.begin() + static_cast<std::ptrdiff_t>(head_), items_.end(),
+              [](const Timer& a, const Timer& b) { return timer_after(b, a); });
+    unsorted_ = false;
+  }
+  std::vector<Timer> items_;
+  std::size_t head_ = 0;
+  bool unsorted_ = false;
 };
 
 // Checks shared by enqueue and restore (engine.cpp). Problems carry `row` when it is not 0.
@@ -228,7 +308,8 @@ struct Engine::Impl {
   std::vector<Deployment> deployments;
   std::unordered_map<std::string, std::uint32_t, engine_detail::StringHash, std::equal_to<>> deployment_index;
   std::vector<std::uint32_t> eligible;  // min-heap of deployments with a ready call
-  std::vector<Timer> timers;            // min-heap
+  std::vector<Timer> timers;            // min-heap (timer_heap_*): re-attempt, start and end timers
+  engine_detail::RingTimers ring_timers;  // ring timers, in time order
   std::uint64_t counts[engine_detail::kStateCount] = {};
 
   explicit Impl(const EngineOptions& o) : options(o) {}
@@ -252,6 +333,8 @@ struct Engine::Impl {
                    std::string_view metadata, std::int64_t now, State state, std::int64_t ready_at);
   void arm_timers(CallRef ref);  // the timers a call in its current state needs (enqueue, restore)
   void push_timer(std::int64_t time, CallRef call, TimerKind kind, std::uint8_t attempt);
+  // The next timer due at or before `until`, live or not, in the timers' total order.
+  bool pop_due_timer(std::int64_t until, Timer& out);
   bool timer_live(const Timer& t) const noexcept;
   void add_event(Call& c, CallEvent e, std::int64_t ts);
   void set_state(CallRef ref, State s);
