@@ -69,12 +69,14 @@ function parseWhen(text, flag) {
 
 const count = (n) => n.toLocaleString('en-US');
 
-// "2026-12-01 09:00" in local time.
-const dateTime = (ts) => formatLocal(ts).slice(0, 16);
+// "2026-12-01 09:00" in local time, with the seconds when there are any: a needed end time rounded
+// down would cancel something.
+const dateTime = (ts) => formatLocal(ts).replace(/:00$/, '');
 
+// Whole minutes, rounded down like the times shown beside them.
 function span(seconds) {
   if (seconds < 120) return `${seconds} s`;
-  const minutes = Math.round(seconds / 60);
+  const minutes = Math.floor(seconds / 60);
   if (minutes < 120) return `${minutes} min`;
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);

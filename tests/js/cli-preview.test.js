@@ -61,7 +61,8 @@ for (const build of buildNames) {
       assert.match(r.stdout, /DOES NOT FIT: 25,600 of 40,000 calls would be canceled/);
       assert.match(r.stdout, /completed 14,400 {3}failed 0 {3}canceled 25,600 {3}attempts 14,400/);
       assert.match(r.stdout, /84 lines with this window/); // ceil(40000 / 480)
-      assert.match(r.stdout, /an end at 2026-12-02 07:13 \(a 22 h 13 min window\) with 30 lines/); // 1334th wave at +79,980 s
+      // The 1334th wave dials at +79,980 s: the end must come after it (07:13 would cancel its calls).
+      assert.match(r.stdout, /an end at 2026-12-02 07:13:01 \(a 22 h 13 min window\) with 30 lines/);
       assert.match(r.stdout, /<end$/m);
     });
 
