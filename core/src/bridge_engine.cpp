@@ -10,6 +10,7 @@
 #include "fuse/payload.hpp"
 #include "fuse/queue_request.hpp"
 #include "json_writer.hpp"
+#include "json_describe.hpp"
 #include "text.hpp"
 
 namespace fuse::bridge {
@@ -29,9 +30,11 @@ std::string error_json(Code code, std::string field, std::string message) {
   return error_json(Problem{code, Severity::error, std::move(field), std::move(message)});
 }
 
-std::string not_configured() {
-  return error_json(Code::invalid_option, "", "The engine has not been created (configure or restore it first).");
+Problem not_configured_problem() {
+  return {Code::invalid_option, Severity::error, "", "The engine has not been created (configure or restore it first)."};
 }
+
+std::string not_configured() { return error_json(not_configured_problem()); }
 
 // `now` from JS: a whole number of seconds in [0, 2^53-1].
 bool time_of(double now, std::int64_t& out, Problems& problems) {
@@ -84,18 +87,18 @@ std::string EngineSession::configure(std::string_view options_json) {
                        (value.is_number_float() && std::isfinite(value.get<double>()) &&
                         value.get<double>() == std::floor(value.get<double>()) && value.get<double>() >= 0);
     const double n = whole ? value.get<double>() : -1;
-    const std::string shown = text::quote(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 40);
+    const auto shown = [&value] { return json::describe(value); };  // built only for a message
     if (key == "capacity") {
       if (!whole || n > 4294967295.0)
         return error_json(Code::invalid_option, "capacity",
-                          "capacity must be a whole number of lines from 0 to 4294967295, got " + shown + ".");
+                          "capacity must be a whole number of lines from 0 to 4294967295, got " + shown() + ".");
       options.capacity = static_cast<std::uint32_t>(n);
       has_capacity = true;
     } else if (key == "ringTimeout") {
       if (value.is_null()) continue;  // the default
       if (!whole || n < 1 || n > kMaxRingTimeout)
         return error_json(Code::invalid_option, "ringTimeout",
-                          "ringTimeout must be a whole number of seconds from 1 to 86400, got " + shown + ".");
+                          "ringTimeout must be a whole number of seconds from 1 to 86400, got " + shown() + ".");
       options.ring_timeout = static_cast<std::uint32_t>(n);
     } else {
       return error_json(Code::invalid_option, key,
@@ -131,7 +134,7 @@ std::string EngineSession::enqueue(std::string_view deployment, std::string_view
   bool ok = false;
   std::optional<CallRef> ref;
   if (!engine_) {
-    problems_.push_back({Code::invalid_option, Severity::error, "", "The engine has not been created."});
+    problems_.push_back(not_configured_problem());
   } else if (time_of(now, t, problems_)) {
     ValidationOptions vo;
     vo.now = t;
@@ -360,37 +363,45 @@ const PackedActions& EngineSession::pack_actions() {
   return p;
 }
 
-const PackedActions& EngineSession::advance_packed(double now) {
-  std::int64_t t = 0;
+// The start of every packed entry point: a configured engine and a valid time.
+bool EngineSession::begin_packed(double now, std::int64_t& t) {
   actions_.clear();
   problems_.clear();
-  if (!engine_) return packed_error(Problem{Code::invalid_option, Severity::error, "", "The engine has not been created."});
-  if (!time_of(now, t, problems_)) return packed_error(problems_.front());
-  if (!engine_->advance(t, actions_, problems_)) return packed_error(problems_.front());
+  if (!engine_) problems_.push_back(not_configured_problem());
+  else time_of(now, t, problems_);
+  return problems_.empty();
+}
+
+const PackedActions& EngineSession::advance_packed(double now) {
+  std::int64_t t = 0;
+  if (!begin_packed(now, t) || !engine_->advance(t, actions_, problems_)) return packed_error(problems_.front());
   return pack_actions();
 }
 
 const PackedActions& EngineSession::report_packed(std::string_view call_id, std::uint32_t event, double now) {
-  return report_packed(call_id, event < kCallEventCount ? event_name(static_cast<CallEvent>(event)) : "", now);
+  if (event >= kCallEventCount) return report_packed(call_id, std::string_view{}, now);
+  std::int64_t t = 0;
+  if (!begin_packed(now, t)) return packed_error(problems_.front());
+  // The call found here, the event already known: the engine's CallRef form, no name lookups.
+  const auto ref = engine_->find_call(call_id);
+  if (!ref) return report_packed(call_id, event_name(static_cast<CallEvent>(event)), now);  // its error
+  if (!engine_->report(*ref, static_cast<CallEvent>(event), t, actions_, problems_)) return packed_error(problems_.front());
+  return pack_actions();
 }
 
 const PackedActions& EngineSession::report_packed(std::string_view call_id, std::string_view event, double now) {
   std::int64_t t = 0;
-  actions_.clear();
-  problems_.clear();
-  if (!engine_) return packed_error(Problem{Code::invalid_option, Severity::error, "", "The engine has not been created."});
-  if (!time_of(now, t, problems_)) return packed_error(problems_.front());
-  if (!engine_->report(call_id, event, t, actions_, problems_)) return packed_error(problems_.front());
+  if (!begin_packed(now, t) || !engine_->report(call_id, event, t, actions_, problems_)) {
+    return packed_error(problems_.front());
+  }
   return pack_actions();
 }
 
 const PackedActions& EngineSession::cancel_deployment_packed(std::string_view deployment, double now) {
   std::int64_t t = 0;
-  actions_.clear();
-  problems_.clear();
-  if (!engine_) return packed_error(Problem{Code::invalid_option, Severity::error, "", "The engine has not been created."});
-  if (!time_of(now, t, problems_)) return packed_error(problems_.front());
-  if (!engine_->cancel_deployment(deployment, t, actions_, problems_)) return packed_error(problems_.front());
+  if (!begin_packed(now, t) || !engine_->cancel_deployment(deployment, t, actions_, problems_)) {
+    return packed_error(problems_.front());
+  }
   return pack_actions();
 }
 

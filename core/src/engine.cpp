@@ -498,6 +498,7 @@ bool Engine::enqueue_many(std::string_view deployment, const CallOptions& shared
   StoredOptions stored;
   ok &= check_options(shared, now, stored, problems);
   for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].checked) continue;
     ok &= check_phone(text::trim(rows[i].phone_number), "destination", i + 1, problems);
     ok &= check_metadata(rows[i].metadata, "metadata", i + 1, problems);
   }

@@ -70,7 +70,7 @@ struct EngineCsvUpload::Impl {
 
   void hold(const CsvRow& r) {
     if (!holding) return;
-    rows.push_back({text.add(r.phone_number), text.add(r.metadata)});
+    rows.push_back({text.add(r.phone_number), text.add(r.metadata), true});  // the validator checked it
     places.push_back({r.row, r.line});
   }
 

@@ -198,6 +198,25 @@ bool read(std::string_view text, unsigned keep_levels, Node& out, ReadError& err
   return ok;
 }
 
+std::size_t max_nesting(std::string_view text) noexcept {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 void write_scalar(std::string& out, const Node& node) {
   switch (node.kind) {
     case Kind::null: out += "null"; break;

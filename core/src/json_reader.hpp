@@ -55,6 +55,10 @@ struct ReadError {
 // set when the text is not JSON.
 bool read(std::string_view text, unsigned keep_levels, Node& out, ReadError& error);
 
+// The deepest nesting of arrays and objects in `text` (brackets inside strings do not count), in
+// one pass without parsing: a guard before handing text to a recursive reader or writer.
+std::size_t max_nesting(std::string_view text) noexcept;
+
 // Writes a scalar node (null, boolean, number, string) as compact JSON; containers write nothing.
 void write_scalar(std::string& out, const Node& node);
 

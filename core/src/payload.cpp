@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "json_writer.hpp"
+#include "json_describe.hpp"
+#include "json_reader.hpp"
 #include "text.hpp"
 
 namespace fuse {
@@ -219,15 +221,20 @@ void add_error(Problems& problems, Code code, std::string field, std::string mes
   problems.push_back({code, Severity::error, std::move(field), std::move(message)});
 }
 
-std::string describe(const ojson& v) {
-  const std::string text = v.dump(-1, ' ', false, ojson::error_handler_t::replace);
-  return text::quote(text, 40);
-}
+std::string describe(const ojson& v) { return json::describe(v); }
 
 }  // namespace
 
 bool build_result_payload(std::string_view call_json, std::string& out, Problems& problems) {
   const std::size_t before = problems.size();
+  // ordered_json copies values recursively as its objects grow: deeper input than the payload
+  // can hold is refused before it is parsed.
+  if (json::max_nesting(call_json) > kMaxMetadataDepth + 2) {
+    add_error(problems, Code::invalid_params, "",
+              "The call is nested more than " + std::to_string(kMaxMetadataDepth + 2) +
+                  " levels deep; metadata may nest at most " + std::to_string(kMaxMetadataDepth) + ".");
+    return false;
+  }
   const ojson call = ojson::parse(call_json.begin(), call_json.end(), nullptr, false);
   if (call.is_discarded() || !call.is_object()) {
     add_error(problems, Code::invalid_params, "",
@@ -322,17 +329,27 @@ bool build_result_payload(std::string_view call_json, std::string& out, Problems
 
   std::string metadata;
   if (const auto it = call.find("metadata"); it != call.end() && !it->is_null()) {
-    ojson parsed;
-    const ojson* object = &*it;
-    if (it->is_string()) {
-      const auto& s = it->get_ref<const std::string&>();
-      parsed = ojson::parse(s.begin(), s.end(), nullptr, false);
-      object = &parsed;
-    }
-    if (object->is_discarded() || !object->is_object() || !write_value(metadata, *object, 0)) {
+    const auto too_deep = [&] {
       metadata.clear();
       add_error(problems, Code::invalid_metadata, "metadata",
+                "metadata is nested more than " + std::to_string(kMaxMetadataDepth) + " levels deep.");
+    };
+    ojson parsed;
+    const ojson* object = &*it;
+    bool deep = false;
+    if (it->is_string()) {
+      const auto& s = it->get_ref<const std::string&>();
+      deep = json::max_nesting(s) > kMaxMetadataDepth + 1;  // checked before the recursive parse
+      if (!deep) parsed = ojson::parse(s.begin(), s.end(), nullptr, false);
+      object = &parsed;
+    }
+    if (deep) {
+      too_deep();
+    } else if (object->is_discarded() || !object->is_object()) {
+      add_error(problems, Code::invalid_metadata, "metadata",
                 "metadata must be a JSON object (or its JSON text), got " + describe(*it) + ".");
+    } else if (!write_value(metadata, *object, 0)) {
+      too_deep();
     }
   }
 

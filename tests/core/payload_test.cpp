@@ -6,6 +6,7 @@
 
 #include "fuse/payload.hpp"
 #include "engine_test_support.hpp"
+#include "fuse/bridge_engine.hpp"
 #include "test_support.hpp"
 
 using namespace fuse;
@@ -152,6 +153,43 @@ BOOST_AUTO_TEST_CASE(names_round_trip) {
     BOOST_TEST(parse_status_name(status_name(s)) == s);
   }
   BOOST_TEST(!parse_event_name("Connected"));
+}
+
+// The JSON text `json` as the contents of a JSON string.
+std::string deep_text(const std::string& json) {
+  std::string out;
+  for (const char c : json) {
+    if (c == '"') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// Hostile nesting gets a message, never a stack overflow: messages describe containers by kind
+// (dumping them would recurse as deep as the input nests).
+BOOST_AUTO_TEST_CASE(deeply_nested_input_is_refused_with_a_message) {
+  std::string deep = "1";
+  for (int i = 0; i < 200000; ++i) deep = "{\"a\":" + deep + "}";
+  Problems problems;
+  std::string out;
+  BOOST_TEST(!build_result_payload(
+      "{\"phone_number\":\"6175551234\",\"events\":[{\"event\":\"queued\",\"timestamp\":1}],\"metadata\":" + deep + "}",
+      out, problems));
+  BOOST_TEST(mentions(problems, "metadata may nest at most 64"));
+  problems.clear();
+  BOOST_TEST(!build_result_payload("{\"phone_number\":" + deep + ",\"events\":[]}", out, problems));
+  BOOST_TEST(mentions(problems, "nested more than 66 levels"));
+  problems.clear();
+  BOOST_TEST(!build_result_payload(
+      "{\"phone_number\":\"6175551234\",\"events\":[],\"metadata\":\"" + deep_text(deep) + "\"}", out, problems));
+  BOOST_TEST(mentions(problems, "nested more than 64 levels"));
+  problems.clear();
+  BOOST_TEST(!build_result_payload("{\"phone_number\":[1],\"events\":[]}", out, problems));
+  BOOST_TEST(mentions(problems, "phone_number must be a string (the destination as given), got an array"));
+  bridge::EngineSession session;
+  const std::string answer = session.configure("{\"capacity\":" + deep + "}");
+  BOOST_TEST(answer.find("capacity must be a whole number") != std::string::npos);
+  BOOST_TEST(answer.find("an object") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

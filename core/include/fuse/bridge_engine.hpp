@@ -107,6 +107,7 @@ class EngineSession {
   std::string write_actions();
   const PackedActions& pack_actions();
   const PackedActions& packed_error(const Problem& p);
+  bool begin_packed(double now, std::int64_t& t);
   std::optional<Engine> engine_;
   Actions actions_;  // reused between calls
   Problems problems_;

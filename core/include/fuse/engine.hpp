@@ -64,6 +64,10 @@ struct DialInfo {
 struct EngineRow {
   std::string_view phone_number;
   std::string_view metadata;
+  // The caller has already validated this row (the number parses with parse_destination, the
+  // metadata is a compact JSON object as the validators write it): enqueue_many skips re-checking
+  // it. For rows from validate_queue_request, the CSV validator or the window preview only.
+  bool checked = false;
 };
 
 struct EngineCounts {
