@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 
 #include "bridge_common.hpp"
 #include "fuse/csv_validator.hpp"
@@ -67,7 +68,11 @@ CsvSettings parse_csv_settings(std::string_view options_json, CsvCaller caller) 
     } else if (m.key == "partial") {
       boolean(m.key, v, s.csv.partial);
     } else if (m.key == "maxProblems") {
-      if (integer(m.key, v, 0, n)) s.csv.max_problems = static_cast<std::size_t>(n);
+      // Clamped to size_t: a count beyond what wasm32 can index means "no limit" in both builds.
+      if (integer(m.key, v, 0, n))
+        s.csv.max_problems = static_cast<std::uint64_t>(n) >= std::numeric_limits<std::size_t>::max()
+                                 ? std::numeric_limits<std::size_t>::max()
+                                 : static_cast<std::size_t>(n);
     } else if (m.key == "sizeHint") {
       if (integer(m.key, v, 0, n)) s.csv.size_hint = static_cast<std::uint64_t>(n);
     } else if (m.key == "includeRequests" && !engine) {

@@ -87,7 +87,8 @@ std::string EngineSession::configure(std::string_view options_json) {
                        (value.is_number_float() && std::isfinite(value.get<double>()) &&
                         value.get<double>() == std::floor(value.get<double>()) && value.get<double>() >= 0);
     const double n = whole ? value.get<double>() : -1;
-    const auto shown = [&value] { return json::describe(value); };  // built only for a message
+    const nlohmann::json& given = value;  // clang 14 cannot capture a structured binding
+    const auto shown = [&given] { return json::describe(given); };  // built only for a message
     if (key == "capacity") {
       if (!whole || n > 4294967295.0)
         return error_json(Code::invalid_option, "capacity",

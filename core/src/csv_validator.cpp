@@ -214,7 +214,10 @@ struct CsvValidator::Impl {
     table_sized = true;
     const double per_byte = static_cast<double>(summary.rows) / static_cast<double>(bytes);
     const double estimate = per_byte * static_cast<double>(options.size_hint) * 1.05 + 64;
-    first_rows.reserve(static_cast<std::size_t>(std::min(estimate, static_cast<double>(options.max_rows))));
+    // A hint is only a hint: never more entries than rows can be validated, nor than 4 million
+    // (about 40 MB of table) up front; the table still grows past that if the rows really come.
+    const double cap = std::min(static_cast<double>(options.max_rows), static_cast<double>(std::uint64_t{1} << 22));
+    first_rows.reserve(static_cast<std::size_t>(std::min(estimate, cap)));
   }
 
   bool can_commit() const noexcept {

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 
 #include "text.hpp"
 
@@ -68,16 +68,48 @@ void write_double(std::string& out, double v) {
     return;
   }
   if (v == std::floor(v) && std::fabs(v) < 9007199254740992.0) {
-    write_int(out, static_cast<std::int64_t>(v));
+    write_int(out, static_cast<std::int64_t>(v));  // -0 too: JavaScript prints it as 0
     return;
   }
-  // Shortest representation that round-trips, as JavaScript's Number#toString.
-  char buf[32];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+  // The shortest digits that read back as v, from printf's exponent form "-d.ddde+XX".
+  char buf[40];
+  for (int precision = 0; precision <= 16; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*e", precision, v);
     if (std::strtod(buf, nullptr) == v) break;
   }
-  out += buf;
+  std::string_view s(buf);
+  if (s.front() == '-') {
+    out += '-';
+    s.remove_prefix(1);
+  }
+  const std::size_t e = s.find('e');
+  std::string digits;
+  for (const char c : s.substr(0, e))
+    if (c != '.') digits += c;
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  const int k = static_cast<int>(digits.size());
+  const int n = std::atoi(s.data() + e + 1) + 1;  // v = 0.digits * 10^n
+  // Then laid out as Number#toString does (ECMA-262 Number::toString).
+  if (k <= n && n <= 21) {
+    out += digits;
+    out.append(static_cast<std::size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out.append(digits, 0, static_cast<std::size_t>(n));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(n));
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-n), '0');
+    out += digits;
+  } else {
+    out += digits[0];
+    if (k > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
+    out += n - 1 >= 0 ? "e+" : "e-";
+    out += std::to_string(n - 1 >= 0 ? n - 1 : 1 - n);
+  }
 }
 
 void write_problem(std::string& out, const Problem& p) {

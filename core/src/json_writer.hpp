@@ -14,7 +14,8 @@ namespace fuse::json {
 void write_string(std::string& out, std::string_view s);
 void write_int(std::string& out, std::int64_t v);
 void write_uint(std::string& out, std::uint64_t v);
-// Numbers as JavaScript prints them (shortest round-trip form; integers without a fraction).
+// Numbers as JavaScript's Number#toString prints them (shortest digits that round-trip; 1e+21,
+// 1.5e-7, 100000000000000000000); not finite: null, as JSON.stringify writes them.
 void write_double(std::string& out, double v);
 
 // {"code":..,"field":..,"message":..[,"row":..,"line":..]}
