@@ -28,8 +28,8 @@ void write_queue_request(std::string& out, const QueueRequest& request);
 ValidationOptions read_validation_options(std::string_view options_json);
 
 // The options object of a CSV upload (bridge_csv.cpp). validateCsv / createCsvValidator take now,
-// strict, maxRows, partial, maxProblems and includeRequests; enqueueCsv takes strict, maxRows,
-// partial and maxProblems (its time is an argument). Every member is optional (null counts as
+// strict, maxRows, partial, maxProblems, sizeHint and includeRequests; enqueueCsv takes strict,
+// maxRows, partial, maxProblems and sizeHint (its time is an argument). Every member is optional (null counts as
 // absent); a value of the wrong type or range, or an unknown name, is an invalid_option problem.
 enum class CsvCaller { validate_csv, enqueue_csv };
 struct CsvSettings {

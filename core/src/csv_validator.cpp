@@ -113,36 +113,6 @@ class FirstRowTable {
 
 std::string num(std::uint64_t v) { return text::to_string(v); }
 
-// True when `s` has a byte JSON must escape or check: a control character, '"', '\\' or non-ASCII.
-// Eight bytes at a time: cells are short, but there are millions of them.
-bool needs_json_escape(std::string_view s) noexcept {
-  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    const std::uint64_t control = (w - ones * 0x20) & ~w & highs;  // a byte < 0x20
-    if ((w & highs) | control | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) return true;
-  }
-  for (; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return true;
-  }
-  return false;
-}
-
-// json::write_string with a fast path for the common cell: printable ASCII without " or \.
-void write_json_string(std::string& out, std::string_view s) {
-  if (needs_json_escape(s)) {
-    json::write_string(out, s);
-    return;
-  }
-  out += '"';
-  out.append(s);
-  out += '"';
-}
-
 // The duplicate table's key (PhoneNumber::key(): the E.164 digits as an integer) as "+<digits>".
 std::string e164_of_key(std::uint64_t key) {
   std::string out(1, '+');
@@ -491,7 +461,7 @@ struct CsvValidator::Impl {
       if (value.empty()) continue;  // empty cells are omitted
       metadata += metadata.empty() ? '{' : ',';
       metadata += columns[i].key_json;
-      write_json_string(metadata, value);
+      json::write_string(metadata, value);
       // The column's name was judged once, at the header; here only the value.
       scan_sensitive_value(columns[i].name, value, options.validation, columns[i].name, row_problems);
     }

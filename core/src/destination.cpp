@@ -261,11 +261,10 @@ std::string PhoneNumber::e164() const {
 }
 
 std::uint64_t PhoneNumber::key() const noexcept {
-  char buf[kMaxE164Digits + 1];
-  const std::size_t n = write_e164(buf);
-  std::uint64_t v = 0;
-  for (std::size_t i = 1; i < n; ++i) v = v * 10 + static_cast<std::uint64_t>(buf[i] - '0');
-  // Same digits with different country-code splits cannot collide: codes are prefix-free.
+  // The E.164 digits as one integer: the country code's digits, then the national number's.
+  // Different country-code splits of the same digits cannot collide: codes are prefix-free.
+  std::uint64_t v = country_code;
+  for (std::size_t i = 0; i < national_length; ++i) v = v * 10 + static_cast<std::uint64_t>(national[i] - '0');
   return v;
 }
 

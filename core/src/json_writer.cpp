@@ -4,12 +4,40 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "text.hpp"
 
 namespace fuse::json {
 
+namespace {
+// True when `s` has a byte JSON must escape or check: a control character, '"', '\\' or non-ASCII.
+// Eight bytes at a time: strings are short, but CSV cells and payload fields come by the million.
+bool needs_escape(std::string_view s) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const std::uint64_t control = (w - ones * 0x20) & ~w & highs;  // a byte < 0x20
+    if ((w & highs) | control | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) return true;
+  }
+  for (; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return true;
+  }
+  return false;
+}
+}  // namespace
+
 void write_string(std::string& out, std::string_view s) {
+  if (!needs_escape(s)) {  // the common case: printable ASCII without " or \ is copied as it is
+    out += '"';
+    out.append(s);
+    out += '"';
+    return;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   std::size_t run = 0;  // start of the pending run of bytes copied verbatim

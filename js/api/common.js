@@ -9,6 +9,28 @@ function expectString(value, what) {
   }
 }
 
+// What a TypeError says was given: "null", "an array", "Uint8Array", "string", ...
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (ArrayBuffer.isView(value)) return Object.prototype.toString.call(value).slice(8, -1);
+  return typeof value;
+}
+
+const isObject = (value) =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value);
+
+/** Throws a TypeError unless `value` is a plain object; returns it. */
+function expectObject(value, what) {
+  if (!isObject(value)) throw new TypeError(`${what} must be an object, got ${describe(value)}`);
+  return value;
+}
+
+/** As expectObject, with undefined and null meaning {} (an optional argument). */
+function optionalObject(value, what) {
+  return value === undefined || value === null ? {} : expectObject(value, what);
+}
+
 // Lone surrogates become U+FFFD before a string crosses to the core, so the native addon and
 // embind (which would otherwise encode them differently) see the same UTF-8.
 function wellFormed(s) {
@@ -33,4 +55,4 @@ function release(wrapper, handle) {
   }
 }
 
-module.exports = { encoder, expectString, wellFormed, unixNow, track, release };
+module.exports = { encoder, expectString, describe, isObject, expectObject, optionalObject, wellFormed, unixNow, track, release };

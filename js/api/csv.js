@@ -3,7 +3,7 @@
 // CsvValidation (core/include/fuse/bridge_csv.hpp) does all the checking; this module only turns
 // strings into UTF-8, feeds the core in bounded pieces (so the wasm heap stays small whatever the
 // file size) and parses the result.
-const { encoder, unixNow, track, release } = require('./common');
+const { encoder, describe, optionalObject, unixNow, track, release } = require('./common');
 const { paramsJson } = require('./validation');
 
 // Bytes handed to the core per call.
@@ -24,21 +24,6 @@ const tag = (v) => Object.prototype.toString.call(v);
 const isBytes = (v) => ArrayBuffer.isView(v) && tag(v) === '[object Uint8Array]';
 const isArrayBuffer = (v) => tag(v) === '[object ArrayBuffer]';
 const isHighSurrogate = (code) => code >= 0xd800 && code <= 0xdbff;
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (ArrayBuffer.isView(value)) return tag(value).slice(8, -1);
-  return typeof value;
-}
-
-function expectObject(value, what) {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    throw new TypeError(`${what} must be an object, got ${describe(value)}`);
-  }
-  return value;
-}
 
 // The options' types (as validateQueueRequest checks now and strict); their values and any unknown
 // option are the core's to judge (invalid_option).
@@ -172,10 +157,10 @@ function isCsvInput(value) {
 
 function csvApi(backend) {
   function createCsvValidator(params, options, fn = 'createCsvValidator(params, options)') {
-    params = expectObject(params, `${fn}: params`);
-    options = expectObject(options, `${fn}: options`);
+    params = optionalObject(params, `${fn}: params`);
+    options = optionalObject(options, `${fn}: options`);
     expectOptionTypes(options, fn);
-    const optionsJson = JSON.stringify({ ...options, now: options.now ?? unixNow() });
+    const optionsJson = paramsJson({ ...options, now: options.now ?? unixNow() });  // well-formed keys too
     return new CsvValidator(backend, paramsJson(params), optionsJson);
   }
 
@@ -191,4 +176,4 @@ function csvApi(backend) {
   return { validateCsv, createCsvValidator: (params, options) => createCsvValidator(params, options) };
 }
 
-module.exports = { csvApi, CsvValidator, Utf8Pieces, expectOptionTypes, isCsvInput, describe };
+module.exports = { csvApi, CsvValidator, Utf8Pieces, expectOptionTypes, isCsvInput };

@@ -2,9 +2,9 @@
 // The queue engine (SPEC 5) and buildResultPayload over a backend (see js/api/index.js). The engine
 // lives in the core (backend.EngineCore); this module checks argument types, fills `now`, turns the
 // core's answers into objects and throws the errors the core returns.
-const { expectString, wellFormed, unixNow, track, release } = require('./common');
+const { expectString, describe, expectObject, wellFormed, unixNow, track, release } = require('./common');
 const { paramsJson } = require('./validation');
-const { Utf8Pieces, expectOptionTypes, isCsvInput, describe: describeInput } = require('./csv');
+const { Utf8Pieces, expectOptionTypes, isCsvInput } = require('./csv');
 
 // The Float64Array the core writes packed actions' numbers into: its first size, and the largest
 // kept after a call (a batch of ~25,000 actions; a larger one gets an array of its own).
@@ -12,19 +12,7 @@ const NUMBERS_INITIAL = 1024;
 const NUMBERS_KEPT = 1 << 18;
 
 // enqueueCsv's options and their types (their values are the core's to judge).
-const ENQUEUE_CSV_OPTION_TYPES = { strict: 'boolean', maxRows: 'number', partial: 'boolean', maxProblems: 'number' };
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
-}
-
-function expectObject(value, what) {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new TypeError(`${what} must be an object, got ${describe(value)}`);
-  }
-}
+const ENQUEUE_CSV_OPTION_TYPES = { strict: 'boolean', maxRows: 'number', partial: 'boolean', maxProblems: 'number', sizeHint: 'number' };
 
 function expectNumber(value, what) {
   if (typeof value !== 'number') throw new TypeError(`${what} must be a number of Unix seconds, got ${describe(value)}`);
@@ -213,7 +201,7 @@ function engineApi(backend) {
     enqueueCsv(deployment, csv, params = {}, now = unixNow(), options = {}) {
       const fn = 'engine.enqueueCsv(deployment, csv, params, now, options)';
       expectString(deployment, `${fn}: deployment`);
-      if (!isCsvInput(csv)) throw new TypeError(`${fn}: csv must be a string, Uint8Array or ArrayBuffer, got ${describeInput(csv)}`);
+      if (!isCsvInput(csv)) throw new TypeError(`${fn}: csv must be a string, Uint8Array or ArrayBuffer, got ${describe(csv)}`);
       expectObject(params, `${fn}: params`);
       expectNumber(now, `${fn}: now`);
       expectObject(options, `${fn}: options`);

@@ -3,19 +3,9 @@
 // engine against a seeded simulated carrier) and judges every value; this module checks argument
 // types, fills `start` with the current time, takes a validateCsv result's `queued` count, and
 // hands the options over as JSON text.
-const { unixNow } = require('./common');
+const { describe, expectObject: expectObjectNamed, unixNow } = require('./common');
 
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
-}
-
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-function expectObject(value, what) {
-  if (!isObject(value)) throw new TypeError(`previewWindow: ${what} must be an object, got ${describe(value)}`);
-}
+const expectObject = (value, what) => expectObjectNamed(value, `previewWindow: ${what}`);
 
 // A number option, if given (undefined and null mean "not given"), must be a finite number.
 function expectNumbers(object, names, prefix) {

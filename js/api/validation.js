@@ -1,7 +1,7 @@
 'use strict';
 // validateQueueRequest (SPEC 3) over a backend (see js/api/index.js). Every rule is the core's;
 // this module checks argument types, fills `now`, and hands the parameters over as JSON text.
-const { wellFormed, unixNow } = require('./common');
+const { describe, wellFormed, unixNow } = require('./common');
 
 function hasIllFormedKey(object) {
   for (const key of Object.keys(object)) if (!key.isWellFormed()) return true;
@@ -22,12 +22,6 @@ function paramsJson(params) {
     }
     return value;
   });
-}
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
 }
 
 function validationApi(backend) {

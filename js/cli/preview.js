@@ -20,14 +20,15 @@ the same start/end/attempt parameters) and previews the rows it queues.
                        unless it ends with Z or an offset such as +01:00)
   --max-attempts N     attempts per call, 1 to 10 (needs --reattempt-wait)
   --reattempt-wait S   seconds between attempts, 60 to 86400 (needs --max-attempts)
-  --talk-time S        mean seconds connected (default 60)      --talk-spread S  (default 30)
-  --ring-time S        mean seconds until answer/busy (default 15)  --ring-spread S  (default 10)
+  --talk-time S        mean seconds connected           --talk-spread S  (+/- seconds, default 0)
+  --ring-time S        mean seconds until answer/busy   --ring-spread S  (+/- seconds, default 0)
+                       (without these: talk 60 +/- 30 s, ring 15 +/- 10 s)
   --ring-timeout S     seconds before the engine raises noanswer (default 45)
   --connect-rate F     share of attempts that connect (default: what the other rates leave)
-  --busy-rate F        share busy (default 0.1)
-  --noanswer-rate F    share never answered (default 0.15)
-  --infotone-rate F    share hitting an information tone (default 0.05)
-                       (rates are normalised: only their proportions matter)
+  --busy-rate F        share busy           --noanswer-rate F  share never answered
+  --infotone-rate F    share hitting an information tone
+                       (given any rate, those not given are 0 but --connect-rate; with none:
+                       70% connect, 10% busy, 15% no answer, 5% information tone)
   --seed N             carrier seed (default 1): the same seed gives the same answer
   --timeline-step S    seconds between timeline points (default 60)
   --json               print the previewWindow result as JSON
@@ -91,12 +92,15 @@ function previewOptions(o, now) {
   for (const name of ['maxAttempts', 'reattemptWait', 'ringTimeout', 'seed', 'timelineStep']) {
     if (o[name] !== undefined) out[name] = o[name];
   }
-  if (o.talkTime !== undefined || o.talkSpread !== undefined) out.talkTime = { mean: o.talkTime ?? 60, spread: o.talkSpread ?? 30 };
-  if (o.ringTime !== undefined || o.ringSpread !== undefined) out.ringTime = { mean: o.ringTime ?? 15, spread: o.ringSpread ?? 10 };
+  // Only what was given: the core fills its own defaults (a mean without a spread is exact).
+  for (const [mean, spread, option, flag] of [['talkTime', 'talkSpread', 'talkTime', '--talk'], ['ringTime', 'ringSpread', 'ringTime', '--ring']]) {
+    if (o[spread] !== undefined && o[mean] === undefined) throw new UsageError(`${flag}-spread needs ${flag}-time`);
+    if (o[mean] !== undefined) out[option] = o[spread] === undefined ? { mean: o[mean] } : { mean: o[mean], spread: o[spread] };
+  }
   if ([o.connectRate, o.busyRate, o.noanswerRate, o.infotoneRate].some((r) => r !== undefined)) {
-    const busy = o.busyRate ?? 0.1;
-    const noanswer = o.noanswerRate ?? 0.15;
-    const informationtone = o.infotoneRate ?? 0.05;
+    const busy = o.busyRate ?? 0;
+    const noanswer = o.noanswerRate ?? 0;
+    const informationtone = o.infotoneRate ?? 0;
     const connected = o.connectRate ?? Math.max(0, 1 - busy - noanswer - informationtone);
     out.rates = { connected, busy, noanswer, informationtone };
   }

@@ -126,6 +126,8 @@ export interface EnqueueCsvOptions {
   partial?: boolean;
   /** List at most this many problems; `counts` stays exact and `truncated` says so. Default: no limit. */
   maxProblems?: number;
+  /** The upload's size in bytes, when known: sizes the duplicate table once. Memory only. */
+  sizeHint?: number;
 }
 
 /** validateCsv's result for the upload, and the ids of the calls it queued. */

@@ -77,7 +77,7 @@ for (const build of buildNames) {
         end: START + 3 * 3600,
         maxAttempts: 2,
         reattemptWait: 600,
-        rates: { connected: 0.5, busy: 0.3, noanswer: 0.15, informationtone: 0.05 }, // connected takes the rest
+        rates: { connected: 0.7, busy: 0.3, noanswer: 0, informationtone: 0 }, // rates not given are 0; connected takes the rest
         seed: 9,
         timelineStep: 300,
       });
@@ -122,6 +122,7 @@ for (const build of buildNames) {
         [['--calls', '10', '--capacity', '0'], /capacity 0 is out of range/],
         [['--calls', '10', '--capacity', '1', '--max-attempts', '3'], /maxAttempts is set but reattemptWait is not/],
         [['--calls', '10', '--capacity', '1', '--bogus'], /unknown option --bogus/],
+        [['--calls', '10', '--capacity', '1', '--talk-spread', '5'], /--talk-spread needs --talk-time/],
       ];
       for (const [args, message] of cases) {
         const r = cli(args, { build });

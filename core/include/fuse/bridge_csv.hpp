@@ -14,7 +14,7 @@ namespace fuse::bridge {
 //                 max_attempts, reattempt_wait, result_url, is_pci), checked by
 //                 validate_call_options; its problems are part of the result.
 //   options_json: {"now":unix_s,"strict":bool,"maxRows":n,"partial":bool,"maxProblems":n,
-//                  "includeRequests":bool}, every member optional; now and strict are read as
+//                  "sizeHint":bytes,"includeRequests":bool}, every member optional; now and strict are read as
 //                  validateQueueRequest reads them, a bad value of another is an invalid_option
 //                  error in the result.
 // finish() returns the result (CsvSummary, fuse/csv_validator.hpp):

@@ -77,7 +77,7 @@ class EngineSession {
   // "firstCallId","lastCallId" (strings; null when nothing was queued) and
   // "callIds":{"first":n,"count":n} (the queued rows' ids are the numbers first .. first+count-1,
   // in row order). params_json: the upload's parameters (validate_call_options); options_json:
-  // {strict, maxRows, partial, maxProblems}; now: whole Unix seconds (else invalid_time). An engine
+  // {strict, maxRows, partial, maxProblems, sizeHint}; now: whole Unix seconds (else invalid_time). An engine
   // not configured answers csv_finish with an error object.
   void csv_begin(std::string_view deployment, std::string_view params_json, std::string_view options_json,
                  double now);

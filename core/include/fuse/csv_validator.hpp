@@ -1,7 +1,7 @@
 // Bulk CSV validation (SPEC 4): a `bulk_queue` upload checked as it streams in, one chunk at a
 // time. Memory is bounded by the chunk size, the stored problems (see max_problems) and the
-// duplicate table (12-byte slots at most 70% full, ~24 MiB for a million numbers; bounded by
-// max_rows), never by the file size.
+// duplicate table (8-byte slots for numbers of up to 13 digits, at most 85% full: about 10 MB for
+// a million numbers; bounded by max_rows), never by the file size.
 //
 // The file: a header row with a `destination` column (case-insensitive, trimmed); every other
 // column is a metadata variable named by its header (a valid key, fuse/queue_request.hpp). Each
