@@ -20,6 +20,8 @@ function render() {
     if (!meta.country_calling_codes[code]) rows.push({ code: Number(code), mask: lengthsMask(entry), regions: '001' });
   }
   rows.sort((a, b) => a.code - b.code);
+  // NANP (+1) numbers have 10 digits after the 1 (SPEC 2); the metadata's 7 is a local-only length.
+  rows.find((r) => r.code === 1).mask = 1 << 10;
   const lines = rows.map(
     (r) => `    {${r.code}, 0x${r.mask.toString(16).padStart(5, '0')}u, "${r.regions}"},`,
   );

@@ -45,12 +45,6 @@ void write_destination(std::string& out, const Destination& d) {
   w.close();
 }
 
-void write_call_options(std::string& out, const CallOptions& options) {
-  json::ObjectWriter w(out);
-  write_option_fields(w, options, nullptr);
-  w.close();
-}
-
 void write_queue_request(std::string& out, const QueueRequest& request) {
   json::ObjectWriter w(out);
   w.field("phone_number", request.phone_number);

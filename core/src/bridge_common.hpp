@@ -15,10 +15,6 @@ namespace fuse::bridge {
 // {"e164","countryCode","nationalNumber","ani","postd","uri"}: parseDestination's destination.
 void write_destination(std::string& out, const Destination& d);
 
-// {"start_timestamp":null|n,"end_timestamp":null|n,"max_attempts":n,"reattempt_wait":n,
-//  "result_url":null|"...","is_pci":bool}
-void write_call_options(std::string& out, const CallOptions& options);
-
 // validateQueueRequest's request: {"phone_number","destination":{...},"start_timestamp",
 // "end_timestamp","max_attempts","reattempt_wait","result_url","metadata":{...}|null,"is_pci"}.
 void write_queue_request(std::string& out, const QueueRequest& request);

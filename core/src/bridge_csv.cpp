@@ -1,7 +1,6 @@
 // Bridge for bulk CSV validation (fuse/bridge_csv.hpp).
 #include "fuse/bridge_csv.hpp"
 
-#include <algorithm>
 #include <cstdint>
 #include <limits>
 

@@ -29,6 +29,9 @@ enum class Role { destination, ani };
 struct Context {
   std::string_view field;
   std::string_view input;  // the whole trimmed input, for messages
+
+  // `field "input"`: how messages about the whole input begin.
+  std::string whole() const { return std::string(field) + " " + text::quote(input); }
   Problems& problems;
 
   void error(Code code, std::string message) const {
@@ -175,11 +178,9 @@ bool parse_number(const Context& ctx, Role role, std::string_view text, PhoneNum
     return false;
   }
   const std::size_t national_len = len - cc_len;
-  const bool nanp = country->code == 1;
-  const bool possible = nanp ? national_len == 10
-                             : national_len > 0 && (country->national_lengths >> national_len) & 1u;
+  const bool possible = national_len > 0 && (country->national_lengths >> national_len) & 1u;
   if (!possible) {
-    const std::uint32_t lengths = nanp ? (1u << 10) : country->national_lengths;
+    const std::uint32_t lengths = country->national_lengths;
     ctx.error(code, subject(ctx, role, text) + ": numbers with country code +" +
                         text::to_string(static_cast<std::uint64_t>(country->code)) + " (" +
                         regions_for_message(country->regions) + ") have " + lengths_for_message(lengths) +
@@ -190,7 +191,7 @@ bool parse_number(const Context& ctx, Role role, std::string_view text, PhoneNum
   out.country_code = static_cast<std::uint16_t>(country->code);
   out.national_length = static_cast<std::uint8_t>(national_len);
   std::copy_n(e164 + cc_len, national_len, out.national);
-  if (nanp) return check_nanp(ctx, role, code, text, out.national);
+  if (country->code == 1) return check_nanp(ctx, role, code, text, out.national);
   return true;
 }
 
@@ -320,7 +321,7 @@ bool parse_destination(std::string_view input, Destination& out, Problems& probl
   bool ok = true;
   if (text::trim(number_text).empty()) {
     ctx.error(Code::invalid_phone_number,
-              std::string(field) + " " + text::quote(trimmed) + " has no number before its parameters.");
+              ctx.whole() + " has no number before its parameters.");
     ok = false;
   } else {
     ok = parse_number(ctx, Role::destination, number_text, out.number);
@@ -339,7 +340,7 @@ bool parse_destination(std::string_view input, Destination& out, Problems& probl
     const std::string_view name = text::trim(param.substr(0, eq));
     const std::string_view value = eq == std::string_view::npos ? std::string_view{} : text::trim(param.substr(eq + 1));
     if (name.empty()) {
-      ctx.error(Code::invalid_phone_number, std::string(field) + " " + text::quote(trimmed) +
+      ctx.error(Code::invalid_phone_number, ctx.whole() +
                                                 " has an empty parameter; remove the extra ';'.");
       ok = false;
       continue;
@@ -356,7 +357,7 @@ bool parse_destination(std::string_view input, Destination& out, Problems& probl
         why = "ISDN subaddresses are not supported";
       else
         why = "only ani (caller ID) and postd (post-dial digits) are supported";
-      ctx.error(Code::invalid_phone_number, std::string(field) + " " + text::quote(trimmed) +
+      ctx.error(Code::invalid_phone_number, ctx.whole() +
                                                 " has parameter " + text::quote(name, 20) + ": " + why + ".");
       ok = false;
       continue;
@@ -364,14 +365,14 @@ bool parse_destination(std::string_view input, Destination& out, Problems& probl
     const Code code = is_ani ? Code::invalid_ani : Code::invalid_postd;
     bool& seen = is_ani ? seen_ani : seen_postd;
     if (seen) {
-      ctx.error(code, std::string(field) + " " + text::quote(trimmed) + " gives " + (is_ani ? "ani" : "postd") +
+      ctx.error(code, ctx.whole() + " gives " + (is_ani ? "ani" : "postd") +
                           " more than once; keep one.");
       ok = false;
       continue;
     }
     seen = true;
     if (value.empty()) {
-      ctx.error(code, std::string(field) + " " + text::quote(trimmed) + ": " + (is_ani ? "ani" : "postd") +
+      ctx.error(code, ctx.whole() + ": " + (is_ani ? "ani" : "postd") +
                           "= has no value; " +
                           (is_ani ? "give the caller ID number, e.g. ani=8009957586"
                                   : "give the digits to send, e.g. postd=2") +

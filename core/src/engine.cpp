@@ -389,10 +389,7 @@ void Engine::Impl::dial_free_lines(std::int64_t at, Actions& actions) {
   while (in_flight() < options.capacity && !eligible.empty()) {
     const std::uint32_t d = eligible.front();
     const CallRef ref = pop_ready(deployments[d]);
-    if (ref == kNone) {  // cannot happen: a deployment is eligible only with a ready call
-      refresh(d);
-      continue;
-    }
+    if (ref == kNone) break;  // cannot happen: a deployment is eligible only with a ready call
     Call& c = calls[ref];
     ++c.attempts;
     add_event(c, CallEvent::dialing, at);

@@ -11,7 +11,6 @@
 //  "options":[[start|null,end|null,maxAttempts,reattemptWait,isPci,resultUrl],...],
 //  "calls":[[deployment,options,phone,metadata,queuedAt,state,[[event,timestamp],...]],...]}
 #include <charconv>
-#include <nlohmann/json.hpp>
 
 #include "engine_impl.hpp"
 #include "json_writer.hpp"

@@ -638,9 +638,7 @@ bool validate_preview_options(const PreviewOptions& o, Problems& problems) {
     add_error(problems, Code::invalid_preview, "competing",
               "the preview and its competing deployments hold " + text::with_commas(total_calls) +
                   " calls; at most " + text::with_commas(kMaxPreviewTotalCalls) + " are simulated together.");
-  for (std::size_t i = first; i < problems.size(); ++i)
-    if (problems[i].severity == Severity::error) return false;
-  return true;
+  return !has_error(problems, first);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -919,9 +917,7 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
     for (std::size_t i = first; i < read_end && !seen; ++i) seen = problems[i].field == p.field;
     if (!seen) problems.push_back(std::move(p));
   }
-  for (std::size_t i = first; i < problems.size(); ++i)
-    if (problems[i].severity == Severity::error) return false;
-  return true;
+  return !has_error(problems, first);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -446,12 +446,6 @@ void report_unknown(Api api, const std::vector<const json::Member*>& unknown, Re
   for (const json::Member* m : unknown) r.warning(Code::unknown_parameter, m->key, unknown_message(api, m->key));
 }
 
-bool has_error_since(const Problems& problems, std::size_t first) {
-  for (std::size_t i = first; i < problems.size(); ++i)
-    if (problems[i].severity == Severity::error) return true;
-  return false;
-}
-
 }  // namespace
 
 bool validate_queue_request(std::string_view params_json, const ValidationOptions& options, QueueRequest& out,
@@ -471,7 +465,7 @@ bool validate_queue_request(std::string_view params_json, const ValidationOption
   check_metadata(slots[p_metadata], options, out.metadata, problems, r);
   check_is_pci(slots[p_is_pci], out.options, r);
   report_unknown(Api::queue, unknown, r);
-  return !has_error_since(problems, first);
+  return !has_error(problems, first);
 }
 
 bool validate_call_options(std::string_view params_json, const ValidationOptions& options, CallOptions& out,
@@ -488,7 +482,7 @@ bool validate_call_options(std::string_view params_json, const ValidationOptions
   check_result_url(slots[p_result_url], out, r);
   check_is_pci(slots[p_is_pci], out, r);
   report_unknown(Api::bulk, unknown, r);
-  return !has_error_since(problems, first);
+  return !has_error(problems, first);
 }
 
 }  // namespace fuse

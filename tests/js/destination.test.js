@@ -202,3 +202,11 @@ test('native and wasm builds give identical results on generated input', async (
   for (const input of inputs) assert.deepEqual(a.parseDestination(input), b.parseDestination(input), input);
   assert.deepEqual([...a.parseDestinations(inputs)], [...b.parseDestinations(inputs)]);
 });
+
+test('the country table in the core is the one the installed libphonenumber-js metadata gives', () => {
+  const { spawnSync } = require('node:child_process');
+  const path = require('node:path');
+  const script = path.join(__dirname, '..', '..', 'scripts', 'gen-country-table.js');
+  const r = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});

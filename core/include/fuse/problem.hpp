@@ -73,9 +73,10 @@ struct Problem {
 
 using Problems = std::vector<Problem>;
 
-inline bool has_error(const Problems& problems) noexcept {
-  for (const auto& p : problems)
-    if (p.severity == Severity::error) return true;
+// Whether problems[first..] holds an error (the problems one step added, with `first` its start).
+inline bool has_error(const Problems& problems, std::size_t first = 0) noexcept {
+  for (std::size_t i = first; i < problems.size(); ++i)
+    if (problems[i].severity == Severity::error) return true;
   return false;
 }
 
