@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export FORCE_COLOR=0
 
-section() { printf '\n======== %s ========\n' "$*"; }
+section() { printf '\n======== %s (at %d s) ========\n' "$*" "$SECONDS"; }
 
 section "setup"
 scripts/setup.sh
