@@ -168,8 +168,12 @@ std::string deep_text(const std::string& json) {
 // Hostile nesting gets a message, never a stack overflow: messages describe containers by kind
 // (dumping them would recurse as deep as the input nests).
 BOOST_AUTO_TEST_CASE(deeply_nested_input_is_refused_with_a_message) {
-  std::string deep = "1";
-  for (int i = 0; i < 200000; ++i) deep = "{\"a\":" + deep + "}";
+  constexpr std::size_t kLevels = 100000;
+  std::string deep;
+  deep.reserve(kLevels * 6 + 1);
+  for (std::size_t i = 0; i < kLevels; ++i) deep += "{\"a\":";
+  deep += '1';
+  deep.append(kLevels, '}');
   Problems problems;
   std::string out;
   BOOST_TEST(!build_result_payload(
