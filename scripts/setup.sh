@@ -16,8 +16,13 @@ if ((${#missing[@]})); then
   echo "== installing Debian packages: ${missing[*]}"
   sudo_cmd=()
   [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+  log=$(mktemp)
+  if ! { "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"; } >"$log" 2>&1; then
+    tail -30 "$log"
+    echo "scripts/setup.sh: installing ${missing[*]} failed (output above)" >&2
+    exit 1
+  fi
+  rm -f "$log"
 fi
 
 # npm ci when node_modules is missing or older than the lock file.
