@@ -114,19 +114,25 @@ export interface PreviewNeeded {
   windowSeconds: number | null;
 }
 
-export interface CompetingOutcome {
-  calls: number;
-  start: number;
-  end: number | null;
+/** What happened to one deployment's calls in the preview. */
+export interface PreviewCallCounts {
   completed: number;
   failed: number;
   canceled: number;
+  /** Dials of these calls. */
   attempts: number;
   outcomes: PreviewOutcomes;
+  /** When the last of these calls reached its final status (its last result's timestamp); null without calls. */
   drainTimestamp: number | null;
 }
 
-export interface PreviewResult {
+export interface CompetingOutcome extends PreviewCallCounts {
+  calls: number;
+  start: number;
+  end: number | null;
+}
+
+export interface PreviewResult extends PreviewCallCounts {
   ok: true;
   calls: number;
   capacity: number;
@@ -134,14 +140,6 @@ export interface PreviewResult {
   end: number | null;
   /** No previewed call is canceled. */
   fits: boolean;
-  completed: number;
-  failed: number;
-  canceled: number;
-  /** Dials of previewed calls. */
-  attempts: number;
-  outcomes: PreviewOutcomes;
-  /** When the last previewed call reached its final status (its last result's timestamp); null without calls. */
-  drainTimestamp: number | null;
   needed: PreviewNeeded;
   /** One per competing deployment, in the order given. */
   competing: CompetingOutcome[];
