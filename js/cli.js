@@ -6,12 +6,14 @@ const commands = {
   parse: require('./cli/parse'),
   validate: require('./cli/validate'),
   preview: require('./cli/preview'),
+  serve: require('./cli/serve'),
+  ...require('./cli/admin'),
 };
 
 const { version } = require('../package.json');
 
 function help(out) {
-  out.write(`fuse-outbound ${version}: check and preview outbound calls before they are placed.\n\nUsage: fuse-outbound <command> [options]\n\nCommands:\n`);
+  out.write(`fuse-outbound ${version}: check, preview and place outbound calls.\n\nUsage: fuse-outbound <command> [options]\n\nCommands:\n`);
   for (const [name, cmd] of Object.entries(commands)) out.write(`  ${name.padEnd(10)} ${cmd.summary}\n`);
   out.write(`\nOptions for every command:\n  --wasm      use the WebAssembly build instead of the native addon\n  --help      show the command's usage\n\nRun 'fuse-outbound <command> --help' for a command's options.\n`);
 }

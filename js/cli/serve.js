@@ -1,0 +1,97 @@
+'use strict';
+// fuse-outbound serve: the outbound service (SPEC 8-11) on the embedded store.
+const { parseArgs, UsageError } = require('./args');
+
+const usage = `Usage: fuse-outbound serve [options]
+
+Runs the outbound service: the platform's HTTP API (queue, bulk_queue, status, cancel), durable
+storage in the data directory, the queue engine, a carrier and signed result callbacks.
+
+Options:
+  --port N                 port to listen on (default 8080; 0 picks a free one)
+  --host ADDR              address to listen on (default 127.0.0.1)
+  --data DIR               data directory (default ./fuse-data)
+  --capacity N             concurrent outbound lines (default 10)
+  --ring-timeout S         seconds of ringing before noanswer (default 45; set when DIR is new)
+  --carrier sim            the carrier (default sim: simulated, SPEC 11)
+  --seed N                 the sim carrier's seed for numbers outside 555-01XY (default 1)
+  --speed N                run the clock N times faster than real time (default 1)
+  --allow-callbacks-to C   CIDR ranges (comma-separated) callbacks may reach although private
+                           or loopback, e.g. 127.0.0.1/32 for a local receiver
+  --rate-limit N           requests per second per account (default 0: no limit)
+  --max-upload-bytes N     a bulk_queue file's limit (default 1073741824)
+  --max-rows N             a bulk_queue file's row limit (default 1000000)
+  --verbose                print each dial and result
+Administration: fuse-outbound accounts add, fuse-outbound deployments add|delete.
+`;
+
+const SPEC = {
+  port: 'number', host: 'string', data: 'string', capacity: 'number', ringTimeout: 'number', carrier: 'string',
+  seed: 'number', speed: 'number', allowCallbacksTo: 'string', rateLimit: 'number', maxUploadBytes: 'number',
+  maxRows: 'number', verbose: 'boolean',
+};
+
+function wholeNumber(options, name, lo, hi) {
+  const v = options[name];
+  if (v === undefined) return;
+  const flag = '--' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+  if (!Number.isInteger(v) || v < lo || v > hi) throw new UsageError(`${flag} must be a whole number from ${lo} to ${hi}, got ${v}`);
+}
+
+function checkOptions(o) {
+  wholeNumber(o, 'port', 0, 65535);
+  wholeNumber(o, 'capacity', 0, 100000);
+  wholeNumber(o, 'ringTimeout', 1, 86400);
+  wholeNumber(o, 'seed', 0, Number.MAX_SAFE_INTEGER);
+  wholeNumber(o, 'rateLimit', 0, 1e9);
+  wholeNumber(o, 'maxUploadBytes', 1, 2 ** 40);
+  wholeNumber(o, 'maxRows', 1, 1000000);
+  if (o.speed !== undefined && !(o.speed > 0 && o.speed <= 1e6)) throw new UsageError(`--speed must be a number above 0 and at most 1000000, got ${o.speed}`);
+}
+
+async function run(args, { stdout, stderr }) {
+  const { options, positionals } = parseArgs(args, SPEC);
+  if (positionals.length) throw new UsageError(`serve takes no arguments (got '${positionals[0]}'); see --help`);
+  checkOptions(options);
+  const { createServer } = require('../server');
+  const { parseAllowList } = require('../server/delivery');
+  try {
+    if (options.allowCallbacksTo) parseAllowList(options.allowCallbacksTo);
+  } catch (err) {
+    throw new UsageError(err.message);
+  }
+  const server = await createServer({
+    data: options.data || 'fuse-data',
+    capacity: options.capacity,
+    ringTimeout: options.ringTimeout,
+    carrier: options.carrier || 'sim',
+    carrierOptions: options.seed !== undefined ? { seed: options.seed } : {},
+    speed: options.speed,
+    allowCallbacksTo: options.allowCallbacksTo,
+    rateLimit: options.rateLimit,
+    maxUploadBytes: options.maxUploadBytes,
+    maxRows: options.maxRows,
+    log: (line) => stderr.write(`fuse-outbound: ${line}\n`),
+  }).catch((err) => {
+    if (/carrier/.test(err.message)) throw new UsageError(err.message);
+    throw err;
+  });
+  if (options.verbose) {
+    server.outbound.on('dial', (a) => stdout.write(`dial   call ${a.callId} attempt ${a.attempt} ${a.e164}\n`));
+    server.outbound.on('result', (r) => stdout.write(`result call ${r.callId} ${r.status}\n`));
+  }
+  const url = await server.listen({ port: options.port ?? 8080, host: options.host || '127.0.0.1' });
+  stdout.write(`fuse-outbound serving ${url} (data ${server.store.dir}, ${server.outbound.capacity} lines, ${options.carrier || 'sim'} carrier${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
+  await new Promise((resolve) => {
+    const stop = async (signal) => {
+      stdout.write(`fuse-outbound: ${signal}: finishing what is in flight, then stopping\n`);
+      await server.close();
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+module.exports = { summary: 'run the outbound service (HTTP API, durable store, carrier, callbacks)', usage, run };

@@ -1,0 +1,299 @@
+'use strict';
+// Result delivery (SPEC 10): POST each final call's payload to its result_url, signed per Standard
+// Webhooks with the account's secret; retried with backoff on anything but 2xx and 410; every try
+// recorded through the journal (so a restart resumes the schedule).
+//
+// SSRF guard: only http(s); the host's addresses are resolved and checked when the request is made,
+// and the connection goes to the checked address (undici connects with our lookup, so nothing can
+// resolve the name again in between). Loopback, private, link-local, unique-local, multicast and
+// cloud-metadata addresses are refused unless an --allow-callbacks-to range holds them. Redirects
+// are not followed; at most 64 KiB of a response is read.
+const dns = require('dns');
+const net = require('net');
+const { Agent, request } = require('undici');
+const { signWebhook } = require('./credentials');
+
+// Seconds to wait before each retry (SPEC 10): about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+const RETRY_DELAYS = [5, 300, 1800, 7200, 18000, 36000, 36000];
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+const BLOCKED_V4 = [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
+  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
+  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+];
+const BLOCKED_V6 = [
+  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32],
+  ['100::', 64],
+];
+
+function blockList(ranges, family) {
+  const list = new net.BlockList();
+  for (const [addr, prefix] of ranges) list.addSubnet(addr, prefix, family);
+  return list;
+}
+const blockedV4 = blockList(BLOCKED_V4, 'ipv4');
+const blockedV6 = blockList(BLOCKED_V6, 'ipv6');
+
+/** A net.BlockList of the ranges in `--allow-callbacks-to` ("127.0.0.0/8,::1/128"); throws on a bad one. */
+function parseAllowList(text) {
+  const list = new net.BlockList();
+  const ranges = [];
+  for (const raw of String(text || '').split(',')) {
+    const item = raw.trim();
+    if (!item) continue;
+    const [addr, bits] = item.split('/');
+    const family = net.isIP(addr);
+    const prefix = bits === undefined ? (family === 6 ? 128 : 32) : Number(bits);
+    if (!family || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32) || (bits !== undefined && !/^\d+$/.test(bits))) {
+      throw new RangeError(`--allow-callbacks-to: '${item}' is not a CIDR range; write e.g. 127.0.0.1/32 or ::1/128`);
+    }
+    list.addSubnet(addr, prefix, family === 6 ? 'ipv6' : 'ipv4');
+    ranges.push(`${addr}/${prefix}`);
+  }
+  list.ranges = ranges;
+  return list;
+}
+
+/** Why `address` may not receive callbacks, or null when it may. */
+function refusal(address, allow) {
+  const family = net.isIP(address);
+  if (!family) return `${address} is not an IP address`;
+  const type = family === 6 ? 'ipv6' : 'ipv4';
+  if (allow && allow.check(address, type)) return null;
+  let v4 = null;
+  if (family === 6) {
+    const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (m) v4 = m[1];
+  } else {
+    v4 = address;
+  }
+  if (v4 !== null) {
+    if (allow && allow.check(v4, 'ipv4')) return null;
+    if (blockedV4.check(v4, 'ipv4')) return `${address} is a loopback, private, link-local or reserved address`;
+    return null;
+  }
+  if (blockedV6.check(address, 'ipv6')) return `${address} is a loopback, private, link-local or reserved address`;
+  return null;
+}
+
+class RefusedAddress extends Error {
+  constructor(message) {
+    super(message);
+    this.code = 'FUSE_CALLBACK_REFUSED';
+  }
+}
+
+// dns.lookup, then the check: what the socket connects to is what was checked.
+function guardedLookup(allow) {
+  return (hostname, options, callback) => {
+    const all = options && options.all;
+    dns.lookup(hostname, { all: true, family: options && options.family, hints: options && options.hints }, (err, addresses) => {
+      if (err) return callback(err);
+      for (const a of addresses) {
+        const why = refusal(a.address, allow);
+        if (why) return callback(new RefusedAddress(`callbacks to ${hostname} are refused: ${why} (allow it with --allow-callbacks-to)`));
+      }
+      if (all) callback(null, addresses);
+      else callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
+}
+
+// A deterministic jitter of +-10% (from the webhook id and try), so a test under the manual clock
+// sees the same schedule every run, and receivers do not see every retry of an outage at once.
+function retryDelay(webhookId, tries) {
+  const base = RETRY_DELAYS[Math.min(tries - 1, RETRY_DELAYS.length - 1)];
+  let h = 2166136261;
+  const s = `${webhookId}:${tries}`;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  return Math.max(1, Math.round(base * (0.9 + ((h % 1000) / 1000) * 0.2)));
+}
+
+/**
+ * Delivers results. The outbound system hands it deliveries ({callId, accountId, url, webhookId,
+ * tries, nextAt}); it asks `load(callId)` for {payload, secret} when it sends, and reports each
+ * try to `record({callId, try, at, status?, error?, state, tries, nextAt})` (the journal).
+ */
+class Deliverer {
+  constructor({ clock, allow = null, timeoutMs = 15000, concurrency = 256, perOrigin = 64, load, record, log = () => {} }) {
+    this.clock = clock;
+    this.allow = allow;
+    this.timeoutMs = timeoutMs;
+    this.concurrency = concurrency;
+    this.perOrigin = perOrigin;
+    this.load = load;
+    this.record = record;
+    this.log = log;
+    this.pending = []; // min-heap on nextAt
+    this.inFlight = new Set(); // promises
+    this.byOrigin = new Map(); // origin -> in-flight count
+    this.waitingOrigin = []; // due deliveries held back by their origin's limit
+    this.agent = new Agent({
+      connect: { lookup: guardedLookup(allow), timeout: timeoutMs },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      keepAliveTimeout: 10000,
+      connections: perOrigin,
+      pipelining: 1,
+    });
+    this.closed = false;
+  }
+
+  add(d) {
+    heapPush(this.pending, d);
+  }
+  size() {
+    return this.pending.length + this.inFlight.size + this.waitingOrigin.length;
+  }
+  nextDue() {
+    if (this.waitingOrigin.length) return this.clock.now();
+    return this.pending.length ? this.pending[0].nextAt : null;
+  }
+
+  /** Starts every delivery due at or before `now` (within the concurrency limits). */
+  runDue(now) {
+    const held = this.waitingOrigin;
+    this.waitingOrigin = [];
+    for (const d of held) this.#start(d, now);
+    while (this.pending.length && this.pending[0].nextAt <= now && this.inFlight.size < this.concurrency) {
+      this.#start(heapPop(this.pending), now);
+    }
+  }
+
+  /** Resolves when no delivery is in flight. */
+  async idle() {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  #start(d, now) {
+    if (this.closed) return;
+    let origin;
+    try {
+      origin = new URL(d.url).origin;
+    } catch {
+      origin = '';
+    }
+    const count = this.byOrigin.get(origin) || 0;
+    if (count >= this.perOrigin || this.inFlight.size >= this.concurrency) {
+      this.waitingOrigin.push(d);
+      return;
+    }
+    this.byOrigin.set(origin, count + 1);
+    const p = this.#send(d, now, origin).finally(() => {
+      this.inFlight.delete(p);
+      const n = this.byOrigin.get(origin) - 1;
+      if (n) this.byOrigin.set(origin, n);
+      else this.byOrigin.delete(origin);
+      if (this.onSettled) this.onSettled();
+    });
+    this.inFlight.add(p);
+  }
+
+  async #send(d, now, origin) {
+    const tryNo = d.tries + 1;
+    let status = null;
+    let error = null;
+    let permanent = false;
+    try {
+      const { payload, secret } = await this.load(d.callId);
+      const url = new URL(d.url);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RefusedAddress(`callbacks go to http(s) URLs only, not ${url.protocol}`);
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      if (net.isIP(host)) {
+        const why = refusal(host, this.allow);
+        if (why) throw new RefusedAddress(`callbacks to ${host} are refused: ${why} (allow it with --allow-callbacks-to)`);
+      }
+      const timestamp = Math.floor(Date.now() / 1000); // wall time: receivers check it against theirs
+      const res = await request(url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'fuse-outbound',
+          'webhook-id': d.webhookId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(secret, d.webhookId, timestamp, payload),
+        },
+        body: payload,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      status = res.statusCode;
+      let read = 0;
+      try {
+        for await (const chunk of res.body) {
+          read += chunk.length;
+          if (read > MAX_RESPONSE_BYTES) break;
+        }
+      } finally {
+        res.body.destroy();
+      }
+    } catch (err) {
+      error = err.code === 'FUSE_CALLBACK_REFUSED' ? err.message : describeError(err);
+      permanent = err.code === 'FUSE_CALLBACK_REFUSED' || (err.cause && err.cause.code === 'FUSE_CALLBACK_REFUSED');
+      if (err.cause && err.cause.code === 'FUSE_CALLBACK_REFUSED') error = err.cause.message;
+    }
+    const at = this.clock.now();
+    let state;
+    let nextAt = null;
+    if (status !== null && status >= 200 && status < 300) state = 'delivered';
+    else if (status === 410) state = 'gone';
+    else if (permanent) state = 'failed';
+    else if (tryNo > RETRY_DELAYS.length) state = 'failed';
+    else {
+      state = 'pending';
+      nextAt = at + retryDelay(d.webhookId, tryNo);
+    }
+    this.record({ callId: d.callId, try: tryNo, at, status, error, state, tries: tryNo, nextAt });
+    if (state === 'pending' && !this.closed) this.add({ ...d, tries: tryNo, nextAt });
+  }
+
+  async close() {
+    this.closed = true;
+    await this.idle();
+    await this.agent.close();
+  }
+}
+
+function describeError(err) {
+  const cause = err.cause || err;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError' || cause.code === 'UND_ERR_HEADERS_TIMEOUT' || cause.code === 'UND_ERR_BODY_TIMEOUT') {
+    return 'timed out';
+  }
+  return cause.code ? `${cause.code}${cause.message ? ': ' + cause.message : ''}` : String(cause.message || cause);
+}
+
+// A binary min-heap on nextAt (then callId, so the order is total).
+function before(a, b) {
+  return a.nextAt < b.nextAt || (a.nextAt === b.nextAt && a.callId < b.callId);
+}
+function heapPush(h, x) {
+  let i = h.length;
+  h.push(x);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!before(x, h[p])) break;
+    h[i] = h[p];
+    i = p;
+  }
+  h[i] = x;
+}
+function heapPop(h) {
+  const top = h[0];
+  const last = h.pop();
+  if (h.length) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) break;
+      const c = l + 1 < h.length && before(h[l + 1], h[l]) ? l + 1 : l;
+      if (!before(h[c], last)) break;
+      h[i] = h[c];
+      i = c;
+    }
+    h[i] = last;
+  }
+  return top;
+}
+
+module.exports = { Deliverer, parseAllowList, refusal, retryDelay, RETRY_DELAYS, heapPush, heapPop };

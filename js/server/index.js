@@ -1,0 +1,105 @@
+'use strict';
+// require('fuse-outbound/server'): the outbound service (SPEC 8-11) as a library.
+//
+//   const { createServer } = require('fuse-outbound/server');
+//   const server = await createServer({ data: dir, clock: 'manual', allowCallbacksTo: '127.0.0.1/32' });
+//   const { key } = server.accounts.add('dev@example.com');  // and server.deployments.add(...)
+//   await server.listen();                // server.url: http://127.0.0.1:<free port>
+//   ... queue over HTTP ...
+//   await server.clock.advance(60);       // runs every dial, outcome and delivery due by then
+//   await server.close();
+const path = require('path');
+const { SqliteStore } = require('./store/sqlite');
+const { RealClock, ManualClock } = require('./clock');
+const { createCarrier } = require('./carriers');
+const { Outbound } = require('./outbound');
+const { buildApp } = require('./http');
+const { parseAllowList } = require('./delivery');
+const admin = require('./admin');
+const { dashboard } = require('./dashboard');
+
+/**
+ * @param {object} [o]
+ * @param {string} [o.data]  data directory (default ./fuse-data)
+ * @param {number} [o.capacity]  lines (default 10)
+ * @param {number} [o.ringTimeout]  seconds (default 45; fixed when the data directory is created)
+ * @param {'real'|'manual'} [o.clock]
+ * @param {number} [o.speed]  real clock N times faster
+ * @param {number} [o.startTime]  manual clock: its first time (Unix seconds; default now)
+ * @param {string} [o.carrier]  'sim' (default)
+ * @param {object} [o.carrierOptions]  the sim carrier's {seed, rates, ringTime, talkTime}
+ * @param {string} [o.allowCallbacksTo]  CIDR ranges callbacks may go to despite the SSRF guard
+ * @param {number} [o.rateLimit]  requests per second per account (0: none)
+ * @param {number} [o.maxUploadBytes]  bulk_queue file limit (default 1 GiB)
+ * @param {number} [o.maxRows]  bulk_queue row limit (default 1,000,000)
+ * @param {number} [o.webhookTimeoutMs]  default 15000
+ * @param {(line: string) => void} [o.log]
+ */
+async function createServer(o = {}) {
+  const fuse = o.fuse || require('../index');
+  const store = o.store || new SqliteStore(o.data || path.resolve('fuse-data'));
+  if (!store.db) store.open();
+  const storedClock = store.getMeta('clock');
+  const stored = storedClock === null ? null : Number(storedClock);
+  const clock = o.clock === 'manual' ? new ManualClock({ start: o.startTime ?? null, stored }) : new RealClock({ speed: o.speed ?? 1, stored });
+  const carrier = createCarrier(o.carrier || 'sim', { fuse, ringTimeout: o.ringTimeout, ...(o.carrierOptions || {}) });
+  const allow = o.allowCallbacksTo ? parseAllowList(o.allowCallbacksTo) : null;
+  const log = o.log || (() => {});
+  const outbound = new Outbound({
+    fuse,
+    store,
+    clock,
+    carrier,
+    capacity: o.capacity ?? 10,
+    ringTimeout: o.ringTimeout ?? 45,
+    allow,
+    webhookTimeoutMs: o.webhookTimeoutMs ?? 15000,
+    log,
+  });
+  const started = outbound.start();
+  const app = buildApp({
+    outbound,
+    store,
+    maxUploadBytes: o.maxUploadBytes ?? 1 << 30,
+    maxRows: o.maxRows ?? 1000000,
+    rateLimit: o.rateLimit ?? 0,
+    dashboard,
+  });
+  await app.ready();
+
+  let closed = false;
+  const server = {
+    app,
+    store,
+    clock,
+    carrier,
+    outbound,
+    replayed: started.replayed,
+    url: null,
+    port: null,
+    /** Listens (default 127.0.0.1 and a free port); resolves to the base URL. */
+    async listen({ port = o.port ?? 0, host = o.host ?? '127.0.0.1' } = {}) {
+      await app.listen({ port, host });
+      const addr = app.server.address();
+      server.port = addr.port;
+      server.url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+      return server.url;
+    },
+    /** Stops taking requests, finishes what is in flight, writes a checkpoint and closes the store. */
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await outbound.stop();
+      store.close();
+    },
+    accounts: { add: (email) => admin.addAccount(store, email) },
+    deployments: {
+      add: (email, appId, name) => admin.addDeployment(store, email, appId, name),
+      delete: (appId, name) => admin.deleteDeployment(store, appId, name),
+    },
+  };
+  return server;
+}
+
+module.exports = { createServer, SqliteStore, ...admin };

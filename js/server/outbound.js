@@ -1,0 +1,516 @@
+'use strict';
+// The outbound system: one queue engine (the package's Engine, native build), its durable journal,
+// the carrier that places its dials, and the deliverer that posts its results. The HTTP layer
+// (js/server/http.js) calls the methods at the bottom; every rule is the engine's.
+//
+// Durability (SPEC 9) by replay. The engine is deterministic: the same inputs give the same state
+// and the same actions. So the journal keeps the engine's inputs (enqueue, bulk uploads, advance,
+// carrier reports, cancel, capacity), and a checkpoint keeps a snapshot of the engine as of a log
+// position (taken after compact(), so the snapshot and the memory hold only live calls). A restart
+// restores the checkpoint and replays the log after it; the dials the replay produces are not placed
+// again (each was placed once, after its step was committed).
+//
+// The rule for attempts in flight when the process died (their outcome died with it), applied once
+// at the restart: a call still ringing is reported `noanswer` (a failed attempt that counts toward
+// max_attempts, re-attempted after reattempt_wait if attempts remain); a connected call is reported
+// `disconnected` at the restart time (completed; its duration runs to the restart).
+const { EventEmitter } = require('events');
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+const { Journal } = require('./journal');
+const { Deliverer } = require('./delivery');
+
+const CHECKPOINT_OPS = 100000; // log entries between checkpoints
+const CHECKPOINT_FINAL = 200000; // final calls held by the engine before it compacts
+const CHECKPOINT_UPLOAD_BYTES = 512 * 1024 * 1024;
+const READ_CHUNK = 1 << 20;
+
+class Outbound extends EventEmitter {
+  /**
+   * @param {object} o
+   * @param {object} o.fuse  the package API (native build)
+   * @param {object} o.store  js/server/store/sqlite.js (opened)
+   * @param {object} o.clock  js/server/clock.js
+   * @param {object} o.carrier  an adapter (js/server/carriers/)
+   */
+  constructor({ fuse, store, clock, carrier, capacity = 10, ringTimeout = 45, allow = null, webhookTimeoutMs = 15000, log = () => {} }) {
+    super();
+    this.fuse = fuse;
+    this.store = store;
+    this.clock = clock;
+    this.carrier = carrier;
+    this.capacity = capacity;
+    this.ringTimeout = ringTimeout;
+    this.log = log;
+    this.engine = null;
+    this.inflight = new Map(); // callId -> 'dialing' | 'connected'
+    this.finalCounts = new Map(); // deployment id -> {completed, failed, canceled}
+    this.uploads = []; // [seq, file] of bulk uploads in the log (deleted after a checkpoint)
+    this.uploadBytes = 0;
+    this.opsSinceCheckpoint = 0;
+    this.replaying = false;
+    this.stopped = false;
+    this.timer = null;
+    this.tickQueued = false;
+    this.linesHistory = []; // [time, lines in use], one per change (the dashboard's chart)
+    this.deliverer = new Deliverer({
+      clock,
+      allow,
+      timeoutMs: webhookTimeoutMs,
+      load: async (callId) => this.#deliveryContent(callId),
+      record: (t) => this.#recordTry(t),
+      log,
+    });
+    this.deliverer.onSettled = () => this.#kick();
+    this.setMaxListeners(0); // one listener per dashboard stream
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // start-up: checkpoint, replay, recovery
+
+  start() {
+    const store = this.store;
+    this.serverId = store.getMeta('server_id');
+    if (!this.serverId) {
+      this.serverId = crypto.randomBytes(8).toString('hex');
+      store.setMeta('server_id', this.serverId);
+    }
+    const checkpoint = store.loadCheckpoint();
+    let seq = 0;
+    if (checkpoint) {
+      this.engine = this.fuse.Engine.restore(checkpoint.snapshot);
+      for (const [id, state] of JSON.parse(checkpoint.inflight)) this.inflight.set(id, state);
+      seq = checkpoint.seq;
+    } else {
+      this.engine = new this.fuse.Engine({ capacity: this.capacity, ringTimeout: this.ringTimeout });
+    }
+    this.journal = new Journal({
+      store,
+      seq,
+      beforeCommit: (batch) => batch.meta.push(['clock', String(this.clock.now())]),
+      afterCommit: () => this.#maybeCheckpoint(),
+      onFatal: (err) => this.#fatal(err),
+    });
+    // Replay: the engine's inputs after the checkpoint, as they were applied.
+    this.replaying = true;
+    let replayed = 0;
+    for (const row of store.logAfter(seq)) {
+      const op = JSON.parse(row.op);
+      this.journal.seq = row.seq;
+      this.#apply(op, row.seq);
+      replayed++;
+    }
+    this.replaying = false;
+    this.opsSinceCheckpoint = replayed;
+    this.journal.seq = Math.max(this.journal.seq, store.maxLogSeq());
+    this.#removeStrayUploads();
+
+    for (const { deployment_id: d, status, n } of store.finalCounts()) this.#counts(d)[status] = n;
+    if (this.engine.stats().capacity !== this.capacity) this.setCapacity(this.capacity);
+
+    // Attempts in flight when the process stopped: closed by the documented rule.
+    const now = this.clock.now();
+    for (const [callId, state] of [...this.inflight]) {
+      this.#input({ t: 'report', c: callId, e: state === 'connected' ? 'disconnected' : 'noanswer', n: now });
+    }
+    this.recovered = this.inflight.size === 0 ? 0 : this.inflight.size;
+    for (const d of store.pendingDeliveries()) {
+      this.deliverer.add({ callId: d.call_id, accountId: d.account_id, url: d.url, webhookId: d.webhook_id, tries: d.tries, nextAt: d.next_at });
+    }
+    this.#cancelDeletedDeployments();
+    this.carrier.start({ report: (callId, event) => this.report(callId, event), clock: this.clock });
+    if (this.clock.kind === 'manual') this.clock.driver = (target) => this.#driveTo(target);
+    this.adminTimer = setInterval(() => this.#cancelDeletedDeployments(), 1000);
+    this.adminTimer.unref();
+    this.#kick();
+    return { replayed };
+  }
+
+  async stop() {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.adminTimer);
+    this.carrier.close();
+    await this.deliverer.close();
+    await this.journal.drain();
+    this.checkpoint();
+    this.engine.dispose();
+  }
+
+  #fatal(err) {
+    // The engine is ahead of the disk: the only safe way on is a restart from the store.
+    this.log(`fatal: the store failed to commit (${err && err.message}); stopping so that a restart recovers from the store`);
+    this.emit('fatal', err);
+    if (this.listenerCount('fatal') === 0) process.exit(70);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // engine inputs: every change goes through #input (apply, then journal)
+
+  #input(op, keep = () => true) {
+    const out = this.#apply(op, this.journal.seq + 1);
+    if (keep(out)) {
+      this.journal.log(op);
+      this.opsSinceCheckpoint++;
+    }
+    return out;
+  }
+
+  // Applies one engine input and handles its actions (both live and in replay).
+  #apply(op, seq) {
+    const e = this.engine;
+    let result = null;
+    let actions = [];
+    switch (op.t) {
+      case 'enqueue':
+        result = e.enqueue(op.d, op.p, op.n, { strict: !!op.s });
+        if (result.ok) this.#range(Number(result.callId), Number(result.callId), Number(op.d));
+        break;
+      case 'csv': {
+        const file = path.join(this.store.uploadDir(), op.f);
+        result = this.#enqueueFile(op, file);
+        if (result.firstCallId !== null) this.#range(Number(result.firstCallId), Number(result.lastCallId), Number(op.d));
+        this.uploads.push([seq, op.f]);
+        break;
+      }
+      case 'advance':
+        actions = e.advance(op.n);
+        break;
+      case 'report':
+        actions = e.report(op.c, op.e, op.n);
+        if (op.e === 'connected') this.inflight.set(op.c, 'connected');
+        else this.inflight.delete(op.c);
+        break;
+      case 'cancel':
+        actions = e.cancelDeployment(op.d, op.n);
+        break;
+      case 'capacity':
+        e.setCapacity(op.c);
+        break;
+      default:
+        throw new Error(`unknown journal entry ${JSON.stringify(op.t)}`);
+    }
+    this.#handle(actions, op.n ?? this.clock.now());
+    return result;
+  }
+
+  #enqueueFile(op, file) {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const upload = this.engine.createCsvEnqueuer(op.d, op.p, op.n, op.o);
+      try {
+        const buf = Buffer.allocUnsafe(READ_CHUNK);
+        for (;;) {
+          const n = fs.readSync(fd, buf, 0, READ_CHUNK, null);
+          if (n === 0) break;
+          upload.push(buf.subarray(0, n));
+          this.uploadBytes += n;
+        }
+        return upload.finish();
+      } catch (err) {
+        upload.abort();
+        throw err;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  #range(first, last, deploymentId) {
+    this.journal.add('ranges', { first, last, deploymentId });
+    (this.pendingRanges ||= []).push({ first, last, deploymentId });
+  }
+
+  #deploymentOfCall(callId) {
+    if (this.pendingRanges) {
+      for (let i = this.pendingRanges.length - 1; i >= 0; i--) {
+        const r = this.pendingRanges[i];
+        if (r.first <= callId && callId <= r.last) return r.deploymentId;
+      }
+    }
+    return this.store.deploymentOfCall(callId);
+  }
+
+  #handle(actions, now) {
+    let linesChanged = false;
+    for (const a of actions) {
+      if (a.type === 'dial') {
+        this.inflight.set(a.callId, 'dialing');
+        linesChanged = true;
+        if (!this.replaying) {
+          this.journal.afterCommit(() => {
+            if (this.stopped) return;
+            this.emit('dial', a);
+            this.carrier.dial(a);
+          });
+        }
+      } else if (a.type === 'hangup') {
+        this.inflight.delete(a.callId);
+        linesChanged = true;
+        if (!this.replaying) this.journal.afterCommit(() => !this.stopped && this.carrier.hangup(a.callId, a.reason));
+      } else {
+        if (this.inflight.delete(a.callId)) linesChanged = true;
+        this.#result(a, now);
+      }
+    }
+    if (linesChanged && !this.replaying) this.#noteLines(now);
+  }
+
+  #result(a, now) {
+    const callId = Number(a.callId);
+    const deploymentId = this.#deploymentOfCall(callId);
+    this.journal.add('results', { callId, deploymentId, status: a.status, finishedAt: now, payload: a.payload });
+    const counts = this.#counts(deploymentId);
+    counts[a.status] = (counts[a.status] || 0) + 1;
+    if (a.resultUrl) {
+      const dep = this.store.deploymentById(deploymentId);
+      const d = {
+        callId,
+        accountId: dep ? dep.account_id : 0,
+        url: a.resultUrl,
+        webhookId: `msg_${this.serverId}_${callId}`,
+        tries: 0,
+        nextAt: now,
+      };
+      this.journal.add('deliveries', d);
+      if (!this.replaying) this.journal.afterCommit(() => !this.stopped && (this.deliverer.add(d), this.#kick()));
+    }
+    if (!this.replaying) this.journal.afterCommit(() => this.emit('result', { callId: a.callId, deploymentId, status: a.status, payload: a.payload }));
+  }
+
+  #counts(deploymentId) {
+    let c = this.finalCounts.get(deploymentId);
+    if (!c) this.finalCounts.set(deploymentId, (c = { completed: 0, failed: 0, canceled: 0 }));
+    return c;
+  }
+
+  #noteLines(now) {
+    const lines = this.inflight.size;
+    const h = this.linesHistory;
+    if (h.length && h[h.length - 1][0] === now) h[h.length - 1][1] = lines;
+    else h.push([now, lines]);
+    if (h.length > 4096) h.splice(0, h.length - 2048);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // checkpoints: compact the engine, snapshot it, drop the log before it
+
+  #maybeCheckpoint() {
+    this.pendingRanges = null; // committed: the store answers for them now
+    if (this.stopped || this.replaying) return;
+    const s = this.engine.stats();
+    const finalHeld = s.completed + s.failed + s.canceled;
+    if (this.opsSinceCheckpoint >= CHECKPOINT_OPS || finalHeld >= Math.max(CHECKPOINT_FINAL, s.calls - finalHeld) || this.uploadBytes >= CHECKPOINT_UPLOAD_BYTES) {
+      this.checkpoint();
+    }
+  }
+
+  /** Writes a checkpoint now (everything logged so far must be committed: call after a flush). */
+  checkpoint() {
+    if (!this.journal || !this.journal.idle) return false;
+    this.engine.compact();
+    const snapshot = this.engine.snapshot();
+    const seq = this.journal.seq;
+    this.store.writeCheckpoint(seq, snapshot, JSON.stringify([...this.inflight]));
+    for (const [s, f] of this.uploads) if (s <= seq) fs.rmSync(path.join(this.store.uploadDir(), f), { force: true });
+    this.uploads = this.uploads.filter(([s]) => s > seq);
+    this.uploadBytes = 0;
+    this.opsSinceCheckpoint = 0;
+    return true;
+  }
+
+  #removeStrayUploads() {
+    // Files of uploads that were never committed (the process died before their commit).
+    const keep = new Set(this.uploads.map(([, f]) => f));
+    for (const f of fs.readdirSync(this.store.uploadDir())) if (!keep.has(f)) fs.rmSync(path.join(this.store.uploadDir(), f), { force: true });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the scheduler: engine timers, carrier events and deliveries, on the service clock
+
+  #kick() {
+    if (this.tickQueued || this.stopped || this.clock.kind === 'manual') return;
+    this.tickQueued = true;
+    setImmediate(() => {
+      this.tickQueued = false;
+      this.#tick();
+    });
+  }
+
+  #tick() {
+    if (this.stopped) return;
+    const now = this.clock.now();
+    this.carrier.runDue(now);
+    const wake = this.engine.nextWakeup();
+    if (wake !== null && wake <= now) this.#input({ t: 'advance', n: now });
+    this.deliverer.runDue(now);
+    this.#scheduleNext();
+  }
+
+  #nextDue() {
+    let next = null;
+    for (const t of [this.engine.nextWakeup(), this.carrier.nextDue(), this.deliverer.nextDue()]) {
+      if (t !== null && t !== undefined && (next === null || t < next)) next = t;
+    }
+    return next;
+  }
+
+  #scheduleNext() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (this.clock.kind === 'manual' || this.stopped) return;
+    const next = this.#nextDue();
+    if (next === null) return;
+    const ms = Math.min(this.clock.msUntil(next), 60000);
+    this.timer = setTimeout(() => this.#tick(), Math.max(ms, 1));
+  }
+
+  async #settle() {
+    for (let i = 0; i < 1000; i++) {
+      await this.journal.drain();
+      await this.deliverer.idle();
+      if (this.journal.idle) return;
+    }
+  }
+
+  // The manual clock's driver: steps through every due moment up to `target`.
+  async #driveTo(target) {
+    for (let guard = 0; guard < 1e6; guard++) {
+      await this.#settle();
+      if (this.stopped) return;
+      const next = this.#nextDue();
+      if (next === null || next > target) break;
+      this.clock.set(next);
+      this.#tick();
+    }
+    this.clock.set(target);
+    this.#tick();
+    await this.#settle();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // delivery bookkeeping
+
+  async #deliveryContent(callId) {
+    const r = this.store.result(callId);
+    const d = this.store.delivery(callId);
+    const acct = d && this.store.accountById(d.account_id);
+    if (!r || !acct) throw new Error(`no stored result for call ${callId}`);
+    return { payload: r.payload, secret: acct.secret };
+  }
+
+  #recordTry(t) {
+    this.journal.add('tries', { callId: t.callId, try: t.try, at: t.at, status: t.status, error: t.error });
+    this.journal.add('deliveryUpdates', { callId: t.callId, state: t.state, tries: t.tries, nextAt: t.nextAt });
+    this.emit('delivery', t);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // what the HTTP layer calls
+
+  /** Queues one call; resolves (after the commit) to the engine's enqueue result. */
+  async queue(deploymentId, params) {
+    const op = { t: 'enqueue', d: String(deploymentId), p: stripEmpty(params), n: this.clock.now() };
+    // A refused call changes nothing in the engine, so the journal does not keep it.
+    const result = this.#input(op, (r) => r.ok);
+    if (!result.ok) return result;
+    await this.journal.committed();
+    this.#kick();
+    return result;
+  }
+
+  /**
+   * Queues a bulk upload already spooled to `file` (in the store's upload directory, synced):
+   * resolves (after the commit) to enqueueCsv's result.
+   */
+  async bulkQueue(deploymentId, params, options, file) {
+    const now = this.clock.now();
+    const op = { t: 'csv', d: String(deploymentId), p: stripEmpty(params), o: options, n: now, f: path.basename(file) };
+    const result = this.#input(op, (r) => r.firstCallId !== null);
+    if (result.firstCallId === null) {
+      // Nothing was queued: the entry changes no state, so it need not be kept.
+      this.uploads = this.uploads.filter(([, f]) => f !== op.f);
+      fs.rmSync(file, { force: true });
+    }
+    await this.journal.committed();
+    this.#kick();
+    return result;
+  }
+
+  /** Cancels the deployment's pending calls; resolves after the commit. */
+  async cancel(deploymentId) {
+    this.#input({ t: 'cancel', d: String(deploymentId), n: this.clock.now() });
+    await this.journal.committed();
+    this.#kick();
+  }
+
+  /** A carrier outcome. Outcomes the engine refuses (a late report after the ring timeout) are dropped. */
+  report(callId, event) {
+    if (this.stopped) return;
+    const op = { t: 'report', c: String(callId), e: event, n: this.clock.now() };
+    try {
+      this.#input(op);
+    } catch (err) {
+      this.log(`carrier report ${event} for call ${callId} not applied: ${err.message}`);
+    }
+    this.#kick();
+  }
+
+  setCapacity(capacity) {
+    this.#input({ t: 'capacity', c: capacity });
+    this.capacity = capacity;
+    this.#kick();
+  }
+
+  /** {deploymentId, text} of the call's call_details JSON, or null for an unknown call. */
+  status(callId) {
+    const id = Number(callId);
+    const stored = this.store.result(id);
+    if (stored) return { deploymentId: stored.deployment_id, text: stored.payload };
+    const live = this.engine.get(String(id));
+    if (!live) return null;
+    return { deploymentId: this.#deploymentOfCall(id), text: JSON.stringify(live) };
+  }
+
+  deliveries(callId) {
+    return this.store.delivery(Number(callId));
+  }
+
+  /** Live counts per deployment id, with the final counts from the store. */
+  deploymentCounts() {
+    const byName = new Map();
+    for (const d of this.engine.stats({ perDeployment: true }).byDeployment) byName.set(d.name, d);
+    return (id) => {
+      const live = byName.get(String(id)) || { queued: 0, waiting: 0, dialing: 0, connected: 0 };
+      const fin = this.finalCounts.get(id) || { completed: 0, failed: 0, canceled: 0 };
+      return {
+        queued: live.queued + live.waiting,
+        dialing: live.dialing,
+        connected: live.connected,
+        completed: fin.completed,
+        failed: fin.failed,
+        canceled: fin.canceled,
+      };
+    };
+  }
+
+  #cancelDeletedDeployments() {
+    if (this.stopped) return;
+    for (const d of this.store.deletedUncanceled()) {
+      this.#input({ t: 'cancel', d: String(d.id), n: this.clock.now() });
+      this.journal.afterCommit(() => this.store.markCanceled(d.id));
+      this.#kick();
+    }
+  }
+}
+
+// An empty form field means "not given" (the core's rule too); the journal need not keep it.
+function stripEmpty(params) {
+  const out = {};
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+module.exports = { Outbound };

@@ -1,0 +1,229 @@
+'use strict';
+// The embedded store (SPEC 9): one SQLite file in the data directory, through better-sqlite3, in WAL
+// mode with synchronous=FULL so a commit that returned is on disk. The outbound system writes in
+// batches (group commit, js/server/journal.js): one transaction for every request and engine step
+// that arrived while the previous one was being written.
+//
+// What is stored:
+//   log          the engine's inputs since the last checkpoint, in the order the engine saw them
+//                (replayed after a restart: the engine is deterministic, so the replay rebuilds it)
+//   checkpoint   the engine's snapshot as of a log position, with the attempts in flight then
+//   call_ranges  which deployment each call id belongs to (one row per queue or bulk_queue)
+//   results      final calls' payloads (GET /api/outbound/{id} once they have left the engine)
+//   deliveries   each result's delivery state; delivery_tries every try
+//   accounts, deployments, meta
+// Every method is synchronous (better-sqlite3 is); the interface (js/server/store/index.js) is
+// async so that a networked store can implement it too.
+const fs = require('fs');
+const path = require('path');
+const Database = require('better-sqlite3');
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+  id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE, key_hash TEXT NOT NULL,
+  secret TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS deployments (
+  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id), app TEXT NOT NULL,
+  name TEXT NOT NULL, created_at INTEGER NOT NULL, deleted_at INTEGER, canceled INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (app, name));
+CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, op TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoint (
+  id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, snapshot TEXT NOT NULL, inflight TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS call_ranges (
+  first INTEGER PRIMARY KEY, last INTEGER NOT NULL, deployment_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
+  call_id INTEGER PRIMARY KEY, deployment_id INTEGER NOT NULL, status TEXT NOT NULL,
+  finished_at INTEGER NOT NULL, payload TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (
+  call_id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, url TEXT NOT NULL, webhook_id TEXT NOT NULL,
+  state TEXT NOT NULL, tries INTEGER NOT NULL DEFAULT 0, next_at INTEGER);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (state) WHERE state = 'pending';
+CREATE TABLE IF NOT EXISTS delivery_tries (
+  call_id INTEGER NOT NULL, try INTEGER NOT NULL, at INTEGER NOT NULL, status INTEGER, error TEXT,
+  PRIMARY KEY (call_id, try));
+`;
+
+class SqliteStore {
+  /** @param {string} dir the data directory (created when missing) */
+  constructor(dir) {
+    this.dir = path.resolve(dir);
+    this.kind = 'sqlite';
+  }
+
+  open() {
+    fs.mkdirSync(this.dir, { recursive: true });
+    fs.mkdirSync(this.uploadDir(), { recursive: true });
+    const db = new Database(path.join(this.dir, 'fuse-outbound.db'));
+    this.db = db;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    db.exec(SCHEMA);
+    const version = this.getMeta('schema_version');
+    if (version === null) this.setMeta('schema_version', String(SCHEMA_VERSION));
+    else if (Number(version) !== SCHEMA_VERSION) {
+      throw new Error(`the data directory ${this.dir} holds schema version ${version}; this fuse-outbound reads version ${SCHEMA_VERSION}`);
+    }
+    this.#prepare();
+    return this;
+  }
+
+  close() {
+    if (this.db && this.db.open) this.db.close();
+  }
+
+  uploadDir() {
+    return path.join(this.dir, 'uploads');
+  }
+
+  #prepare() {
+    const db = this.db;
+    this.q = {
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      insertLog: db.prepare('INSERT INTO log (seq, op) VALUES (?, ?)'),
+      insertRange: db.prepare('INSERT OR IGNORE INTO call_ranges (first, last, deployment_id) VALUES (?, ?, ?)'),
+      insertResult: db.prepare('INSERT OR IGNORE INTO results (call_id, deployment_id, status, finished_at, payload) VALUES (?, ?, ?, ?, ?)'),
+      insertDelivery: db.prepare(
+        "INSERT OR IGNORE INTO deliveries (call_id, account_id, url, webhook_id, state, tries, next_at) VALUES (?, ?, ?, ?, 'pending', 0, ?)",
+      ),
+      updateDelivery: db.prepare('UPDATE deliveries SET state = ?, tries = ?, next_at = ? WHERE call_id = ?'),
+      insertTry: db.prepare('INSERT OR REPLACE INTO delivery_tries (call_id, try, at, status, error) VALUES (?, ?, ?, ?, ?)'),
+      rangeOf: db.prepare('SELECT first, last, deployment_id FROM call_ranges WHERE first <= ? ORDER BY first DESC LIMIT 1'),
+      result: db.prepare('SELECT call_id, deployment_id, status, finished_at, payload FROM results WHERE call_id = ?'),
+      delivery: db.prepare('SELECT call_id, account_id, url, webhook_id, state, tries, next_at FROM deliveries WHERE call_id = ?'),
+      tries: db.prepare('SELECT try, at, status, error FROM delivery_tries WHERE call_id = ? ORDER BY try'),
+      pending: db.prepare("SELECT call_id, account_id, url, webhook_id, tries, next_at FROM deliveries WHERE state = 'pending'"),
+      logAfter: db.prepare('SELECT seq, op FROM log WHERE seq > ? ORDER BY seq'),
+      maxSeq: db.prepare('SELECT max(seq) FROM log').pluck(),
+      checkpoint: db.prepare('SELECT seq, snapshot, inflight FROM checkpoint WHERE id = 1'),
+      writeCheckpoint: db.prepare(
+        'INSERT INTO checkpoint (id, seq, snapshot, inflight) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, snapshot = excluded.snapshot, inflight = excluded.inflight',
+      ),
+      deleteLog: db.prepare('DELETE FROM log WHERE seq <= ?'),
+      account: db.prepare('SELECT id, email, key_hash, secret FROM accounts WHERE email = ?'),
+      accountById: db.prepare('SELECT id, email, key_hash, secret FROM accounts WHERE id = ?'),
+      insertAccount: db.prepare('INSERT INTO accounts (email, key_hash, secret, created_at) VALUES (?, ?, ?, ?)'),
+      deployment: db.prepare('SELECT id, account_id, app, name, deleted_at, canceled FROM deployments WHERE app = ? AND name = ?'),
+      deploymentById: db.prepare('SELECT id, account_id, app, name, deleted_at, canceled FROM deployments WHERE id = ?'),
+      insertDeployment: db.prepare('INSERT INTO deployments (account_id, app, name, created_at) VALUES (?, ?, ?, ?)'),
+      deleteDeployment: db.prepare('UPDATE deployments SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
+      deletedUncanceled: db.prepare('SELECT id, account_id, app, name, deleted_at, canceled FROM deployments WHERE deleted_at IS NOT NULL AND canceled = 0'),
+      markCanceled: db.prepare('UPDATE deployments SET canceled = 1 WHERE id = ?'),
+      deployments: db.prepare('SELECT id, account_id, app, name, deleted_at, canceled FROM deployments ORDER BY id'),
+      finalCounts: db.prepare('SELECT deployment_id, status, count(*) AS n FROM results GROUP BY deployment_id, status'),
+      latestResults: db.prepare('SELECT call_id, deployment_id, status, finished_at FROM results WHERE deployment_id IN (SELECT id FROM deployments WHERE account_id = ?) ORDER BY call_id DESC LIMIT ?'),
+    };
+    this.commitTx = db.transaction((batch) => this.#write(batch));
+    this.checkpointTx = db.transaction((seq, snapshot, inflight) => {
+      this.q.writeCheckpoint.run(seq, snapshot, inflight);
+      this.q.deleteLog.run(seq);
+    });
+  }
+
+  getMeta(key) {
+    const v = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key);
+    return v === undefined ? null : v;
+  }
+  setMeta(key, value) {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  // ---- the group commit ----
+  /**
+   * Writes one batch in one transaction: log entries [{seq, op}], call ranges [{first, last,
+   * deploymentId}], results [{callId, deploymentId, status, finishedAt, payload}], new deliveries
+   * [{callId, accountId, url, webhookId, nextAt}], delivery updates [{callId, state, tries,
+   * nextAt}], tries [{callId, try, at, status, error}], meta [[key, value]].
+   */
+  commit(batch) {
+    this.commitTx(batch);
+  }
+
+  #write(b) {
+    const q = this.q;
+    for (const e of b.log) q.insertLog.run(e.seq, e.op);
+    for (const r of b.ranges) q.insertRange.run(r.first, r.last, r.deploymentId);
+    for (const r of b.results) q.insertResult.run(r.callId, r.deploymentId, r.status, r.finishedAt, r.payload);
+    for (const d of b.deliveries) q.insertDelivery.run(d.callId, d.accountId, d.url, d.webhookId, d.nextAt);
+    for (const t of b.tries) q.insertTry.run(t.callId, t.try, t.at, t.status ?? null, t.error ?? null);
+    for (const u of b.deliveryUpdates) q.updateDelivery.run(u.state, u.tries, u.nextAt ?? null, u.callId);
+    for (const [k, v] of b.meta) q.setMeta.run(k, v);
+  }
+
+  // ---- engine recovery ----
+  loadCheckpoint() {
+    return this.q.checkpoint.get() || null;
+  }
+  /** The log entries after `seq`, in order (an iterator: a long log is not held whole). */
+  *logAfter(seq) {
+    for (const row of this.q.logAfter.iterate(seq)) yield row;
+  }
+  maxLogSeq() {
+    return this.q.maxSeq.get() ?? 0;
+  }
+  writeCheckpoint(seq, snapshot, inflight) {
+    this.checkpointTx(seq, snapshot, inflight);
+  }
+
+  // ---- reads ----
+  deploymentOfCall(callId) {
+    const r = this.q.rangeOf.get(callId);
+    return r && r.last >= callId ? r.deployment_id : null;
+  }
+  result(callId) {
+    return this.q.result.get(callId) || null;
+  }
+  delivery(callId) {
+    const d = this.q.delivery.get(callId);
+    if (!d) return null;
+    return { ...d, tries: this.q.tries.all(callId) };
+  }
+  pendingDeliveries() {
+    return this.q.pending.all();
+  }
+  finalCounts() {
+    return this.q.finalCounts.all();
+  }
+  latestResults(accountId, limit) {
+    return this.q.latestResults.all(accountId, limit);
+  }
+
+  // ---- accounts and deployments ----
+  account(email) {
+    return this.q.account.get(email) || null;
+  }
+  accountById(id) {
+    return this.q.accountById.get(id) || null;
+  }
+  addAccount(email, keyHash, secret, now) {
+    return Number(this.q.insertAccount.run(email, keyHash, secret, now).lastInsertRowid);
+  }
+  deployment(app, name) {
+    return this.q.deployment.get(app, name) || null;
+  }
+  deploymentById(id) {
+    return this.q.deploymentById.get(id) || null;
+  }
+  addDeployment(accountId, app, name, now) {
+    return Number(this.q.insertDeployment.run(accountId, app, name, now).lastInsertRowid);
+  }
+  deleteDeployment(id, now) {
+    return this.q.deleteDeployment.run(now, id).changes === 1;
+  }
+  deletedUncanceled() {
+    return this.q.deletedUncanceled.all();
+  }
+  markCanceled(id) {
+    this.q.markCanceled.run(id);
+  }
+  deployments() {
+    return this.q.deployments.all();
+  }
+}
+
+module.exports = { SqliteStore };
