@@ -68,6 +68,7 @@ function engineCoreClass(mod) {
     stats(perDeployment) { return this.#core.stats(perDeployment); }
     nextWakeup() { return this.#core.nextWakeup(); }
     snapshot() { return this.#core.snapshot(); }
+    compact() { return this.#core.compact(); }
     dispose() { this.#core.dispose(); }
 
     bindOutput(array) {

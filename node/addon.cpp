@@ -9,6 +9,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fuse::node::register_csv(env, exports);
   fuse::node::register_engine(env, exports);
   fuse::node::register_preview(env, exports);
+  fuse::node::register_sim(env, exports);
   return exports;
 }
 

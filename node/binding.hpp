@@ -38,5 +38,6 @@ void register_validation(Napi::Env env, Napi::Object exports);
 void register_csv(Napi::Env env, Napi::Object exports);
 void register_engine(Napi::Env env, Napi::Object exports);
 void register_preview(Napi::Env env, Napi::Object exports);
+void register_sim(Napi::Env env, Napi::Object exports);
 
 }  // namespace fuse::node

@@ -39,6 +39,7 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
                            InstanceMethod<&EngineCore::Stats>("stats"),
                            InstanceMethod<&EngineCore::NextWakeup>("nextWakeup"),
                            InstanceMethod<&EngineCore::Snapshot>("snapshot"),
+                           InstanceMethod<&EngineCore::Compact>("compact"),
                            InstanceMethod<&EngineCore::Dispose>("dispose"),
                        });
   }
@@ -110,6 +111,7 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
     const auto t = session_.next_wakeup();
     return t ? Napi::Number::New(info.Env(), *t) : info.Env().Null();
   }
+  Napi::Value Compact(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), session_.compact()); }
   Napi::Value Snapshot(const Napi::CallbackInfo& info) { return text_result(info.Env(), session_.snapshot()); }
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
     session_.clear();

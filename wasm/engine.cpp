@@ -42,6 +42,7 @@ class EngineCore {
     return t ? val(*t) : val::null();
   }
   std::string snapshot() { return session_.snapshot(); }
+  double compact() { return session_.compact(); }
   void dispose() { session_.clear(); }
   double header_address() const { return static_cast<double>(reinterpret_cast<std::uintptr_t>(header_)); }
 
@@ -83,6 +84,7 @@ EMSCRIPTEN_BINDINGS(fuse_engine) {
       .function("stats", &EngineCore::stats)
       .function("nextWakeup", &EngineCore::next_wakeup)
       .function("snapshot", &EngineCore::snapshot)
+      .function("compact", &EngineCore::compact)
       .function("dispose", &EngineCore::dispose)
       .function("headerAddress", &EngineCore::header_address);
   emscripten::function("buildResultPayload", &build_result_payload);

@@ -324,7 +324,7 @@ const PackedActions& EngineSession::pack_actions() {
   names_sent_ = names;
   char buf[kMaxUriLength];
   for (const Action& a : actions_) {
-    const double id = static_cast<double>(a.call) + 1;  // call_id(a.call) is its decimal digits
+    const double id = static_cast<double>(e.call_number(a.call));  // call_id(a.call) is its decimal digits
     switch (a.type) {
       case Action::Type::dial: {
         const DialInfo info = e.dial_info(a);
@@ -451,7 +451,7 @@ std::string EngineSession::csv_finish() {
   }
   {
     json::ObjectWriter ids(w.key("callIds"));
-    ids.field_int("first", r.summary.queued > 0 ? std::int64_t{r.first} + 1 : 0);
+    ids.field_int("first", r.summary.queued > 0 ? static_cast<std::int64_t>(engine_->call_number(r.first)) : 0);
     ids.field_int("count", static_cast<std::int64_t>(r.summary.queued));
     ids.close();
   }
@@ -513,6 +513,8 @@ std::optional<double> EngineSession::next_wakeup() {
   if (!t) return std::nullopt;
   return static_cast<double>(*t);
 }
+
+double EngineSession::compact() { return engine_ ? static_cast<double>(engine_->compact()) : 0; }
 
 std::string EngineSession::snapshot() const { return engine_ ? engine_->snapshot() : std::string("null"); }
 

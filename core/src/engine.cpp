@@ -439,6 +439,17 @@ void Engine::Impl::reset(const EngineOptions& o) {
   timers.clear();
   ring_timers.clear();
   std::fill(std::begin(counts), std::end(counts), std::uint64_t{0});
+  kept_ids.clear();
+  id_base = 1;
+}
+
+void Engine::Impl::set_ids(std::vector<std::uint64_t>&& ids, std::uint64_t next) {
+  std::size_t k = ids.size();
+  while (k > 0 && ids[k - 1] == next - (ids.size() - k) - 1) --k;
+  id_base = k == ids.size() ? next : ids[k];
+  ids.resize(k);
+  ids.shrink_to_fit();
+  kept_ids = std::move(ids);
 }
 
 Engine::Engine(const EngineOptions& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -554,7 +565,7 @@ bool Engine::report(std::string_view call_id, std::string_view event, std::int64
 bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& actions, Problems& problems) {
   Impl& e = *impl_;
   if (ref >= e.calls.size()) {
-    add_error(problems, Code::unknown_call, "callId", "There is no call " + num(std::int64_t{ref} + 1) + " in this engine.");
+    add_error(problems, Code::unknown_call, "callId", "There is no call with ref " + num(std::int64_t{ref}) + " in this engine.");
     return false;
   }
   if (!check_time(e, now, problems)) return false;
@@ -648,20 +659,46 @@ std::optional<std::int64_t> Engine::next_wakeup() {
 std::size_t Engine::call_count() const noexcept { return impl_->calls.size(); }
 
 std::optional<CallRef> Engine::find_call(std::string_view id) const noexcept {
-  if (id.empty() || id.size() > 10 || id.front() == '0') return std::nullopt;
+  if (id.empty() || id.size() > 16 || id.front() == '0') return std::nullopt;
   std::uint64_t v = 0;
   for (const char ch : id) {
     if (!text::is_digit(ch)) return std::nullopt;
     v = v * 10 + static_cast<std::uint64_t>(ch - '0');
   }
-  if (v == 0 || v > impl_->calls.size()) return std::nullopt;
-  return static_cast<CallRef>(v - 1);
+  const Impl& e = *impl_;
+  const std::size_t kept = e.kept_ids.size();
+  if (v >= e.id_base) {
+    const std::uint64_t ref = kept + (v - e.id_base);
+    if (ref >= e.calls.size()) return std::nullopt;
+    return static_cast<CallRef>(ref);
+  }
+  const auto it = std::lower_bound(e.kept_ids.begin(), e.kept_ids.end(), v);
+  if (it == e.kept_ids.end() || *it != v) return std::nullopt;
+  return static_cast<CallRef>(it - e.kept_ids.begin());
 }
 
+std::uint64_t Engine::call_number(CallRef call) const noexcept { return impl_->id_of(call); }
+std::uint64_t Engine::next_call_number() const noexcept { return impl_->next_id(); }
+
 void Engine::write_call_id(CallRef call, std::string& out) const {
-  char buf[12];
-  const auto r = std::to_chars(buf, buf + sizeof buf, std::uint64_t{call} + 1);
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, impl_->id_of(call));
   out.append(buf, r.ptr);
+}
+
+std::uint64_t Engine::compact() {
+  Impl& e = *impl_;
+  const std::uint64_t dropped = e.counts[idx(State::completed)] + e.counts[idx(State::failed)] + e.counts[idx(State::canceled)];
+  if (dropped == 0) return 0;
+  // Through the snapshot of the live calls: restore rebuilds queues and timers from the state, and
+  // keeps every order (refs are renumbered in the same order), so behaviour is unchanged.
+  std::string text;
+  e.write_snapshot(text, true);
+  Problems problems;
+  std::optional<Engine> fresh = restore(text, problems);
+  if (!fresh) return 0;  // cannot happen: the engine restores its own snapshots
+  impl_ = std::move(fresh->impl_);
+  return dropped;
 }
 
 std::string Engine::call_id(CallRef call) const {
@@ -691,8 +728,8 @@ void Engine::write_call_details(CallRef ref, std::string& out) const {
   const Call& c = e.calls[ref];
   const StoredOptions& o = e.option_table[c.options];
   EventRecord events[kMaxEventsPerCall];
-  char id[12];
-  const auto r = std::to_chars(id, id + sizeof id, std::uint64_t{ref} + 1);
+  char id[24];
+  const auto r = std::to_chars(id, id + sizeof id, e.id_of(ref));
   CallDetails details;
   details.phone_number = e.phone(c);
   details.max_attempts = o.max_attempts;

@@ -311,6 +311,11 @@ struct Engine::Impl {
   std::vector<Timer> timers;            // min-heap (timer_heap_*): re-attempt, start and end timers
   engine_detail::RingTimers ring_timers;  // ring timers, in time order
   std::uint64_t counts[engine_detail::kStateCount] = {};
+  // Call ids. Before any compact() a call's id is ref + 1. compact() renumbers refs, so the ids of
+  // the calls it kept are listed (kept_ids[ref], increasing); calls added after it number on from
+  // id_base. Ids only grow: a dropped call's id is never given again.
+  std::vector<std::uint64_t> kept_ids;
+  std::uint64_t id_base = 1;
 
   explicit Impl(const EngineOptions& o) : options(o) {}
   // Back to a new engine's state with these options, keeping allocated memory (Engine::reset).
@@ -327,6 +332,12 @@ struct Engine::Impl {
   std::int64_t last_event_time(const Call& c) const noexcept {
     return c.last_event == engine_detail::kNone ? c.queued_at : events[c.last_event].timestamp;
   }
+  std::uint64_t id_of(CallRef ref) const noexcept {
+    return ref < kept_ids.size() ? kept_ids[ref] : id_base + (ref - kept_ids.size());
+  }
+  std::uint64_t next_id() const noexcept { return id_base + (calls.size() - kept_ids.size()); }
+  // Sets the ids from a full list (restore): only the part that does not continue up to next_id is kept.
+  void set_ids(std::vector<std::uint64_t>&& ids, std::uint64_t next);
   std::uint32_t intern_options(const engine_detail::StoredOptions& o);
   std::uint32_t deployment_for(std::string_view name);
   CallRef add_call(std::uint32_t deployment, std::uint32_t options, std::string_view phone,
@@ -360,7 +371,8 @@ struct Engine::Impl {
   std::uint64_t memory_bytes() const noexcept;
 
   // ---- snapshot (engine_snapshot.cpp) ----
-  void write_snapshot(std::string& out) const;
+  // live_only: the live calls only (what compact() keeps).
+  void write_snapshot(std::string& out, bool live_only = false) const;
 };
 
 }  // namespace fuse

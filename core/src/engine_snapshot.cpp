@@ -6,10 +6,12 @@
 // (time, kind, call, attempt) for timers), so a restored engine makes the same choices, and its own
 // snapshot is the same text.
 //
-// {"format":"fuse-outbound-engine","version":1,"capacity":n,"ringTimeout":n,"now":n|null,"served":n,
-//  "deployments":[[name,lastServed],...],
+// {"format":"fuse-outbound-engine","version":2,"capacity":n,"ringTimeout":n,"now":n|null,"served":n,
+//  "nextId":n,"deployments":[[name,lastServed],...],
 //  "options":[[start|null,end|null,maxAttempts,reattemptWait,isPci,resultUrl],...],
-//  "calls":[[deployment,options,phone,metadata,queuedAt,state,[[event,timestamp],...]],...]}
+//  "calls":[[id,deployment,options,phone,metadata,queuedAt,state,[[event,timestamp],...]],...]}
+// Ids increase along "calls" and stay below nextId (compact() leaves gaps). Version 1 (still
+// restored) has no nextId and no ids: the calls are 1, 2, ... in order.
 #include <charconv>
 
 #include "engine_impl.hpp"
@@ -23,7 +25,7 @@ using namespace engine_detail;
 namespace {
 
 constexpr std::string_view kFormat = "fuse-outbound-engine";
-constexpr std::int64_t kVersion = 1;
+constexpr std::int64_t kVersion = 2;
 constexpr std::string_view kStateNames[kStateCount] = {"pending",   "ready",     "waiting", "dialing",
                                                        "connected", "completed", "failed",  "canceled"};
 
@@ -186,7 +188,7 @@ class Reader {
 
 }  // namespace
 
-void Engine::Impl::write_snapshot(std::string& out) const {
+void Engine::Impl::write_snapshot(std::string& out, bool live_only) const {
   out.reserve(256 + calls.size() * 64 + events.size() * 24);
   out += "{\"format\":";
   json::write_string(out, kFormat);
@@ -201,6 +203,8 @@ void Engine::Impl::write_snapshot(std::string& out) const {
   else out += "null";
   out += ",\"served\":";
   json::write_uint(out, serve_seq);
+  out += ",\"nextId\":";
+  json::write_uint(out, next_id());
   out += ",\"deployments\":[";
   for (std::size_t i = 0; i < deployments.size(); ++i) {
     if (i) out += ',';
@@ -230,10 +234,15 @@ void Engine::Impl::write_snapshot(std::string& out) const {
   }
   out += "],\"calls\":[";
   EventRecord records[kMaxEventsPerCall];
+  bool first_call = true;
   for (std::size_t i = 0; i < calls.size(); ++i) {
     const Call& c = calls[i];
-    if (i) out += ',';
+    if (live_only && is_final(c.state)) continue;
+    if (!first_call) out += ',';
+    first_call = false;
     out += '[';
+    json::write_uint(out, id_of(static_cast<CallRef>(i)));
+    out += ',';
     json::write_uint(out, c.deployment);
     out += ',';
     json::write_uint(out, c.options);
@@ -277,7 +286,8 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
   r.expect(',');
   r.key("version");
   r.integer(v, 0, INT64_MAX, "version");
-  if (r.ok() && v != kVersion) return invalid("version " + text::to_string(v) + " is not supported (expected 1)");
+  if (r.ok() && v != 1 && v != kVersion) return invalid("version " + text::to_string(v) + " is not supported (expected 1 or 2)");
+  const bool has_ids = v >= 2;
   EngineOptions options;
   r.expect(',');
   r.key("capacity");
@@ -302,6 +312,13 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
   r.key("served");
   r.integer(v, 0, INT64_MAX, "served");
   e.serve_seq = static_cast<std::uint64_t>(v);
+  std::int64_t next_id = 0;
+  if (has_ids) {
+    r.expect(',');
+    r.key("nextId");
+    r.integer(next_id, 1, kMaxTime, "nextId");
+  }
+  std::vector<std::uint64_t> ids;
 
   // deployments
   r.expect(',');
@@ -362,8 +379,17 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
   std::string phone, metadata, state_name, event;
   Problems found;
   for (bool first = true; r.next_element(first);) {
-    std::int64_t deployment = 0, option = 0, queued_at = 0;
+    std::int64_t deployment = 0, option = 0, queued_at = 0, call_number = 0;
     r.expect('[');
+    if (has_ids) {
+      const std::int64_t least = ids.empty() ? 1 : static_cast<std::int64_t>(ids.back()) + 1;
+      r.integer(call_number, 1, kMaxTime, "call id");
+      if (r.ok() && (call_number < least || call_number >= next_id))
+        return invalid("call id " + text::to_string(call_number) + " is out of order or not below nextId");
+      r.expect(',');
+    } else {
+      call_number = static_cast<std::int64_t>(e.calls.size()) + 1;
+    }
     r.integer(deployment, 0, static_cast<std::int64_t>(e.deployments.size()) - 1, "call deployment");
     r.expect(',');
     r.integer(option, 0, static_cast<std::int64_t>(e.option_table.size()) - 1, "call options");
@@ -377,7 +403,7 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
     r.string(state_name, "call state");
     r.expect(',');
     if (!r.ok()) return invalid(r.error());
-    const std::string id = "call " + text::to_string(std::uint64_t{e.calls.size()} + 1);
+    const std::string id = "call " + text::to_string(call_number);
     int state = -1;
     for (int k = 0; k < static_cast<int>(kStateCount); ++k)
       if (kStateNames[k] == state_name) state = k;
@@ -472,10 +498,14 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
     Call& c = e.calls[ref];
     c.attempts = static_cast<std::uint8_t>(attempts);
     for (const auto& rec : list) e.add_event(c, rec.event, rec.timestamp);
+    ids.push_back(static_cast<std::uint64_t>(call_number));
   }
   r.expect('}');
   if (!r.ok()) return invalid(r.error());
   if (!r.at_end()) return invalid("unexpected text after the snapshot");
+
+  const std::uint64_t next = has_ids ? static_cast<std::uint64_t>(next_id) : ids.size() + 1;
+  e.set_ids(std::move(ids), next);
 
   // Derived structures: ready queues, the eligible heap, timers.
   for (CallRef ref = 0; ref < e.calls.size(); ++ref) {

@@ -43,71 +43,24 @@ void add_error(Problems& problems, Code code, std::string field, std::string mes
 // ---------------------------------------------------------------------------------------------
 // The simulated carrier
 
-enum class Outcome : std::uint8_t { connected, busy, noanswer, informationtone };
+using Outcome = SimOutcome;
+using Attempt = SimAttempt;
 
-std::uint64_t mix64(std::uint64_t x) noexcept {  // splitmix64's finaliser
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-struct Attempt {
-  Outcome outcome;
-  std::uint32_t ring;      // seconds from the dial to the carrier's report (connected/busy/infotone)
-  std::uint32_t talk;      // seconds connected (connected only)
-  std::uint32_t duration;  // seconds the line is held
-};
-
-class Carrier {
+// The preview's carrier: the simulated carrier's seeded model with the preview's options.
+class Carrier : public SimCarrier {
  public:
-  explicit Carrier(const PreviewOptions& o)
-      : seed_(mix64(o.seed ^ 0x5EEDF05E0C411ull)), ring_timeout_(o.ring_timeout) {
-    const auto lo = [](const PreviewDuration& d) { return d.spread >= d.mean ? 1u : d.mean - d.spread; };
-    ring_lo_ = lo(o.ring_time);
-    ring_span_ = std::uint64_t{o.ring_time.mean} + o.ring_time.spread - ring_lo_ + 1;
-    talk_lo_ = lo(o.talk_time);
-    talk_span_ = std::uint64_t{o.talk_time.mean} + o.talk_time.spread - talk_lo_ + 1;
-    const PreviewRates& r = o.rates;
-    const double total = r.connected + r.busy + r.noanswer + r.informationtone;
-    const double cumulative[3] = {r.connected, r.connected + r.busy, r.connected + r.busy + r.noanswer};
-    for (int i = 0; i < 3; ++i) {
-      const double x = cumulative[i] / total * 4294967296.0;
-      threshold_[i] = x >= 4294967296.0 ? (std::uint64_t{1} << 32) : static_cast<std::uint64_t>(x);
-    }
-  }
-
-  // Depends on (seed, deployment, call, attempt) only.
-  Attempt draw(std::uint32_t deployment, std::uint64_t call, std::uint32_t attempt) const noexcept {
-    const std::uint64_t key = ((std::uint64_t{deployment} << 32 | call) << 4) | attempt;
-    const std::uint64_t h1 = mix64(seed_ ^ mix64(key));
-    const std::uint64_t h2 = mix64(h1);
-    const std::uint64_t u = h1 >> 32;
-    Attempt a;
-    a.outcome = u < threshold_[0]   ? Outcome::connected
-                : u < threshold_[1] ? Outcome::busy
-                : u < threshold_[2] ? Outcome::noanswer
-                                    : Outcome::informationtone;
-    a.ring = ring_lo_ + static_cast<std::uint32_t>(h2 % ring_span_);
-    a.talk = 0;
-    if (a.outcome != Outcome::noanswer && a.ring >= ring_timeout_) a.outcome = Outcome::noanswer;
-    switch (a.outcome) {
-      case Outcome::connected:
-        a.talk = talk_lo_ + static_cast<std::uint32_t>(mix64(h2 ^ 0x7A1C7A1Cull) % talk_span_);
-        a.duration = a.ring + a.talk;
-        break;
-      case Outcome::noanswer: a.duration = ring_timeout_; break;
-      default: a.duration = a.ring; break;
-    }
-    return a;
-  }
+  explicit Carrier(const PreviewOptions& o) : SimCarrier(sim_options(o)) {}
 
  private:
-  std::uint64_t seed_;
-  std::uint32_t ring_timeout_;
-  std::uint32_t ring_lo_ = 1, talk_lo_ = 1;
-  std::uint64_t ring_span_ = 1, talk_span_ = 1;
-  std::uint64_t threshold_[3] = {};
+  static SimCarrierOptions sim_options(const PreviewOptions& o) {
+    SimCarrierOptions s;
+    s.talk_time = o.talk_time;
+    s.ring_time = o.ring_time;
+    s.ring_timeout = o.ring_timeout;
+    s.rates = o.rates;
+    s.seed = o.seed;
+    return s;
+  }
 };
 
 // What the previewed calls need when nothing cancels them (outcomes do not depend on the run).
@@ -762,6 +715,31 @@ void read_duration(const Json& root, std::string_view key, PreviewDuration& out,
     r.whole(*spread, field + ".spread", 0, kMaxSeconds, "a whole number of seconds from 0 to 86400", out.spread);
 }
 
+// The simulated carrier's options (talkTime, ringTime, ringTimeout, rates, seed), shared by the
+// preview and createSimCarrier.
+void read_carrier_model(const Json& root, PreviewDuration& talk_time, PreviewDuration& ring_time,
+                        std::uint32_t& ring_timeout, PreviewRates& rates, std::uint64_t& seed, OptionReader& r) {
+  read_duration(root, "talkTime", talk_time, r);
+  read_duration(root, "ringTime", ring_time, r);
+  if (const Json* v = member(root, "ringTimeout"))
+    r.whole(*v, "ringTimeout", 1, kMaxSeconds, "a whole number of seconds from 1 to 86400", ring_timeout);
+
+  if (const Json* v = member(root, "rates")) {
+    if (r.object(*v, "rates", {"connected", "busy", "noanswer", "informationtone"},
+                 "{connected: 0.7, busy: 0.1, noanswer: 0.15, informationtone: 0.05}")) {
+      rates = PreviewRates{0, 0, 0, 0};  // given rates replace the defaults; missing ones are 0
+      const std::pair<const char*, double*> slots[] = {{"connected", &rates.connected},
+                                                       {"busy", &rates.busy},
+                                                       {"noanswer", &rates.noanswer},
+                                                       {"informationtone", &rates.informationtone}};
+      for (const auto& [name, slot] : slots)
+        if (const Json* rate = member(*v, name)) r.number(*rate, std::string("rates.") + name, *slot);
+    }
+  }
+  if (const Json* v = member(root, "seed"))
+    r.whole(*v, "seed", 0, kMaxJsonSeed, "a whole number from 0 to 9007199254740991", seed);
+}
+
 // start, end, maxAttempts, reattemptWait through the queue parameters' rules.
 void read_call_rules(const Json& object, const std::string& prefix, std::optional<std::int64_t> default_start,
                      std::optional<std::int64_t>& start, std::optional<std::int64_t>& end,
@@ -856,25 +834,7 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
   read_call_rules(root, "", std::nullopt, start, out.end, out.max_attempts, out.reattempt_wait, r, problems);
   out.start = start.value_or(0);
 
-  read_duration(root, "talkTime", out.talk_time, r);
-  read_duration(root, "ringTime", out.ring_time, r);
-  if (const Json* v = member(root, "ringTimeout"))
-    r.whole(*v, "ringTimeout", 1, kMaxSeconds, "a whole number of seconds from 1 to 86400", out.ring_timeout);
-
-  if (const Json* v = member(root, "rates")) {
-    if (r.object(*v, "rates", {"connected", "busy", "noanswer", "informationtone"},
-                 "{connected: 0.7, busy: 0.1, noanswer: 0.15, informationtone: 0.05}")) {
-      out.rates = PreviewRates{0, 0, 0, 0};  // given rates replace the defaults; missing ones are 0
-      const std::pair<const char*, double*> rates[] = {{"connected", &out.rates.connected},
-                                                       {"busy", &out.rates.busy},
-                                                       {"noanswer", &out.rates.noanswer},
-                                                       {"informationtone", &out.rates.informationtone}};
-      for (const auto& [name, slot] : rates)
-        if (const Json* rate = member(*v, name)) r.number(*rate, std::string("rates.") + name, *slot);
-    }
-  }
-  if (const Json* v = member(root, "seed"))
-    r.whole(*v, "seed", 0, kMaxJsonSeed, "a whole number from 0 to 9007199254740991", out.seed);
+  read_carrier_model(root, out.talk_time, out.ring_time, out.ring_timeout, out.rates, out.seed, r);
   if (const Json* v = member(root, "timelineStep"))
     r.whole(*v, "timelineStep", 1, kMaxSeconds, "a whole number of seconds from 1 to 86400", out.timeline_step);
 
@@ -917,6 +877,38 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
     for (std::size_t i = first; i < read_end && !seen; ++i) seen = problems[i].field == p.field;
     if (!seen) problems.push_back(std::move(p));
   }
+  return !has_error(problems, first);
+}
+
+bool read_sim_carrier_options(std::string_view options_json, SimCarrierOptions& out, Problems& problems) {
+  out = SimCarrierOptions{};
+  const std::size_t first = problems.size();
+  OptionReader r(problems);
+  const Json root = Json::parse(options_json.begin(), options_json.end(), nullptr, false);
+  if (root.is_discarded() || !root.is_object()) {
+    r.error("options", "The simulated carrier's options must be an object such as {seed: 1, rates: {connected: 0.7, "
+                       "busy: 0.1, noanswer: 0.15, informationtone: 0.05}}.");
+    return false;
+  }
+  r.object(root, "", {"talkTime", "ringTime", "ringTimeout", "rates", "seed"}, "");
+  PreviewOptions p;
+  read_carrier_model(root, p.talk_time, p.ring_time, p.ring_timeout, p.rates, p.seed, r);
+  // The value rules of these fields (the preview's own fields are valid defaults here).
+  const std::size_t read_end = problems.size();
+  p.calls = 0;
+  p.capacity = 1;
+  Problems rules;
+  validate_preview_options(p, rules);
+  for (auto& q : rules) {
+    bool seen = false;
+    for (std::size_t i = first; i < read_end && !seen; ++i) seen = problems[i].field == q.field;
+    if (!seen) problems.push_back(std::move(q));
+  }
+  out.talk_time = p.talk_time;
+  out.ring_time = p.ring_time;
+  out.ring_timeout = p.ring_timeout;
+  out.rates = p.rates;
+  out.seed = p.seed;
   return !has_error(problems, first);
 }
 

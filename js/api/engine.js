@@ -126,6 +126,7 @@ function engineApi(backend) {
     #core;
     #numbers = new Float64Array(NUMBERS_INITIAL); // packed actions' numbers (the core writes them here)
     #names = []; // deployment names the core has sent with packed actions
+    #uploading = false; // a createCsvEnqueuer upload is open
 
     /**
      * @param {{capacity: number, ringTimeout?: number}} options  capacity: concurrent lines across all
@@ -200,30 +201,81 @@ function engineApi(backend) {
      */
     enqueueCsv(deployment, csv, params = {}, now = unixNow(), options = {}) {
       const fn = 'engine.enqueueCsv(deployment, csv, params, now, options)';
-      expectString(deployment, `${fn}: deployment`);
       if (!isCsvInput(csv)) throw new TypeError(`${fn}: csv must be a string, Uint8Array or ArrayBuffer, got ${describe(csv)}`);
+      const upload = this.#beginCsv(fn, deployment, params, now, options);
+      try {
+        upload.push(csv);
+      } catch (err) {
+        upload.abort();
+        throw err;
+      }
+      return upload.finish();
+    }
+
+    /**
+     * enqueueCsv in pieces, for uploads that arrive (or are read) in chunks: push(chunk) any number
+     * of times (strings, Uint8Array or ArrayBuffer; a UTF-8 sequence may be split between chunks),
+     * then finish() for enqueueCsv's result, or abort() to drop the upload. Memory is bounded by
+     * the chunk and the problems kept, not by the file. Nothing is queued before finish(), and the
+     * engine accepts no other input until the upload ends.
+     */
+    createCsvEnqueuer(deployment, params = {}, now = unixNow(), options = {}) {
+      return this.#beginCsv('engine.createCsvEnqueuer(deployment, params, now, options)', deployment, params, now, options);
+    }
+
+    #beginCsv(fn, deployment, params, now, options) {
+      expectString(deployment, `${fn}: deployment`);
       expectObject(params, `${fn}: params`);
       expectNumber(now, `${fn}: now`);
       expectObject(options, `${fn}: options`);
       expectOptionTypes(options, fn, ENQUEUE_CSV_OPTION_TYPES);
       const core = this.#live();
-      core.csvBegin(wellFormed(deployment), paramsJson(params), paramsJson(options), now);
-      let text;
-      try {
-        const pieces = new Utf8Pieces((bytes) => core.csvPush(bytes));
-        pieces.push(csv);
-        pieces.end();
-        text = core.csvFinish();
-      } catch (err) {
-        core.csvAbort();
+      if (this.#uploading) {
+        const err = new Error(`${fn}: another CSV upload into this engine has not finished; finish() or abort() it first.`);
+        err.code = 'ERR_UPLOAD_IN_PROGRESS';
         throw err;
       }
-      if (text.startsWith('{"error"')) throw coreError(text);
-      const result = JSON.parse(text);
-      result.callIds = callIdsOf(result.callIds);
-      return result;
+      core.csvBegin(wellFormed(deployment), paramsJson(params), paramsJson(options), now);
+      this.#uploading = true;
+      const pieces = new Utf8Pieces((bytes) => core.csvPush(bytes));
+      let open = true;
+      const check = (what) => {
+        if (!open) throw new Error(`${fn}: ${what} after the upload ended.`);
+      };
+      const end = () => {
+        open = false;
+        this.#uploading = false;
+      };
+      return {
+        push: (chunk) => {
+          check('push()');
+          if (!isCsvInput(chunk)) throw new TypeError(`${fn}: push(chunk): chunk must be a string, Uint8Array or ArrayBuffer, got ${describe(chunk)}`);
+          pieces.push(chunk);
+        },
+        finish: () => {
+          check('finish()');
+          let text;
+          try {
+            pieces.end();
+            text = core.csvFinish();
+          } catch (err) {
+            core.csvAbort();
+            throw err;
+          } finally {
+            end();
+          }
+          if (text.startsWith('{"error"')) throw coreError(text);
+          const result = JSON.parse(text);
+          result.callIds = callIdsOf(result.callIds);
+          return result;
+        },
+        abort: () => {
+          if (!open) return;
+          end();
+          core.csvAbort();
+        },
+      };
     }
-
     #actions(text) {
       let numbers = this.#numbers;
       if (numbers[0] === -2) numbers = this.#numbers = this.#core.output(); // the core needed a larger array
@@ -287,6 +339,15 @@ function engineApi(backend) {
       if (typeof capacity !== 'number') throw new TypeError(`engine.setCapacity(capacity): capacity must be a number, got ${describe(capacity)}`);
       const error = this.#live().setCapacity(capacity);
       if (error) throw coreError(error);
+    }
+
+    /**
+     * Drops the final calls (completed, failed, canceled) so that memory holds only live ones; get()
+     * and stats() forget them, every other call keeps its id and behaviour, and new calls number on
+     * after the highest id ever given (also after snapshot/restore). @returns how many were dropped
+     */
+    compact() {
+      return this.#live().compact();
     }
 
     /** The entire state as JSON text, for Engine.restore(). */

@@ -8,8 +8,9 @@ const { validationApi } = require('./validation');
 const { csvApi } = require('./csv');
 const { engineApi } = require('./engine');
 const { previewApi } = require('./preview');
+const { simApi } = require('./sim');
 
-const features = [destinationApi, validationApi, csvApi, engineApi, previewApi];
+const features = [destinationApi, validationApi, csvApi, engineApi, previewApi, simApi];
 
 function createApi(backend, info) {
   const api = { backend: info.name, version: info.version };

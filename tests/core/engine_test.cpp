@@ -602,7 +602,9 @@ BOOST_AUTO_TEST_CASE(restore_refuses_invalid_snapshots_with_a_reason) {
     BOOST_REQUIRE(at != std::string::npos);
     return out.replace(at, from.size(), to);
   };
-  BOOST_TEST(refused(with("\"version\":1", "\"version\":2")));
+  BOOST_TEST(refused(with("\"version\":2", "\"version\":3")));
+  BOOST_TEST(refused(with("\"calls\":[[1,", "\"calls\":[[0,")));       // ids start at 1
+  BOOST_TEST(refused(with("\"nextId\":4", "\"nextId\":3")));        // an id not below nextId
   BOOST_TEST(refused(with("\"waiting\"", "\"dialing\"")));            // state does not match events
   BOOST_TEST(refused(with("\"waiting\"", "\"sleeping\"")));           // unknown state
   BOOST_TEST(refused(with("[\"busy\",", "[\"connected\",")));          // then state would be connected
@@ -617,6 +619,91 @@ BOOST_AUTO_TEST_CASE(restore_refuses_invalid_snapshots_with_a_reason) {
   std::string spaced;
   for (const char c : snap) spaced += c == ',' ? std::string(" ,\n ") : std::string(1, c);
   BOOST_TEST(!refused(spaced));
+}
+
+// compact() drops final calls and changes nothing else: an engine that compacts at every step and
+// its twin that never does produce the same actions (same ids) for the same script, and new calls
+// number on after the highest id ever given, also across snapshot/restore.
+BOOST_AUTO_TEST_CASE(compact_drops_final_calls_and_keeps_behaviour_and_ids) {
+  Engine plain(EngineOptions{3, 30});
+  Engine compacting(EngineOptions{3, 30});
+  std::uint64_t seed = 12345;
+  const auto rand = [&seed](std::uint64_t n) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (seed >> 33) % n;
+  };
+  std::uint64_t dropped = 0;
+  for (std::int64_t t = T0; t < T0 + 4000; t += 5) {
+    std::vector<std::string> logs[2];
+    Engine* engines[2] = {&plain, &compacting};
+    const std::uint64_t r = rand(100), hang = rand(4);
+    for (int k = 0; k < 2; ++k) {
+      Engine& e = *engines[k];
+      Actions actions;
+      Problems problems;
+      if (r < 30) {
+        const auto ref = e.enqueue(r % 2 ? "A" : "B", request(phone(r), options(1 + r % 3, 60, {}, t + 900 + 30 * r)), t, problems);
+        BOOST_REQUIRE(ref);
+        logs[k].push_back("queued " + e.call_id(*ref));
+      }
+      BOOST_REQUIRE(e.advance(t, actions, problems));
+      for (std::size_t i = 0; i < actions.size(); ++i) {
+        const Action a = actions[i];
+        logs[k].push_back(full_text(e, a));
+        if (a.type == Action::Type::dial) {
+          const CallEvent outcome = (e.call_number(a.call) + r) % 3 == 0 ? CallEvent::busy : CallEvent::connected;
+          BOOST_REQUIRE(e.report(a.call, outcome, t, actions, problems));
+        }
+      }
+      // Hang up connected calls after a while: disconnect the oldest connected one.
+      for (std::size_t ref = 0; ref < e.call_count(); ++ref) {
+        if (e.status(static_cast<CallRef>(ref)) != CallStatus::connected || hang != 0) continue;
+        Actions more;
+        BOOST_REQUIRE(e.report(static_cast<CallRef>(ref), CallEvent::disconnected, t, more, problems));
+        for (const auto& a : more) logs[k].push_back(full_text(e, a));
+        break;
+      }
+    }
+    BOOST_REQUIRE_EQUAL(logs[0].size(), logs[1].size());
+    for (std::size_t i = 0; i < logs[0].size(); ++i) BOOST_TEST_REQUIRE(logs[0][i] == logs[1][i]);
+    dropped += compacting.compact();
+    BOOST_TEST_REQUIRE(compacting.next_call_number() == plain.next_call_number());
+  }
+  BOOST_TEST(dropped > 0u);
+  const EngineStats sp = plain.stats(), sc = compacting.stats();
+  BOOST_TEST(sc.calls == sp.calls - (sp.counts.completed + sp.counts.failed + sp.counts.canceled));
+  BOOST_TEST(sc.counts.completed + sc.counts.failed + sc.counts.canceled == 0u);
+  BOOST_TEST(sc.memory_bytes < sp.memory_bytes);
+  // Every live call answers the same under its id; a dropped one is gone.
+  for (std::size_t ref = 0; ref < plain.call_count(); ++ref) {
+    const std::string id = plain.call_id(static_cast<CallRef>(ref));
+    const auto found = compacting.find_call(id);
+    const bool final = plain.status(static_cast<CallRef>(ref)) >= CallStatus::completed;
+    BOOST_TEST_REQUIRE(found.has_value() == !final, "call " << id);
+    if (found) BOOST_TEST_REQUIRE(compacting.call_details(*found) == plain.call_details(static_cast<CallRef>(ref)));
+  }
+  // Ids continue after the highest ever given, also in a restored copy.
+  Problems problems;
+  auto copy = Engine::restore(compacting.snapshot(), problems);
+  BOOST_REQUIRE(copy);
+  BOOST_TEST(copy->snapshot() == compacting.snapshot());
+  const auto next = plain.enqueue("A", request(phone(1)), T0 + 4000, problems);
+  const auto next_copy = copy->enqueue("A", request(phone(1)), T0 + 4000, problems);
+  BOOST_REQUIRE(next && next_copy);
+  BOOST_TEST(copy->call_id(*next_copy) == plain.call_id(*next));
+}
+
+// A version 1 snapshot (written before ids were stored) restores with ids 1, 2, ... in order.
+BOOST_AUTO_TEST_CASE(restore_reads_version_1_snapshots) {
+  const std::string v1 = R"({"format":"fuse-outbound-engine","version":1,"capacity":2,"ringTimeout":45,"now":)" + num(T0) +
+                         R"(,"served":0,"deployments":[["A",0]],"options":[[null,null,1,0,0,""]],"calls":[[0,0,"6175550100","",)" +
+                         num(T0) + R"(,"ready",[]],[0,0,"6175550101","",)" + num(T0) + R"(,"ready",[]]]})";
+  Problems problems;
+  auto e = Engine::restore(v1, problems);
+  BOOST_REQUIRE(e);
+  BOOST_TEST(e->find_call("2").has_value());
+  BOOST_TEST(e->next_call_number() == 3u);
+  BOOST_TEST(e->snapshot().find(R"("version":2)") != std::string::npos);
 }
 
 // Engine::reset gives exactly a new engine: the same script on a reset engine (after other work)

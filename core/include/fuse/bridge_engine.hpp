@@ -94,6 +94,8 @@ class EngineSession {
   std::string stats(bool per_deployment) const;
   std::optional<double> next_wakeup();
   std::string snapshot() const;
+  // Engine::compact(): how many final calls were dropped (0 when not configured).
+  double compact();
 
   // Frees the engine now (the JS dispose()); the session then answers as if never configured.
   void clear() noexcept {

@@ -37,8 +37,9 @@ struct EngineOptions {
 };
 inline constexpr std::uint32_t kMaxRingTimeout = 86400;
 
-// A call inside one engine: its index in enqueue order. Its public id is call_id(ref), the decimal
-// ref + 1 ("1", "2", ...), so ids are unique per engine and continue after restore.
+// A call inside one engine: its index among the calls the engine holds, in enqueue order. Its public
+// id is call_id(ref), a decimal number: "1", "2", ... in enqueue order, unique per engine, kept by
+// snapshot/restore and by compact() (which renumbers refs, never ids).
 using CallRef = std::uint32_t;
 
 struct Action {
@@ -147,7 +148,16 @@ class Engine {
   // pending. (Lazily drops timers that can no longer fire, hence not const.)
   std::optional<std::int64_t> next_wakeup();
 
-  std::size_t call_count() const noexcept;
+  // Drops the final calls (completed, failed, canceled) so that memory holds only live ones: stats,
+  // get and find_call forget them; every other call keeps its id and behaves as before; new calls
+  // number on after the highest id ever given. Refs change (look calls up again by id). Returns how
+  // many calls were dropped.
+  std::uint64_t compact();
+
+  std::size_t call_count() const noexcept;  // calls held (since the latest compact)
+  // The call's id as a number, and the id the next queued call will get.
+  std::uint64_t call_number(CallRef call) const noexcept;
+  std::uint64_t next_call_number() const noexcept;
   std::optional<CallRef> find_call(std::string_view call_id) const noexcept;
   std::string call_id(CallRef call) const;
   void write_call_id(CallRef call, std::string& out) const;

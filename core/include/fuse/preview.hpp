@@ -29,22 +29,9 @@
 #include <vector>
 
 #include "fuse/problem.hpp"
+#include "fuse/sim_carrier.hpp"
 
 namespace fuse {
-
-// A time distribution in whole seconds: uniform in [max(1, mean - spread), mean + spread].
-struct PreviewDuration {
-  std::uint32_t mean = 0;    // 1..86400
-  std::uint32_t spread = 0;  // 0..86400
-};
-
-// Outcome weights per attempt (normalised: only their proportions matter).
-struct PreviewRates {
-  double connected = 0.70;
-  double busy = 0.10;
-  double noanswer = 0.15;
-  double informationtone = 0.05;
-};
 
 // Another deployment sharing the lines.
 struct CompetingDeployment {
