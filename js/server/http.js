@@ -86,10 +86,12 @@ class RateLimiter {
  * @param {number} [o.maxUploadsPerAccount]  bulk uploads at once per account (429 past it)
  */
 function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000, rateLimit = 0, maxUploadsPerAccount = 2, bodyLimit = 1 << 20, dashboard = null }) {
-  const app = Fastify({ logger: false, bodyLimit, caseSensitive: true, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({ logger: false, bodyLimit, return503OnClosing: true, forceCloseConnections: true });
   app.register(require('@fastify/multipart'), {
     limits: { fileSize: maxUploadBytes, files: 1, fields: 64, fieldSize: 128 * 1024, parts: 70, headerPairs: 100 },
   });
+  // The platform takes forms and JSON only: other types (text/plain included) answer 415.
+  app.removeContentTypeParser('text/plain');
   // Form posts: fields as strings (the validators read decimal strings as numbers).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (req, body, done) => {
     const params = {};

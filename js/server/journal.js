@@ -52,7 +52,7 @@ class Journal {
     return new Promise((resolve, reject) => this.afterCommit((err) => (err ? reject(err) : resolve())));
   }
   get idle() {
-    return !this.flushing && !this.scheduled && this.batch.size === 0 && this.batch.after.length === 0;
+    return !this.flushing && this.batch.size === 0 && this.batch.after.length === 0;
   }
   /** Resolves when nothing is waiting to be written. */
   async drain() {

@@ -121,7 +121,10 @@ class Outbound extends EventEmitter {
     this.#cancelDeletedDeployments();
     this.carrier.start({ report: (callId, event) => this.report(callId, event), clock: this.clock });
     if (this.clock.kind === 'manual') this.clock.driver = (target) => this.#driveTo(target);
-    this.adminTimer = setInterval(() => this.#cancelDeletedDeployments(), 1000);
+    this.adminTimer = setInterval(() => {
+      this.#cancelDeletedDeployments();
+      this.#saveClock();
+    }, 1000);
     this.adminTimer.unref();
     this.#kick();
     return { replayed };
@@ -136,7 +139,17 @@ class Outbound extends EventEmitter {
     await this.deliverer.close();
     await this.journal.drain();
     this.checkpoint();
+    this.#saveClock();
     this.engine.dispose();
+  }
+
+  // The clock's time, so that a restart never goes back (commits store it too).
+  #saveClock() {
+    const now = this.clock.now();
+    if (now !== this.savedClock) {
+      this.savedClock = now;
+      this.store.setMeta('clock', String(now));
+    }
   }
 
   #fatal(err) {
