@@ -778,6 +778,19 @@ void read_call_rules(const Json& object, const std::string& prefix, std::optiona
   reattempt_wait = o.reattempt_wait;
 }
 
+// The value rules (rates, totals, ...) after reading, except for fields already reported since
+// `first`: a value that could not be read kept its valid default.
+void add_value_rules(const PreviewOptions& o, std::size_t first, Problems& problems) {
+  const std::size_t read_end = problems.size();
+  Problems rules;
+  validate_preview_options(o, rules);
+  for (auto& p : rules) {
+    bool seen = false;
+    for (std::size_t i = first; i < read_end && !seen; ++i) seen = problems[i].field == p.field;
+    if (!seen) problems.push_back(std::move(p));
+  }
+}
+
 }  // namespace
 
 bool read_preview_options(std::string_view options_json, PreviewOptions& out, Problems& problems) {
@@ -867,16 +880,7 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
     }
   }
 
-  // The value rules (rates, totals, ...) too, except for fields already reported: a value that
-  // could not be read kept its valid default.
-  const std::size_t read_end = problems.size();
-  Problems rules;
-  validate_preview_options(out, rules);
-  for (auto& p : rules) {
-    bool seen = false;
-    for (std::size_t i = first; i < read_end && !seen; ++i) seen = problems[i].field == p.field;
-    if (!seen) problems.push_back(std::move(p));
-  }
+  add_value_rules(out, first, problems);
   return !has_error(problems, first);
 }
 
@@ -894,16 +898,9 @@ bool read_sim_carrier_options(std::string_view options_json, SimCarrierOptions& 
   PreviewOptions p;
   read_carrier_model(root, p.talk_time, p.ring_time, p.ring_timeout, p.rates, p.seed, r);
   // The value rules of these fields (the preview's own fields are valid defaults here).
-  const std::size_t read_end = problems.size();
   p.calls = 0;
   p.capacity = 1;
-  Problems rules;
-  validate_preview_options(p, rules);
-  for (auto& q : rules) {
-    bool seen = false;
-    for (std::size_t i = first; i < read_end && !seen; ++i) seen = problems[i].field == q.field;
-    if (!seen) problems.push_back(std::move(q));
-  }
+  add_value_rules(p, first, problems);
   out.talk_time = p.talk_time;
   out.ring_time = p.ring_time;
   out.ring_timeout = p.ring_timeout;

@@ -201,8 +201,9 @@ function engineApi(backend) {
      */
     enqueueCsv(deployment, csv, params = {}, now = unixNow(), options = {}) {
       const fn = 'engine.enqueueCsv(deployment, csv, params, now, options)';
-      if (!isCsvInput(csv)) throw new TypeError(`${fn}: csv must be a string, Uint8Array or ArrayBuffer, got ${describe(csv)}`);
-      const upload = this.#beginCsv(fn, deployment, params, now, options);
+      const upload = this.#beginCsv(fn, deployment, params, now, options, () => {
+        if (!isCsvInput(csv)) throw new TypeError(`${fn}: csv must be a string, Uint8Array or ArrayBuffer, got ${describe(csv)}`);
+      });
       try {
         upload.push(csv);
       } catch (err) {
@@ -223,8 +224,10 @@ function engineApi(backend) {
       return this.#beginCsv('engine.createCsvEnqueuer(deployment, params, now, options)', deployment, params, now, options);
     }
 
-    #beginCsv(fn, deployment, params, now, options) {
+    // checkCsv: enqueueCsv's check of its csv argument, in the order of the arguments.
+    #beginCsv(fn, deployment, params, now, options, checkCsv = () => {}) {
       expectString(deployment, `${fn}: deployment`);
+      checkCsv();
       expectObject(params, `${fn}: params`);
       expectNumber(now, `${fn}: now`);
       expectObject(options, `${fn}: options`);
