@@ -38,6 +38,9 @@ done
 section "JS API: native and wasm builds"
 node --test --test-reporter=spec tests/js/
 
+section "service: HTTP API, SQLite, delivery, crash recovery"
+node --test --test-reporter=spec tests/server/
+
 if [[ -d tests/browser ]]; then
   section "browser (headless Chromium)"
   node --test --test-reporter=spec tests/browser/

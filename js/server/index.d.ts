@@ -1,0 +1,83 @@
+// require('fuse-outbound/server'): the outbound service (SPEC 8-11) as a library.
+
+export interface ServerOptions {
+  /** Data directory (default ./fuse-data). */
+  data?: string;
+  /** Lines shared by every deployment (default 10). */
+  capacity?: number;
+  /** Ring timeout in seconds (default 45; fixed when the data directory is created). */
+  ringTimeout?: number;
+  /** 'real' (default) or 'manual': time moves only with `clock.advance(seconds)`. */
+  clock?: 'real' | 'manual';
+  /** The real clock runs N times faster than wall time. */
+  speed?: number;
+  /** The manual clock's first time, Unix seconds (default now). */
+  startTime?: number;
+  /** 'sim' (default). */
+  carrier?: 'sim';
+  /** The simulated carrier's seeded model. */
+  carrierOptions?: { seed?: number; rates?: Record<string, number>; ringTime?: unknown; talkTime?: unknown };
+  /** CIDR ranges ("127.0.0.1/32,::1/128") callbacks may go to despite the SSRF guard. */
+  allowCallbacksTo?: string | null;
+  /** Requests per second per account (0: no limit). */
+  rateLimit?: number;
+  /** bulk_queue upload limit in bytes (default 1 GiB). */
+  maxUploadBytes?: number;
+  /** bulk_queue row limit (default 1,000,000). */
+  maxRows?: number;
+  /** Result delivery timeout (default 15000 ms). */
+  webhookTimeoutMs?: number;
+  port?: number;
+  host?: string;
+  log?: (line: string) => void;
+}
+
+export interface Account {
+  email: string;
+  /** The password of HTTP Basic auth; only its hash is stored. */
+  developerKey: string;
+  /** Standard Webhooks secret (whsec_...) that signs this account's result callbacks. */
+  signingSecret: string;
+}
+
+export interface Deployment {
+  id: number;
+  app: string;
+  deployment: string;
+  email: string;
+}
+
+export interface ManualClock {
+  kind: 'manual';
+  now(): number;
+  /** Moves time forward, running every dial, outcome and delivery due by then. */
+  advance(seconds: number): Promise<void>;
+}
+
+export interface RealClock {
+  kind: 'real';
+  speed: number;
+  now(): number;
+}
+
+export interface Server {
+  /** The fastify instance (for `inject` in tests without a socket). */
+  app: {
+    inject(request: { method: string; url: string; headers?: Record<string, string>; payload?: string | object }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
+  };
+  clock: ManualClock | RealClock;
+  /** Base URL once listening. */
+  url: string | null;
+  port: number | null;
+  /** Journal entries replayed at start (after the last checkpoint). */
+  replayed: number;
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  close(): Promise<void>;
+  accounts: { add(email: string): Account };
+  deployments: {
+    add(email: string, app: string, deployment: string): Deployment;
+    delete(app: string, deployment: string): void;
+  };
+}
+
+export function createServer(options?: ServerOptions): Promise<Server>;
