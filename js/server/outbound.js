@@ -45,6 +45,7 @@ class Outbound extends EventEmitter {
     this.log = log;
     this.engine = null;
     this.inflight = new Map(); // callId -> 'dialing' | 'connected'
+    this.engineTime = null; // the latest time any engine input carried
     this.finalCounts = new Map(); // deployment id -> {completed, failed, canceled}
     this.uploads = []; // [seq, file] of bulk uploads in the log (deleted after a checkpoint)
     this.uploadBytes = 0;
@@ -80,7 +81,10 @@ class Outbound extends EventEmitter {
     let seq = 0;
     if (checkpoint) {
       this.engine = this.fuse.Engine.restore(checkpoint.snapshot);
-      for (const [id, state] of JSON.parse(checkpoint.inflight)) this.inflight.set(id, state);
+      // {inflight: [[id, state]], time}; the first checkpoints held the bare list.
+      const held = JSON.parse(checkpoint.inflight);
+      for (const [id, state] of Array.isArray(held) ? held : held.inflight) this.inflight.set(id, state);
+      if (!Array.isArray(held)) this.engineTime = held.time;
       seq = checkpoint.seq;
     } else {
       this.engine = new this.fuse.Engine({ capacity: this.capacity, ringTimeout: this.ringTimeout });
@@ -109,10 +113,18 @@ class Outbound extends EventEmitter {
     for (const { deployment_id: d, status, n } of store.finalCounts()) this.#counts(d)[status] = n;
     if (this.engine.stats().capacity !== this.capacity) this.setCapacity(this.capacity);
 
-    // Attempts in flight when the process stopped: closed by the documented rule.
-    const now = this.clock.now();
+    // Attempts in flight when the process stopped: closed by the documented rule (ringing ->
+    // noanswer, connected -> disconnected), at the engine's own latest time: it has processed
+    // everything due by then, so each such call is still dialing or connected there (the clock may
+    // be further on, past the call's ring timeout or re-attempt wait).
+    const closeAt = this.engineTime ?? this.clock.now();
     for (const [callId, state] of [...this.inflight]) {
-      this.#input({ t: 'report', c: callId, e: state === 'connected' ? 'disconnected' : 'noanswer', n: now });
+      try {
+        this.#input({ t: 'report', c: callId, e: state === 'connected' ? 'disconnected' : 'noanswer', n: closeAt });
+      } catch (err) {
+        this.log(`recovery: call ${callId} (${state} when the process stopped) not closed: ${err.message}`);
+        this.inflight.delete(callId);
+      }
     }
     this.recovered = this.inflight.size === 0 ? 0 : this.inflight.size;
     for (const d of store.pendingDeliveries()) {
@@ -174,6 +186,7 @@ class Outbound extends EventEmitter {
   // Applies one engine input and handles its actions (both live and in replay).
   #apply(op, seq) {
     const e = this.engine;
+    if (op.n !== undefined && (this.engineTime === null || op.n > this.engineTime)) this.engineTime = op.n;
     let result = null;
     let actions = [];
     switch (op.t) {
@@ -326,7 +339,7 @@ class Outbound extends EventEmitter {
     this.engine.compact();
     const snapshot = this.engine.snapshot();
     const seq = this.journal.seq;
-    this.store.writeCheckpoint(seq, snapshot, JSON.stringify([...this.inflight]));
+    this.store.writeCheckpoint(seq, snapshot, JSON.stringify({ inflight: [...this.inflight], time: this.engineTime }));
     for (const [s, f] of this.uploads) if (s <= seq) fs.rmSync(path.join(this.store.uploadDir(), f), { force: true });
     this.uploads = this.uploads.filter(([s]) => s > seq);
     this.uploadBytes = 0;

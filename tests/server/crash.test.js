@@ -1,0 +1,190 @@
+'use strict';
+// SPEC 9 under kill -9: `fuse-outbound serve` (the CLI, a real process on a real SQLite data
+// directory) takes queue and bulk_queue load and is killed at random moments, then restarted each
+// time. Afterwards every acknowledged call exists and reaches one final status, no attempt was
+// dialed twice, none has more dialing events than max_attempts, and every result reached the
+// receiver at least once, always under one webhook-id.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const { spawn, execFileSync } = require('child_process');
+const { tempDir, startReceiver, basic, request, multipart } = require('./helpers');
+
+const CLI = path.join(__dirname, '../../js/cli.js');
+const KILLS = Number(process.env.FUSE_CRASH_KILLS || 10);
+const SEED = Number(process.env.FUSE_CRASH_SEED || Date.now() % 100000);
+
+function rng(seed) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+function cli(args) {
+  return execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+}
+
+/** Starts `serve`; resolves to {proc, url, out} once it prints its URL. */
+function serve(data, receiverHost) {
+  const proc = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--speed', '400', '--capacity', '40',
+    '--allow-callbacks-to', receiverHost, '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { lines: [], err: '' };
+  let partial = '';
+  proc.stderr.on('data', (c) => { out.err += c; });
+  return new Promise((resolve, reject) => {
+    proc.stdout.on('data', (c) => {
+      partial += c;
+      const lines = partial.split('\n');
+      partial = lines.pop();
+      for (const line of lines) {
+        out.lines.push(line);
+        const m = /^fuse-outbound serving (http:\/\/\S+)/.exec(line);
+        if (m) resolve({ proc, url: m[1], out });
+      }
+    });
+    proc.on('exit', (code, signal) => reject(new Error(`serve exited (${code ?? signal}) before serving: ${out.err}`)));
+  });
+}
+
+function kill9(proc) {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once('exit', resolve);
+    proc.kill('SIGKILL');
+  });
+}
+
+const FINAL = new Set(['completed', 'failed', 'canceled']);
+
+test(`kill -9 at ${KILLS} random moments under load loses no acknowledged call (seed ${SEED})`, { timeout: 240000 }, async (t) => {
+  const random = rng(SEED);
+  const data = tempDir('fuse-crash-');
+  const received = new Map(); // call id -> [webhook-id]
+  const rx = await startReceiver(t, (req, body) => {
+    try {
+      const id = JSON.parse(body).call_id;
+      if (!received.has(id)) received.set(id, []);
+      received.get(id).push(req.headers['webhook-id']);
+    } catch {
+      return 400;
+    }
+    return random() < 0.1 ? 503 : 200; // some deliveries must be retried
+  });
+  const account = JSON.parse(cli(['accounts', 'add', 'load@example.com', '--json', '--data', data]));
+  cli(['deployments', 'add', 'load@example.com', 'app1', 'main', '--data', data]);
+  cli(['deployments', 'add', 'load@example.com', 'app1', 'other', '--data', data]);
+  const auth = basic(account.email, account.developer_key);
+  let current = null;
+  t.after(async () => {
+    if (current) await kill9(current.proc);
+    fs.rmSync(data, { recursive: true, force: true });
+  });
+
+  const acknowledged = new Map(); // call id -> max_attempts
+  const dialed = []; // "call attempt" of every dial line printed by every run
+  const collectDials = (out) => {
+    for (const line of out.lines) {
+      const m = /^dial +call (\d+) attempt (\d+)/.exec(line);
+      if (m) dialed.push(`${m[1]} ${m[2]}`);
+    }
+  };
+  const number = () => `61755501${String(Math.floor(random() * 100)).padStart(2, '0')}`; // the scripted 555-01XY
+
+  async function load(url, until) {
+    const workers = [];
+    for (let w = 0; w < 6; w++) {
+      workers.push((async () => {
+        while (Date.now() < until) {
+          const dep = random() < 0.8 ? 'main' : 'other';
+          const maxAttempts = 1 + Math.floor(random() * 3);
+          try {
+            if (random() < 0.05) {
+              const rows = 20 + Math.floor(random() * 60);
+              let csv = 'destination,ref\n';
+              for (let i = 0; i < rows; i++) csv += `${number()},r${i}\n`;
+              const res = await fetch(`${url}/api/apps/app1/${dep}/bulk_queue`, {
+                method: 'POST', headers: { authorization: auth },
+                body: multipart({ max_attempts: maxAttempts, reattempt_wait: 60, result_url: `${rx.url}/r` }, csv),
+              });
+              const body = await res.json();
+              if (res.status === 200) {
+                for (let id = Number(body.first_call_id); id <= Number(body.last_call_id); id++) acknowledged.set(String(id), maxAttempts);
+              }
+            } else {
+              const res = await request(`${url}/api/apps/app1/${dep}/queue`, {
+                method: 'POST', auth,
+                json: { phone_number: number(), max_attempts: maxAttempts, reattempt_wait: 60, result_url: `${rx.url}/r` },
+              });
+              if (res.status === 200) acknowledged.set(res.json.call_id, maxAttempts);
+              else assert.equal(res.status, 200, res.text);
+            }
+          } catch (err) {
+            if (err.code === 'ERR_ASSERTION') throw err;
+            return; // the server died under this request: not acknowledged
+          }
+        }
+      })());
+    }
+    await Promise.all(workers);
+  }
+
+  for (let round = 0; round < KILLS; round++) {
+    current = await serve(data, '127.0.0.1/32');
+    const killAfter = 150 + Math.floor(random() * 900);
+    const loading = load(current.url, Date.now() + killAfter + 500);
+    await new Promise((r) => setTimeout(r, killAfter));
+    if (round === KILLS - 1) {
+      // Once, a kill while a cancel is in flight too.
+      fetch(`${current.url}/api/apps/app1/other/cancel`, { method: 'DELETE', headers: { authorization: auth } }).catch(() => {});
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 20)));
+    }
+    await kill9(current.proc);
+    await loading;
+    collectDials(current.out);
+    current = null;
+  }
+  assert.ok(acknowledged.size > 100, `the load acknowledged only ${acknowledged.size} calls`);
+
+  // The last restart runs everything to the end.
+  current = await serve(data, '127.0.0.1/32');
+  const deadline = Date.now() + 150000;
+  const statuses = new Map();
+  const pending = new Set(acknowledged.keys());
+  while (pending.size && Date.now() < deadline) {
+    for (const id of [...pending]) {
+      const s = await request(`${current.url}/api/outbound/${id}`, { auth });
+      assert.equal(s.status, 200, `acknowledged call ${id} is missing: ${s.text}`);
+      const d = s.json.call_details;
+      if (FINAL.has(d.status) && received.has(id)) {
+        const dl = await request(`${current.url}/api/outbound/${id}/deliveries`, { auth });
+        if (dl.json.state !== 'delivered') continue;
+        statuses.set(id, d);
+        pending.delete(id);
+      }
+    }
+    if (pending.size) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(pending.size, 0, `${pending.size} calls never finished or were never delivered, e.g. ${[...pending].slice(0, 5)}`);
+
+  for (const [id, d] of statuses) {
+    const dials = d.events.filter((e) => e.event === 'dialing').length;
+    assert.ok(dials <= acknowledged.get(id), `call ${id}: ${dials} dialing events, max_attempts ${acknowledged.get(id)}`);
+    const finals = d.events.filter((e) => ['canceled'].includes(e.event)).length;
+    assert.ok(finals <= 1, `call ${id}: canceled twice`);
+    const ids = new Set(received.get(id));
+    assert.equal(ids.size, 1, `call ${id} was delivered under ${ids.size} webhook-ids`);
+  }
+  // No attempt was dialed twice, in any run.
+  collectDials(current.out);
+  const seen = new Set();
+  for (const d of dialed) {
+    assert.ok(!seen.has(d), `call/attempt ${d} was dialed twice`);
+    seen.add(d);
+  }
+  t.diagnostic(`seed ${SEED}: ${acknowledged.size} calls acknowledged over ${KILLS} kills, ${dialed.length} dials, ${[...received.values()].reduce((n, v) => n + v.length, 0)} deliveries`);
+});
