@@ -7,6 +7,7 @@ const commands = {
   validate: require('./cli/validate'),
   preview: require('./cli/preview'),
   serve: require('./cli/serve'),
+  demo: require('./cli/demo'),
   ...require('./cli/admin'),
 };
 

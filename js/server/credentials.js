@@ -36,4 +36,22 @@ function signWebhook(secret, id, timestamp, body) {
   return 'v1,' + crypto.createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
 }
 
-module.exports = { newDeveloperKey, newSigningSecret, hashKey, keyMatches, parseBasic, signWebhook };
+/**
+ * Whether headers carry a valid signature of `body` (what a receiver checks; the demo's receiver
+ * uses it, test suites use the standardwebhooks package). `toleranceSeconds` bounds the timestamp's
+ * distance from now (replays).
+ */
+function verifyWebhook(secret, headers, body, { toleranceSeconds = 300, now = Date.now() / 1000 } = {}) {
+  const id = headers['webhook-id'];
+  const timestamp = headers['webhook-timestamp'];
+  const signatures = headers['webhook-signature'];
+  if (!id || !/^\d+$/.test(timestamp || '') || !signatures) return false;
+  if (Math.abs(now - Number(timestamp)) > toleranceSeconds) return false;
+  const expected = Buffer.from(signWebhook(secret, id, timestamp, body));
+  return String(signatures).split(' ').some((s) => {
+    const got = Buffer.from(s);
+    return got.length === expected.length && crypto.timingSafeEqual(got, expected);
+  });
+}
+
+module.exports = { newDeveloperKey, newSigningSecret, hashKey, keyMatches, parseBasic, signWebhook, verifyWebhook };

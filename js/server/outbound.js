@@ -131,7 +131,7 @@ class Outbound extends EventEmitter {
       this.deliverer.add({ callId: d.call_id, accountId: d.account_id, url: d.url, webhookId: d.webhook_id, tries: d.tries, nextAt: d.next_at });
     }
     this.#cancelDeletedDeployments();
-    this.carrier.start({ report: (callId, event) => this.report(callId, event), clock: this.clock });
+    this.carrier.start({ report: (callId, event, at) => this.report(callId, event, at), clock: this.clock });
     if (this.clock.kind === 'manual') this.clock.driver = (target) => this.#driveTo(target);
     this.adminTimer = setInterval(() => {
       this.#cancelDeletedDeployments();
@@ -473,9 +473,14 @@ class Outbound extends EventEmitter {
   }
 
   /** A carrier outcome. Outcomes the engine refuses (a late report after the ring timeout) are dropped. */
-  report(callId, event) {
+  report(callId, event, at) {
     if (this.stopped) return;
-    const op = { t: 'report', c: String(callId), e: event, n: this.clock.now() };
+    // At the time the carrier says it happened (never before what the engine has already seen,
+    // never after now).
+    const now = this.clock.now();
+    let n = Number.isInteger(at) && at < now ? at : now;
+    if (this.engineTime !== null && n < this.engineTime) n = this.engineTime;
+    const op = { t: 'report', c: String(callId), e: event, n };
     try {
       this.#input(op);
     } catch (err) {

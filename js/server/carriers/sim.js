@@ -6,7 +6,8 @@
 // reported, the engine's ring timeout applies), then `talk` seconds later disconnected.
 //
 // The carrier adapter interface (every carrier implements it):
-//   start({report(callId, event), clock})   report: carrier outcomes back to the engine
+//   start({report(callId, event, at?), clock})   report: carrier outcomes back to the engine, at
+//                         service time `at` when the carrier knows it (default: now)
 //   dial(action)          a dial action (js/types/engine.d.ts DialAction)
 //   hangup(callId, reason) the engine gave up on the attempt (ring timeout): stop it
 //   nextDue() -> service time of the carrier's next own event, or null (clock-driven carriers)
@@ -58,7 +59,7 @@ class SimCarrier {
       const e = heapPop(this.events);
       if (this.active.get(e.id) !== e.attempt) continue; // hung up, or a later attempt
       if (e.event !== 'connected') this.active.delete(e.id);
-      this.report(e.id, e.event);
+      this.report(e.id, e.event, e.nextAt); // at its own time: a late tick must not reorder it after a ring timeout
     }
   }
 
