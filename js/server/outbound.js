@@ -186,6 +186,7 @@ class Outbound extends EventEmitter {
   // Applies one engine input and handles its actions (both live and in replay).
   #apply(op, seq) {
     const e = this.engine;
+    const lines = this.inflight.size;
     if (op.n !== undefined && (this.engineTime === null || op.n > this.engineTime)) this.engineTime = op.n;
     let result = null;
     let actions = [];
@@ -219,6 +220,7 @@ class Outbound extends EventEmitter {
         throw new Error(`unknown journal entry ${JSON.stringify(op.t)}`);
     }
     this.#handle(actions, op.n ?? this.clock.now());
+    if (this.inflight.size !== lines && !this.replaying) this.#noteLines(op.n ?? this.clock.now());
     return result;
   }
 
@@ -260,11 +262,9 @@ class Outbound extends EventEmitter {
   }
 
   #handle(actions, now) {
-    let linesChanged = false;
     for (const a of actions) {
       if (a.type === 'dial') {
         this.inflight.set(a.callId, 'dialing');
-        linesChanged = true;
         if (!this.replaying) {
           this.journal.afterCommit(() => {
             if (this.stopped) return;
@@ -274,14 +274,12 @@ class Outbound extends EventEmitter {
         }
       } else if (a.type === 'hangup') {
         this.inflight.delete(a.callId);
-        linesChanged = true;
         if (!this.replaying) this.journal.afterCommit(() => !this.stopped && this.carrier.hangup(a.callId, a.reason));
       } else {
-        if (this.inflight.delete(a.callId)) linesChanged = true;
+        this.inflight.delete(a.callId);
         this.#result(a, now);
       }
     }
-    if (linesChanged && !this.replaying) this.#noteLines(now);
   }
 
   #result(a, now) {
