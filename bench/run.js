@@ -2,12 +2,13 @@
 'use strict';
 // npm run bench [-- section...]: prints each figure with its ratio against the reference library
 // measured in the same run (the engine section has no reference: it prints its goals). Sections:
-// destinations, csv, engine, preview.
+// destinations, csv, engine, preview, server.
 const sections = {
   destinations: require('./destinations'),
   csv: require('./csv'),
   engine: require('./engine'),
   preview: require('./preview'),
+  server: require('./server'),
 };
 
 async function main() {
