@@ -112,7 +112,7 @@ function retryDelay(webhookId, tries) {
 
 /**
  * Delivers results. The outbound system hands it deliveries ({callId, accountId, url, webhookId,
- * tries, nextAt}); it asks `load(callId)` for {payload, secret} when it sends, and reports each
+ * tries, nextAt, payload?}); it asks `load(delivery)` for {payload, secret} when it sends, and reports each
  * try to `record({callId, try, at, status?, error?, state, tries, nextAt})` (the journal).
  */
 class Deliverer {
@@ -128,7 +128,8 @@ class Deliverer {
     this.pending = []; // min-heap on nextAt
     this.inFlight = new Set(); // promises
     this.byOrigin = new Map(); // origin -> in-flight count
-    this.waitingOrigin = []; // due deliveries held back by their origin's limit
+    this.waiting = new Map(); // origin -> {items, head}: due deliveries held back by a limit, FIFO
+    this.waitingCount = 0;
     this.agent = new Agent({
       connect: { lookup: guardedLookup(allow), timeout: timeoutMs },
       headersTimeout: timeoutMs,
@@ -144,59 +145,74 @@ class Deliverer {
     heapPush(this.pending, d);
   }
   size() {
-    return this.pending.length + this.inFlight.size + this.waitingOrigin.length;
+    return this.pending.length + this.inFlight.size + this.waitingCount;
   }
   nextDue() {
-    if (this.waitingOrigin.length) return this.clock.now();
     return this.pending.length ? this.pending[0].nextAt : null;
   }
 
-  /** Starts every delivery due at or before `now` (within the concurrency limits). */
+  /** Starts every delivery due at or before `now` (within the concurrency limits; the rest wait their turn). */
   runDue(now) {
-    const held = this.waitingOrigin;
-    this.waitingOrigin = [];
-    for (const d of held) this.#start(d, now);
-    while (this.pending.length && this.pending[0].nextAt <= now && this.inFlight.size < this.concurrency) {
-      this.#start(heapPop(this.pending), now);
-    }
+    while (this.pending.length && this.pending[0].nextAt <= now) this.#offer(heapPop(this.pending));
   }
 
-  /** Resolves when no delivery is in flight. */
+  /** Resolves when no delivery is in flight or waiting for a free connection. */
   async idle() {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  #start(d, now) {
+  #offer(d) {
     if (this.closed) return;
-    let origin;
-    try {
-      origin = new URL(d.url).origin;
-    } catch {
-      origin = '';
-    }
-    const count = this.byOrigin.get(origin) || 0;
-    if (count >= this.perOrigin || this.inFlight.size >= this.concurrency) {
-      this.waitingOrigin.push(d);
+    if (d.origin === undefined) d.origin = originOf(d.url);
+    if ((this.byOrigin.get(d.origin) || 0) < this.perOrigin && this.inFlight.size < this.concurrency) {
+      this.#start(d);
       return;
     }
-    this.byOrigin.set(origin, count + 1);
-    const p = this.#send(d, now, origin).finally(() => {
+    let q = this.waiting.get(d.origin);
+    if (!q) this.waiting.set(d.origin, (q = { items: [], head: 0 }));
+    q.items.push(d);
+    this.waitingCount++;
+  }
+
+  // A slot is free: the same origin's next waiting delivery first, then any origin's.
+  #release(origin) {
+    if (this.closed) return;
+    const order = this.waiting.has(origin) ? [origin, ...this.waiting.keys()] : this.waiting.keys();
+    for (const o of order) {
+      if (this.inFlight.size >= this.concurrency) return;
+      const q = this.waiting.get(o);
+      if (!q) continue;
+      while (q.head < q.items.length && (this.byOrigin.get(o) || 0) < this.perOrigin && this.inFlight.size < this.concurrency) {
+        const d = q.items[q.head];
+        q.items[q.head++] = undefined;
+        this.waitingCount--;
+        this.#start(d);
+      }
+      if (q.head === q.items.length) this.waiting.delete(o);
+    }
+  }
+
+  #start(d) {
+    const origin = d.origin;
+    this.byOrigin.set(origin, (this.byOrigin.get(origin) || 0) + 1);
+    const p = this.#send(d).finally(() => {
       this.inFlight.delete(p);
       const n = this.byOrigin.get(origin) - 1;
       if (n) this.byOrigin.set(origin, n);
       else this.byOrigin.delete(origin);
+      this.#release(origin);
       if (this.onSettled) this.onSettled();
     });
     this.inFlight.add(p);
   }
 
-  async #send(d, now, origin) {
+  async #send(d) {
     const tryNo = d.tries + 1;
     let status = null;
     let error = null;
     let permanent = false;
     try {
-      const { payload, secret } = await this.load(d.callId);
+      const { payload, secret } = await this.load(d);
       const url = new URL(d.url);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RefusedAddress(`callbacks go to http(s) URLs only, not ${url.protocol}`);
       const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -245,13 +261,21 @@ class Deliverer {
       nextAt = at + retryDelay(d.webhookId, tryNo);
     }
     this.record({ callId: d.callId, try: tryNo, at, status, error, state, tries: tryNo, nextAt });
-    if (state === 'pending' && !this.closed) this.add({ ...d, tries: tryNo, nextAt });
+    if (state === 'pending' && !this.closed) this.add({ ...d, payload: undefined, tries: tryNo, nextAt });
   }
 
   async close() {
     this.closed = true;
     await this.idle();
     await this.agent.close();
+  }
+}
+
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
   }
 }
 

@@ -46,6 +46,9 @@ class Outbound extends EventEmitter {
     this.engine = null;
     this.inflight = new Map(); // callId -> 'dialing' | 'connected'
     this.engineTime = null; // the latest time any engine input carried
+    this.secrets = new Map(); // account id -> webhook signing secret (secrets never change)
+    this.accountOf = new Map(); // deployment id -> account id (never changes)
+    this.lastRange = null;
     this.finalCounts = new Map(); // deployment id -> {completed, failed, canceled}
     this.uploads = []; // [seq, file] of bulk uploads in the log (deleted after a checkpoint)
     this.uploadBytes = 0;
@@ -59,7 +62,7 @@ class Outbound extends EventEmitter {
       clock,
       allow,
       timeoutMs: webhookTimeoutMs,
-      load: async (callId) => this.#deliveryContent(callId),
+      load: async (d) => this.#deliveryContent(d),
       record: (t) => this.#recordTry(t),
       log,
     });
@@ -258,7 +261,25 @@ class Outbound extends EventEmitter {
         if (r.first <= callId && callId <= r.last) return r.deploymentId;
       }
     }
-    return this.store.deploymentOfCall(callId);
+    // Committed ranges never change: the last one found answers most lookups (a bulk upload's
+    // calls finish close together).
+    const last = this.lastRange;
+    if (last && last.first <= callId && callId <= last.last) return last.deploymentId;
+    const r = this.store.rangeOf(callId);
+    if (!r) return null;
+    this.lastRange = r;
+    return r.deploymentId;
+  }
+
+  #accountOfDeployment(deploymentId) {
+    let id = this.accountOf.get(deploymentId);
+    if (id === undefined) {
+      const dep = this.store.deploymentById(deploymentId);
+      id = dep ? dep.account_id : 0;
+      if (this.accountOf.size > 10000) this.accountOf.clear();
+      this.accountOf.set(deploymentId, id);
+    }
+    return id;
   }
 
   #handle(actions, now) {
@@ -289,17 +310,16 @@ class Outbound extends EventEmitter {
     const counts = this.#counts(deploymentId);
     counts[a.status] = (counts[a.status] || 0) + 1;
     if (a.resultUrl) {
-      const dep = this.store.deploymentById(deploymentId);
       const d = {
         callId,
-        accountId: dep ? dep.account_id : 0,
+        accountId: this.#accountOfDeployment(deploymentId),
         url: a.resultUrl,
         webhookId: `msg_${this.serverId}_${callId}`,
         tries: 0,
         nextAt: now,
       };
       this.journal.add('deliveries', d);
-      if (!this.replaying) this.journal.afterCommit(() => !this.stopped && (this.deliverer.add(d), this.#kick()));
+      if (!this.replaying) this.journal.afterCommit(() => !this.stopped && (this.deliverer.add({ ...d, payload: a.payload }), this.#kick()));
     }
     if (!this.replaying) this.journal.afterCommit(() => this.emit('result', { callId: a.callId, deploymentId, status: a.status, payload: a.payload }));
   }
@@ -417,12 +437,23 @@ class Outbound extends EventEmitter {
   // ---------------------------------------------------------------------------------------------
   // delivery bookkeeping
 
-  async #deliveryContent(callId) {
-    const r = this.store.result(callId);
-    const d = this.store.delivery(callId);
-    const acct = d && this.store.accountById(d.account_id);
-    if (!r || !acct) throw new Error(`no stored result for call ${callId}`);
-    return { payload: r.payload, secret: acct.secret };
+  // The payload of a first try is still in memory; a retry (or one after a restart) reads it.
+  async #deliveryContent(d) {
+    const payload = d.payload ?? (this.store.result(d.callId) || {}).payload;
+    const secret = this.#secretOf(d.accountId);
+    if (payload === undefined || secret === null) throw new Error(`no stored result for call ${d.callId}`);
+    return { payload, secret };
+  }
+
+  #secretOf(accountId) {
+    let secret = this.secrets.get(accountId);
+    if (secret === undefined) {
+      const acct = this.store.accountById(accountId);
+      secret = acct ? acct.secret : null;
+      if (this.secrets.size > 10000) this.secrets.clear();
+      this.secrets.set(accountId, secret);
+    }
+    return secret;
   }
 
   #recordTry(t) {

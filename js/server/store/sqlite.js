@@ -172,8 +172,13 @@ class SqliteStore {
 
   // ---- reads ----
   deploymentOfCall(callId) {
+    const r = this.rangeOf(callId);
+    return r ? r.deploymentId : null;
+  }
+  /** The committed range {first, last, deploymentId} that holds the call id, or null. */
+  rangeOf(callId) {
     const r = this.q.rangeOf.get(callId);
-    return r && r.last >= callId ? r.deployment_id : null;
+    return r && r.last >= callId ? { first: r.first, last: r.last, deploymentId: r.deployment_id } : null;
   }
   result(callId) {
     return this.q.result.get(callId) || null;
