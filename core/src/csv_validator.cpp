@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <unordered_map>
 #include <vector>
 
 #include "json_writer.hpp"
@@ -296,6 +297,11 @@ struct CsvValidator::Impl {
     columns.resize(rec.fields.size());
     bool have_destination = false;
     Problems scratch;
+    // Metadata column names seen so far -> their index: one lookup per column (a header of 100,000
+    // columns must not cost 100,000^2 comparisons). The views point into `columns`, which no
+    // longer grows.
+    std::unordered_map<std::string_view, std::size_t> seen;
+    seen.reserve(rec.fields.size());
     for (std::size_t i = 0; i < rec.fields.size(); ++i) {
       Column& col = columns[i];
       col.name = std::string(text::trim(rec.fields[i]));
@@ -323,17 +329,12 @@ struct CsvValidator::Impl {
                          explain_invalid_metadata_key(name));
         continue;
       }
-      bool duplicate = false;
-      for (std::size_t j : metadata_columns) {
-        if (columns[j].name == name) {
-          file_problem(Code::csv_duplicate_column, col.name,
-                       where + ": " + column_label(i) + " has the same name as column " + num(j + 1) +
-                           ". Rename or remove one of them.");
-          duplicate = true;
-          break;
-        }
+      if (const auto [at, fresh] = seen.emplace(name, i); !fresh) {
+        file_problem(Code::csv_duplicate_column, col.name,
+                     where + ": " + column_label(i) + " has the same name as column " + num(at->second + 1) +
+                         ". Rename or remove one of them.");
+        continue;
       }
-      if (duplicate) continue;
       col.metadata = true;
       json::write_string(col.key_json, name);
       col.key_json += ':';

@@ -350,8 +350,8 @@ void Engine::Impl::fail_attempt(CallRef ref, std::int64_t ts, Actions& actions) 
   const StoredOptions& o = option_table[c.options];
   if (c.attempts >= o.max_attempts) {
     finish(ref, State::failed, ts, actions);
-  } else if (o.has_end && ts >= o.end) {
-    // The window closed while this attempt was under way: no re-attempt can be dialed in it.
+  } else if (c.cancel_requested || (o.has_end && ts >= o.end)) {
+    // Canceled while this attempt was under way, or the window closed meanwhile: no re-attempt.
     add_event(c, CallEvent::canceled, ts);
     finish(ref, State::canceled, ts, actions);
   } else {
@@ -628,6 +628,7 @@ bool Engine::cancel_deployment(std::string_view deployment, std::int64_t now, Ac
         e.add_event(c, CallEvent::canceled, now);
         e.finish(ref, State::canceled, now, actions);
       } else if (!engine_detail::is_final(c.state)) {
+        c.cancel_requested = true;  // in flight: its attempt ends as the carrier says, then no more
         open[kept++] = ref;
       }
     }

@@ -141,6 +141,9 @@ struct Call {
   std::uint16_t phone_length;
   State state;
   std::uint8_t attempts;     // dialing events so far
+  // Its deployment was canceled while this attempt was under way: the attempt ends as the carrier
+  // says, and then the call never dials again (canceled, unless that was its last attempt anyway).
+  bool cancel_requested;
 };
 static_assert(sizeof(Call) == 48, "keep the call record compact");
 

@@ -264,7 +264,10 @@ void Engine::Impl::write_snapshot(std::string& out, bool live_only) const {
       json::write_int(out, records[k].timestamp);
       out += ']';
     }
-    out += "]]";
+    out += ']';
+    if (c.cancel_requested && (c.state == State::dialing || c.state == State::connected))
+      out += ",1";  // optional: its deployment was canceled during this attempt
+    out += ']';
   }
   out += "]}";
 }
@@ -468,8 +471,16 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
       if (!fits) return invalid(id + ": '" + event + "' cannot follow its earlier events");
       list.push_back({*kind, v});
     }
+    bool cancel_requested = false;
+    if (r.ok() && r.peek(',')) {
+      r.expect(',');
+      r.integer(v, 1, 1, "call cancel flag");
+      cancel_requested = true;
+    }
     r.expect(']');
     if (!r.ok()) return invalid(r.error());
+    if (cancel_requested && phase != dialing && phase != connected)
+      return invalid(id + " has a cancel flag but no attempt under way");
 
     const State s = static_cast<State>(state);
     std::int64_t ready_at = queued_at;
@@ -497,6 +508,7 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
                                    metadata, queued_at, s, ready_at);
     Call& c = e.calls[ref];
     c.attempts = static_cast<std::uint8_t>(attempts);
+    c.cancel_requested = cancel_requested;
     for (const auto& rec : list) e.add_event(c, rec.event, rec.timestamp);
     ids.push_back(static_cast<std::uint64_t>(call_number));
   }

@@ -13,6 +13,7 @@ template <typename Json>
 std::string describe(const Json& v) {
   if (v.is_object()) return "an object";
   if (v.is_array()) return "an array";
+  if (v.is_string()) return text::quote(v.template get_ref<const typename Json::string_t&>(), 40);
   return text::quote(v.dump(-1, ' ', false, Json::error_handler_t::replace), 40);
 }
 

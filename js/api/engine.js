@@ -147,7 +147,7 @@ function engineApi(backend) {
         throw new TypeError(`new Engine(options): options.ringTimeout must be a number, got ${describe(options.ringTimeout)}`);
       }
       const core = new backend.EngineCore();
-      const error = core.configure(JSON.stringify(options));
+      const error = core.configure(paramsJson(options));
       if (error) {
         if (typeof core.delete === 'function') core.delete();
         throw coreError(error);

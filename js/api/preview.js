@@ -4,6 +4,7 @@
 // types, fills `start` with the current time, takes a validateCsv result's `queued` count, and
 // hands the options over as JSON text.
 const { describe, expectObject: expectObjectNamed, unixNow } = require('./common');
+const { paramsJson } = require('./validation');
 
 const expectObject = (value, what) => expectObjectNamed(value, `previewWindow: ${what}`);
 
@@ -58,7 +59,7 @@ function previewApi(backend) {
       }
       sent.csv = typeof ok === 'boolean' ? { queued, ok } : { queued };
     }
-    return JSON.parse(backend.previewWindow(JSON.stringify(sent)));
+    return JSON.parse(backend.previewWindow(paramsJson(sent)));
   }
 
   return { previewWindow };

@@ -3,6 +3,7 @@
 // each attempt. The script (NPA-555-01XY) and the seeded model are the core's
 // (core/include/fuse/sim_carrier.hpp); this module checks argument types and unpacks the answer.
 const { describe, expectString, optionalObject, track, release } = require('./common');
+const { paramsJson } = require('./validation');
 
 const OUTCOMES = ['connected', 'busy', 'noanswer', 'informationtone'];
 
@@ -18,7 +19,7 @@ function simApi(backend) {
   function createSimCarrier(options) {
     options = optionalObject(options, 'createSimCarrier(options): options');
     const core = new backend.SimCarrierCore();
-    const error = core.configure(JSON.stringify(options));
+    const error = core.configure(paramsJson(options));
     if (error) {
       if (typeof core.delete === 'function') core.delete();
       const body = JSON.parse(error);

@@ -11,9 +11,12 @@ function hasIllFormedKey(object) {
 // The parameters as JSON text. Strings and keys are made well-formed first: JSON.stringify writes a
 // lone surrogate as a \ud800 escape, which is not valid JSON text for the core. A BigInt (a phone
 // number or a timestamp held as one) crosses as its decimal digits, as a form post would send it.
+// NaN and the infinities cross as their names: JSON.stringify would make them null, which reads as
+// "not given"; as text the core refuses them naming the field.
 function paramsJson(params) {
   return JSON.stringify(params, (key, value) => {
     if (typeof value === 'string') return wellFormed(value);
+    if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
     if (typeof value === 'bigint') return value.toString();
     if (value !== null && typeof value === 'object' && !Array.isArray(value) && hasIllFormedKey(value)) {
       const copy = {};

@@ -21,7 +21,7 @@ export interface CsvOptions {
   maxRows?: number;
   /** Queue the valid rows even when other rows have errors (a file-level error still queues nothing). */
   partial?: boolean;
-  /** Store at most this many problems; `counts` stays exact and `truncated` says so. Default: no limit. */
+  /** Store at most this many problems; `counts` stays exact and `truncated` says so. Default 1,000. */
   maxProblems?: number;
   /** Return the queued rows as `requests`. */
   includeRequests?: boolean;

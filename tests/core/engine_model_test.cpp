@@ -58,6 +58,7 @@ struct MCall {
   std::int64_t queued_at = 0;
   std::int64_t ready_at = 0;  // queued: when it is (or becomes) eligible
   std::uint32_t attempts = 0;
+  bool cancel_requested = false;  // its deployment was canceled during this attempt
   std::int64_t dial_at = 0;
   int results = 0;
   CallStatus final_status = CallStatus::queued;
@@ -177,7 +178,7 @@ class Sim {
   void failed_attempt(MCall& c, std::int64_t ts) {
     if (c.attempts >= c.max_attempts) {
       c.expect = {CallStatus::failed, ts};
-    } else if (c.has_end && ts >= c.end) {
+    } else if (c.cancel_requested || (c.has_end && ts >= c.end)) {
       c.expect = {CallStatus::canceled, ts};
     } else {
       c.st = MCall::queued;
@@ -375,6 +376,9 @@ class Sim {
                "cancel refused"))
       return;
     absorb(actions, d);
+    // Its calls in flight finish their attempt, then never dial again.
+    for (MCall& c : calls_)
+      if (c.dep == d && (c.st == MCall::dialing || c.st == MCall::connected)) c.cancel_requested = true;
   }
 
   // Reports a valid outcome for a random call in flight; false when none can take one now.

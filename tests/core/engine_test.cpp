@@ -418,9 +418,11 @@ BOOST_AUTO_TEST_CASE(cancel_deployment_cancels_pending_calls_only) {
   BOOST_TEST(d.advance(T0) == Lines{"dial 1 A #1 @0"}, boost::test_tools::per_element());
   BOOST_TEST(d.cancel("A", T0 + 10) == (Lines{"result 2 canceled @10", "result 3 canceled @10"}), boost::test_tools::per_element());
   BOOST_TEST(d.engine.status(*d.engine.find_call(a1)) == CallStatus::dialing);  // continues
-  // a1's failed attempt would re-attempt; it is A's, but A is not canceled for calls still in flight.
-  BOOST_TEST(d.report(a1, "busy", T0 + 20) == Lines{"dial 4 B #1 @20"}, boost::test_tools::per_element());
-  BOOST_TEST(d.cancel("A", T0 + 30) == Lines{"result 1 canceled @30"}, boost::test_tools::per_element());
+  // a1 was in flight: its attempt ends as the carrier says (busy), and then, although it has a
+  // second attempt left, it is canceled instead of dialing again.
+  BOOST_TEST(d.report(a1, "busy", T0 + 20) == (Lines{"result 1 canceled @20", "dial 4 B #1 @20"}), boost::test_tools::per_element());
+  BOOST_TEST(d.details(a1).find(R"({"event":"busy","timestamp":)" + num(T0 + 20) + R"(},{"event":"canceled","timestamp":)" + num(T0 + 20) + "}]") != std::string::npos);
+  BOOST_TEST(d.cancel("A", T0 + 30).empty());
   BOOST_TEST(d.cancel("A", T0 + 40).empty());
   BOOST_TEST(d.cancel("nobody", T0 + 40).empty());
   BOOST_TEST(d.details(a2).find(R"("status":"canceled")") != std::string::npos);
@@ -545,6 +547,44 @@ BOOST_AUTO_TEST_CASE(enqueue_many_stores_shared_options_once_and_is_all_or_nothi
   BOOST_TEST(d.details("3").find(R"("call_id":"3","metadata":{"row":2}})") != std::string::npos);
   BOOST_TEST(d.advance(T0) == (Lines{"dial 1 single #1 @0", "dial 2 bulk #1 @0"}), boost::test_tools::per_element());
   BOOST_TEST(d.report("2", "busy", T0 + 1) == Lines{"dial 3 bulk #1 @1"}, boost::test_tools::per_element());
+}
+
+// Issue 9, point 8: a cancel reaches the calls in flight too, once their attempt has ended.
+BOOST_AUTO_TEST_CASE(cancel_stops_the_reattempts_of_calls_in_flight) {
+  Driver d(3);
+  const std::string busy = d.enqueue("a", request(phone(1), options(3, 60)), T0);
+  const std::string talking = d.enqueue("a", request(phone(2), options(3, 60)), T0);
+  const std::string last = d.enqueue("a", request(phone(3)), T0);  // one attempt only
+  BOOST_TEST(d.advance(T0).size() == 3u);
+  d.report(talking, "connected", T0 + 1);
+  BOOST_TEST(d.cancel("a", T0 + 1).empty());  // nothing queued: all three are in flight
+  // The snapshot carries what the cancel left behind; the copy behaves the same.
+  Problems p;
+  auto copy = Engine::restore(d.engine.snapshot(), p);
+  BOOST_REQUIRE(copy);
+  BOOST_TEST(copy->snapshot() == d.engine.snapshot());
+  for (Engine* e : {&d.engine, &*copy}) {
+    Actions actions;
+    BOOST_REQUIRE(e->report(*e->find_call(busy), CallEvent::busy, T0 + 2, actions, p));
+    BOOST_REQUIRE_EQUAL(actions.size(), 1u);
+    BOOST_TEST((actions[0].type == Action::Type::result && actions[0].status == CallStatus::canceled));
+    actions.clear();
+    // The last attempt of a call ends as it would have: failed.
+    BOOST_REQUIRE(e->report(*e->find_call(last), CallEvent::busy, T0 + 3, actions, p));
+    BOOST_REQUIRE_EQUAL(actions.size(), 1u);
+    BOOST_TEST((actions[0].status == CallStatus::failed));
+    actions.clear();
+    BOOST_REQUIRE(e->advance(T0 + 62, actions, p));
+    BOOST_TEST(actions.empty());  // no dial of call 1's attempt 2
+    actions.clear();
+    BOOST_REQUIRE(e->report(*e->find_call(talking), CallEvent::disconnected, T0 + 70, actions, p));
+    BOOST_REQUIRE_EQUAL(actions.size(), 1u);
+    BOOST_TEST((actions[0].status == CallStatus::completed));  // a call that was answered completes
+    BOOST_TEST(e->status(*e->find_call(last)) == CallStatus::failed);
+    BOOST_TEST(e->status(*e->find_call(busy)) == CallStatus::canceled);
+  }
+  BOOST_TEST(d.details(busy).find(R"({"event":"busy","timestamp":)" + num(T0 + 2) + R"(},{"event":"canceled","timestamp":)" +
+                                  num(T0 + 2) + "}]") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(get_stats_and_next_wakeup) {

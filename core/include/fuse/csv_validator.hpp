@@ -48,7 +48,9 @@ struct CsvOptions {
   ValidationOptions validation;          // now, strict (sensitive data in cells: error instead of warning)
   std::uint64_t max_rows = kDefaultCsvMaxRows;  // more data rows: csv_too_many_rows, nothing is queued
   bool partial = false;                  // queue the valid rows even when other rows have errors
-  std::size_t max_problems = std::numeric_limits<std::size_t>::max();  // stored problems (counts stay exact)
+  // Stored problems (counts stay exact, `truncated` says when some were not stored): bounded by
+  // default, so that memory follows the file size and not the number of bad cells.
+  std::size_t max_problems = 1000;
   std::size_t max_record_bytes = kDefaultMaxCsvRecordBytes;            // a longer row is an error, never buffered
   // The upload's total size in bytes when known (0: unknown). Once 64 KiB have been read, the row
   // count is estimated from it and the duplicate table sized once, so memory never holds both the
