@@ -24,6 +24,7 @@ class CsvValidation : public Napi::ObjectWrap<CsvValidation> {
     auto out = Napi::Object::New(env);
     out.Set("rows", Napi::Number::New(env, static_cast<double>(validation_.rows())));
     out.Set("bytes", Napi::Number::New(env, static_cast<double>(validation_.bytes())));
+    out.Set("fileError", Napi::Boolean::New(env, validation_.has_file_error()));
     return out;
   }
 

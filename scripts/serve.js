@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // A tiny static file server for the browser examples and tests: serves the package directory
-// (examples/, dist/) on localhost only.
+// examples/ and dist/ only, on localhost only.
 //   node scripts/serve.js [--port 8080]   then open http://localhost:8080/examples/preflight/
 const http = require('http');
 const fs = require('fs');
@@ -20,22 +20,30 @@ const types = {
   '.wasm': 'application/wasm',
 };
 
+// Only what the pages need: the examples and the built bundle (never .git, node_modules, build/).
+const SERVED = ['examples', 'dist'];
+
 function createServer() {
   return http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://localhost');
-    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(root + path.sep) && file !== root) {
-      res.writeHead(403).end('forbidden');
-      return;
+    const fail = (status, text) => res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+    } catch {
+      return fail(400, `bad request: ${JSON.stringify(req.url).slice(0, 200)} is not a valid URL path`);
     }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, data) => {
-      if (err) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${url.pathname}`);
-        return;
-      }
-      res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(data);
+    if (pathname.includes('\0')) return fail(400, 'bad request: the path holds a NUL byte');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'only GET and HEAD');
+    let file = path.normalize(path.join(root, pathname));
+    const top = path.relative(root, file).split(path.sep)[0];
+    if (!file.startsWith(root + path.sep) || !SERVED.includes(top)) return fail(404, `not found: ${pathname} (served: /examples/, /dist/)`);
+    fs.stat(file, (err, st) => {
+      if (!err && st.isDirectory()) file = path.join(file, 'index.html');
+      fs.readFile(file, (err2, data) => {
+        if (err2) return fail(404, `not found: ${pathname}`);
+        res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : data);
+      });
     });
   });
 }

@@ -17,6 +17,7 @@ class CsvValidation {
     val out = val::object();
     out.set("rows", static_cast<double>(validation_.rows()));
     out.set("bytes", static_cast<double>(validation_.bytes()));
+    out.set("fileError", validation_.has_file_error());
     return out;
   }
 

@@ -220,6 +220,10 @@ std::uint64_t CsvValidation::bytes() const noexcept {
   return impl_->validator ? impl_->validator->bytes() : impl_->final_bytes;
 }
 
+bool CsvValidation::has_file_error() const noexcept {
+  return impl_->validator ? impl_->validator->has_file_error() : false;
+}
+
 std::string CsvValidation::finish() { return impl_->finish(); }
 
 std::string validate_csv(std::string_view csv, std::string_view params_json, std::string_view options_json) {

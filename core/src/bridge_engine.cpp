@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bridge_common.hpp"
+#include "engine_impl.hpp"
 #include "fuse/payload.hpp"
 #include "fuse/queue_request.hpp"
 #include "json_writer.hpp"
@@ -15,8 +16,6 @@
 namespace fuse::bridge {
 
 namespace {
-
-constexpr double kMaxTime = 9007199254740991.0;
 
 std::string error_json(const Problem& p) {
   std::string out = "{\"error\":";
@@ -35,13 +34,14 @@ Problem not_configured_problem() {
 
 std::string not_configured() { return error_json(not_configured_problem()); }
 
-// `now` from JS: a whole number of seconds in [0, 2^53-1].
+// `now` from JS: a whole number of seconds in the engine's range (the core's message).
 bool time_of(double now, std::int64_t& out, Problems& problems) {
-  if (!std::isfinite(now) || now != std::floor(now) || now < 0 || now > kMaxTime) {
+  constexpr auto kMax = static_cast<double>(engine_detail::kMaxEngineTime);
+  if (!std::isfinite(now) || now != std::floor(now) || now < 0 || now > kMax) {
     std::string shown;
     json::write_double(shown, now);
     problems.push_back({Code::invalid_time, Severity::error, "now",
-                        "now must be a whole number of Unix seconds between 0 and 2^53-1, got " + shown + "."});
+                        engine_detail::time_range_message(shown, std::isfinite(now) && now > kMax && now / 1000 <= kMax)});
     return false;
   }
   out = static_cast<std::int64_t>(now);

@@ -94,6 +94,11 @@ void CsvReader::start_input() {
   std::string_view h = head_;
   if (h.size() >= 2) {
     const unsigned a = uc(h[0]), b = uc(h[1]);
+    // Four NUL bytes begin no text (UTF-32 has at most three before its first character).
+    if (h.size() >= 4 && h.substr(0, 4) == std::string_view("\0\0\0\0", 4)) {
+      file_error_ = CsvFileError::binary;
+      return;
+    }
     // UTF-16/32 byte order marks, or ASCII text in UTF-16 without one (every other byte NUL).
     if ((a == 0xFF && b == 0xFE) || (a == 0xFE && b == 0xFF) || a == 0 || b == 0) {
       file_error_ = CsvFileError::wide_encoding;
@@ -110,7 +115,7 @@ void CsvReader::start_input() {
 void CsvReader::feed(std::string_view chunk) {
   bytes_fed_ += chunk.size();
   seg_count_ = seg_index_ = 0;
-  if (file_error_ == CsvFileError::wide_encoding || finishing_) return;
+  if (file_error_ == CsvFileError::wide_encoding || file_error_ == CsvFileError::binary || finishing_) return;
   if (!started_) {
     // The byte order mark, or its absence, is known after four bytes.
     const std::size_t take = std::min<std::size_t>(4 - head_.size(), chunk.size());

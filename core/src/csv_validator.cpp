@@ -493,6 +493,10 @@ struct CsvValidator::Impl {
       file_problem(Code::csv_invalid_utf8, "",
                    "The file is UTF-16 (or UTF-32) encoded, not UTF-8. Save it as UTF-8 (in Excel: Save As, "
                    "CSV UTF-8) and upload it again.");
+    } else if (reader.file_error() == CsvFileError::binary) {
+      file_problem(Code::csv_invalid_utf8, "",
+                   "The file starts with NUL bytes: it is binary data, not CSV text. Upload the CSV file itself, "
+                   "saved as UTF-8 (in Excel: Save As, CSV UTF-8).");
     } else {
       std::string message = "The quote opened on line " + num(reader.quote_line());
       if (reader.open_record_line() != reader.quote_line())
@@ -554,6 +558,7 @@ CsvSummary CsvValidator::finish() { return impl_->finish(); }
 std::uint64_t CsvValidator::rows() const noexcept { return impl_->summary.rows; }
 std::uint64_t CsvValidator::bytes() const noexcept { return impl_->reader.bytes_fed(); }
 bool CsvValidator::can_commit() const noexcept { return impl_->can_commit(); }
+bool CsvValidator::has_file_error() const noexcept { return impl_->file_error || impl_->too_many_rows; }
 const Problems& CsvValidator::problems() const noexcept { return impl_->problems; }
 
 CsvSummary validate_csv(std::string_view csv, const CallOptions& call, const CsvOptions& options, Problems& problems,

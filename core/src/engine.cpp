@@ -21,10 +21,20 @@ void add_error(Problems& problems, Code code, std::string field, std::string mes
 
 std::string num(std::int64_t v) { return text::to_string(v); }
 
+}  // namespace
+
+std::string engine_detail::time_range_message(const std::string& shown, bool looks_like_milliseconds) {
+  std::string m = "now must be a whole number of Unix seconds from 0 to " + text::to_string(kMaxEngineTime) +
+                  " (30 days past the year 9999), got " + shown + ".";
+  if (looks_like_milliseconds) m += " That looks like milliseconds (Date.now()): give Math.floor(Date.now() / 1000).";
+  return m;
+}
+
+namespace {
+
 bool check_time(const Engine::Impl& e, std::int64_t now, Problems& problems) {
-  if (now < 0 || now > kMaxTime) {
-    add_error(problems, Code::invalid_time, "now",
-              "now must be a whole number of Unix seconds between 0 and 2^53-1, got " + num(now) + ".");
+  if (now < 0 || now > kMaxEngineTime) {
+    add_error(problems, Code::invalid_time, "now", time_range_message(num(now), now > kMaxEngineTime && now / 1000 <= kMaxEngineTime));
     return false;
   }
   if (e.has_now && now < e.now) {

@@ -19,13 +19,22 @@
 #include <vector>
 
 #include "fuse/engine.hpp"
+#include "fuse/queue_request.hpp"
 
 namespace fuse {
 
 namespace engine_detail {
 
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
-inline constexpr std::int64_t kMaxTime = 9007199254740991;  // 2^53 - 1: every time is a safe JS integer
+inline constexpr std::int64_t kMaxTime = 9007199254740991;  // 2^53 - 1: ids stay safe JS integers
+// The engine's latest time: 30 days past 9999-12-31T23:59:59Z, the latest time a request may name,
+// so that every timer of a call queued then (ring timeouts and re-attempt waits of at most a day
+// each, 10 attempts) can still fire, and time arithmetic stays far inside int64 and JS's 2^53.
+inline constexpr std::int64_t kMaxEngineTime = kMaxTimestamp + 30 * 86400;
+
+// The invalid_time message for a `now` outside [0, kMaxEngineTime] (shown as given), with a hint
+// when it looks like milliseconds. The bridges use it for values that are not even whole numbers.
+std::string time_range_message(const std::string& shown, bool looks_like_milliseconds);
 inline constexpr std::uint32_t kMaxAttempts = 10;
 // queued + per attempt (dialing + outcome) + connected/disconnected + canceled, with room to spare.
 inline constexpr std::size_t kMaxEventsPerCall = 2 * kMaxAttempts + 4;
@@ -49,41 +58,62 @@ inline CallStatus status_of(State s) noexcept {
 inline bool is_queued(State s) noexcept { return s == State::pending || s == State::ready || s == State::waiting; }
 inline bool is_final(State s) noexcept { return s == State::completed || s == State::failed || s == State::canceled; }
 
-// A vector in fixed blocks: growing never copies, and never holds twice the memory.
+// A vector in fixed blocks: growing past the first block never copies, and never holds twice the
+// memory. The first block starts small and doubles (copying its few entries) until it is whole: a
+// small engine costs kilobytes, not a megabyte of blocks (in wasm, where many engines share one
+// linear memory, untouched pages count too). References stay valid except across a push_back
+// while the first block grows.
 template <typename T, unsigned Shift>
 class Chunked {
   static_assert(std::is_trivially_default_constructible_v<T> && std::is_trivially_copyable_v<T>);
 
  public:
   static constexpr std::size_t kBlock = std::size_t{1} << Shift;
+  static constexpr std::size_t kFirst = kBlock < 64 ? kBlock : 64;
   T& operator[](std::size_t i) noexcept { return blocks_[i >> Shift][i & (kBlock - 1)]; }
   const T& operator[](std::size_t i) const noexcept { return blocks_[i >> Shift][i & (kBlock - 1)]; }
   std::size_t size() const noexcept { return size_; }
   // The blocks and their pointer array.
   std::size_t memory_bytes() const noexcept {
-    return blocks_.size() * kBlock * sizeof(T) + blocks_.capacity() * sizeof(blocks_[0]);
+    return capacity_ * sizeof(T) + blocks_.capacity() * sizeof(blocks_[0]);
   }
   void push_back(const T& v) {
-    // Default-initialised (T is trivial): pages are touched only as entries are written.
-    if ((size_ >> Shift) == blocks_.size()) blocks_.push_back(std::unique_ptr<T[]>(new T[kBlock]));
+    if (size_ == capacity_) grow();
     (*this)[size_++] = v;
   }
   // Empties it, keeping the blocks for reuse.
   void clear() noexcept { size_ = 0; }
 
  private:
+  void grow() {
+    if (capacity_ < kBlock) {
+      const std::size_t cap = capacity_ ? std::min(kBlock, capacity_ * 2) : kFirst;
+      std::unique_ptr<T[]> block(new T[cap]);  // default-initialised (T is trivial): pages are touched as written
+      if (size_) std::memcpy(block.get(), blocks_[0].get(), size_ * sizeof(T));
+      if (blocks_.empty()) blocks_.push_back(std::move(block));
+      else blocks_[0] = std::move(block);
+      capacity_ = cap;
+    } else {
+      blocks_.push_back(std::unique_ptr<T[]>(new T[kBlock]));
+      capacity_ += kBlock;
+    }
+  }
+
   std::vector<std::unique_ptr<T[]>> blocks_;
   std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
 };
 
-// Append-only text in 1 MiB blocks; a reference is (block << 32 | offset).
+// Append-only text in blocks that start at 4 KiB and double up to 1 MiB (a small engine stays
+// small); a reference is (block << 32 | offset).
 class TextArena {
  public:
   std::uint64_t add(std::string_view a, std::string_view b) {
     const std::size_t n = a.size() + b.size();
     if (n == 0) return 0;
     if (blocks_.empty() || used_ + n > block_size_) {
-      block_size_ = n > kBlock ? n : kBlock;
+      const std::size_t next = blocks_.empty() ? kFirstBlock : std::min(kBlock, std::max(kFirstBlock, block_size_ * 2));
+      block_size_ = n > next ? n : next;
       if (blocks_.empty()) block_size_of_first_ = block_size_;
       blocks_.push_back(std::unique_ptr<char[]>(new char[block_size_]));
       allocated_ += block_size_;
@@ -104,12 +134,12 @@ class TextArena {
   std::size_t memory_bytes() const noexcept {
     return allocated_ + blocks_.capacity() * sizeof(blocks_[0]);
   }
-  // Empties it, keeping the first block (if it is a standard one) for reuse.
+  // Empties it, keeping the first block (unless it was made for one huge text) for reuse.
   void clear() {
-    if (!blocks_.empty() && block_size_of_first_ == kBlock) {
+    if (!blocks_.empty() && block_size_of_first_ <= kBlock) {
       blocks_.resize(1);
-      block_size_ = kBlock;
-      allocated_ = kBlock;
+      block_size_ = block_size_of_first_;
+      allocated_ = block_size_;
     } else {
       blocks_.clear();
       block_size_ = allocated_ = 0;
@@ -119,6 +149,7 @@ class TextArena {
 
  private:
   static constexpr std::size_t kBlock = std::size_t{1} << 20;
+  static constexpr std::size_t kFirstBlock = std::size_t{1} << 12;
   std::size_t block_size_of_first_ = 0;
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::size_t used_ = 0, block_size_ = 0, allocated_ = 0;

@@ -307,7 +307,7 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
   r.expect(',');
   r.key("now");
   if (r.ok() && !r.null()) {
-    r.integer(v, 0, kMaxTime, "now");
+    r.integer(v, 0, kMaxEngineTime, "now");
     e.has_now = true;
     e.now = v;
   }
@@ -401,7 +401,7 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
     r.expect(',');
     r.string(metadata, "call metadata");
     r.expect(',');
-    r.integer(queued_at, 0, kMaxTime, "call queuedAt");
+    r.integer(queued_at, 0, kMaxEngineTime, "call queuedAt");
     r.expect(',');
     r.string(state_name, "call state");
     r.expect(',');
@@ -430,7 +430,7 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
       r.expect('[');
       r.string(event, "event name");
       r.expect(',');
-      r.integer(v, 0, kMaxTime, "event timestamp");
+      r.integer(v, 0, kMaxEngineTime, "event timestamp");
       r.expect(']');
       if (!r.ok()) return invalid(r.error());
       const auto kind = parse_event_name(event);

@@ -113,7 +113,7 @@ class Utf8Pieces {
 class CsvValidator {
   #handle;
   #pieces;
-  #progress = { rows: 0, bytes: 0 };
+  #progress = { rows: 0, bytes: 0, fileError: false };
 
   constructor(backend, paramsJson, optionsJson) {
     this.#handle = track(this, new backend.CsvValidation(paramsJson, optionsJson));
@@ -124,7 +124,8 @@ class CsvValidator {
 
   /**
    * Feeds the next piece of the file (split anywhere: inside a line, a quoted field, a UTF-8
-   * sequence or a surrogate pair). Returns the progress so far: {rows, bytes}.
+   * sequence or a surrogate pair). Returns the progress so far: {rows, bytes, fileError}; once
+   * fileError is true the verdict is decided and reading more cannot change it (finish() now).
    */
   push(chunk) {
     if (!this.#handle) throw new Error('CsvValidator.push(): finish() was already called');

@@ -10,23 +10,62 @@ error found. With '-', reads one destination per line from standard input.
 Exit code: 0 when every destination is valid, 1 when any is invalid, 2 on a usage error.
 `;
 
-async function readLines(stream) {
-  let text = '';
+const BATCH = 10000; // lines per parseDestinations call: memory stays bounded by the batch
+const MAX_LINE = 1 << 20; // a longer line is no destination: it ends the input (see below)
+
+/**
+ * Lines of the stream in batches, without holding the input: yields arrays of lines. A line over
+ * MAX_LINE bytes (say /dev/zero) ends the input: it is yielded cut short, flagged `tooLong`.
+ */
+async function* lineBatches(stream) {
   stream.setEncoding('utf8');
-  for await (const chunk of stream) text += chunk;
-  const lines = text.split(/\r?\n/);
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
+  let partial = '';
+  let batch = [];
+  for await (const chunk of stream) {
+    const lines = (partial + chunk).split(/\r?\n/);
+    partial = lines.pop();
+    for (const line of lines) {
+      batch.push(line);
+      if (batch.length === BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (partial.length > MAX_LINE) {
+      batch.push(Object.assign(new String(partial.slice(0, 64)), { tooLong: true }));
+      partial = '';
+      break;
+    }
+  }
+  if (partial !== '') batch.push(partial.replace(/\r$/, ''));
+  if (batch.length) yield batch;
 }
 
 async function run(args, { fuse, stdout, stdin }) {
   const { positionals } = parseArgs(args, {});
   if (positionals.length === 0) throw new UsageError('give at least one destination, or - to read them from standard input');
-  const inputs = positionals.length === 1 && positionals[0] === '-' ? await readLines(stdin) : positionals;
-  const batch = fuse.parseDestinations(inputs);
-  const results = inputs.map((input, i) => ({ input, ...batch.at(i) }));
-  stdout.write(JSON.stringify(results, null, 2) + '\n');
-  return batch.invalid === 0 ? 0 : 1;
+  const source = positionals.length === 1 && positionals[0] === '-' ? lineBatches(stdin) : [positionals];
+  // The same JSON array JSON.stringify(results, null, 2) would print, written as it goes.
+  let count = 0;
+  let invalid = 0;
+  const write = (text) => (stdout.write(text) ? null : new Promise((r) => stdout.once('drain', r)));
+  for await (const lines of source) {
+    const inputs = lines.map(String);
+    const batch = fuse.parseDestinations(inputs);
+    let out = '';
+    for (let i = 0; i < inputs.length; i++) {
+      let entry = { input: inputs[i], ...batch.at(i) };
+      if (lines[i].tooLong) {
+        entry = { input: inputs[i] + '...', ok: false, errors: [{ code: 'invalid_phone_number', field: 'phone_number',
+          message: `line ${count + 1} is longer than ${MAX_LINE} characters, so it holds no destination; reading stopped there. Give one destination per line.` }], warnings: [] };
+      }
+      if (!entry.ok) invalid++;
+      out += (count++ ? ',\n' : '[\n') + JSON.stringify(entry, null, 2).replace(/^/gm, '  ');
+    }
+    await write(out);
+  }
+  await write(count ? '\n]\n' : '[]\n');
+  return invalid === 0 ? 0 : 1;
 }
 
 module.exports = { summary: 'normalise destinations (tel: URIs with ani/postd); JSON out', usage, run };

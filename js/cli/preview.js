@@ -187,9 +187,8 @@ async function run(args, { fuse, stdout, stderr }) {
   if (file === undefined) {
     options.calls = o.calls;
   } else {
-    let bytes;
     try {
-      bytes = fs.readFileSync(file);
+      fs.accessSync(file, fs.constants.R_OK);
     } catch (err) {
       throw new UsageError(`cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
     }
@@ -197,7 +196,8 @@ async function run(args, { fuse, stdout, stderr }) {
     if (options.end !== undefined) params.end_timestamp = options.end;
     if (options.maxAttempts !== undefined) params.max_attempts = options.maxAttempts;
     if (options.reattemptWait !== undefined) params.reattempt_wait = options.reattemptWait;
-    const csv = fuse.validateCsv(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), params, { now, maxProblems: 20 });
+    // Streamed like `validate` (memory bounded by the chunk, whatever the file's size).
+    const { result: csv } = await require('./validate').validateFile(fuse, file, params, { now, maxProblems: 20 }, null);
     if (!csv.ok) {
       stderr.write(`${file}: ${count(csv.errorCount)} error(s) in ${count(csv.rows)} rows; the upload would queue nothing:\n`);
       for (const e of csv.errors.slice(0, 10)) stderr.write(`  ${e.code}: ${e.message}\n`);

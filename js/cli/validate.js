@@ -84,16 +84,21 @@ class ProgressBar {
   }
 }
 
-/** Feeds the file (or stdin) to the validator; returns the result. */
+/**
+ * Feeds the file (or stdin) to the validator; returns the result. Stops reading at the first
+ * file-level error (it decides the verdict: /dev/zero is refused after its first bytes).
+ */
 async function validateFile(fuse, file, params, validatorOptions, progress) {
   const validator = fuse.createCsvValidator(params, validatorOptions);
   let bytes = 0;
   let rows = 0;
   if (file === '-') {
     for await (const chunk of process.stdin) {
-      rows = validator.push(chunk).rows;
+      const p = validator.push(chunk);
+      rows = p.rows;
       bytes += chunk.length;
       if (progress) progress.update(bytes, rows);
+      if (p.fileError) break;
     }
   } else {
     const fd = fs.openSync(file, 'r');
@@ -102,9 +107,11 @@ async function validateFile(fuse, file, params, validatorOptions, progress) {
       for (;;) {
         const n = fs.readSync(fd, buffer, 0, READ_BYTES, null);
         if (n === 0) break;
-        rows = validator.push(buffer.subarray(0, n)).rows;
+        const p = validator.push(buffer.subarray(0, n));
+        rows = p.rows;
         bytes += n;
         if (progress) progress.update(bytes, rows);
+        if (p.fileError) break;
       }
     } finally {
       fs.closeSync(fd);
@@ -151,6 +158,18 @@ async function run(args, { fuse, stdout, stderr }) {
     ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
     ...(options.now !== undefined ? { now: options.now } : {}),
   };
+  // Option values the core refuses are usage errors (exit 2) naming the flag, found before any
+  // reading: the core's own check, on an empty upload.
+  const probe = fuse.validateCsv('destination\n', {}, { ...validatorOptions, sizeHint: 0 });
+  const badOption = probe.errors.find((p) => p.code === 'invalid_option');
+  if (badOption) {
+    const flag = '--' + String(badOption.field).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    throw new UsageError(`${flag}: ${badOption.message}`);
+  }
+  for (const name of ['show']) {
+    const v = options[name];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new UsageError(`--${name} must be a whole number of at least 0, got ${v}`);
+  }
   const showProgress = !options.noProgress && !options.json && stderr.isTTY;
   const progress = showProgress ? new ProgressBar(stderr, size) : null;
   const started = process.hrtime.bigint();
@@ -162,4 +181,4 @@ async function run(args, { fuse, stdout, stderr }) {
   return result.ok ? 0 : 1;
 }
 
-module.exports = { summary: 'check a bulk_queue CSV upload (rows, destinations, metadata, parameters)', usage, run };
+module.exports = { summary: 'check a bulk_queue CSV upload (rows, destinations, metadata, parameters)', usage, run, validateFile };

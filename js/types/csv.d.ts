@@ -72,6 +72,8 @@ export interface CsvProgress {
   rows: number;
   /** Bytes (UTF-8) received so far. */
   bytes: number;
+  /** A file-level problem (not UTF-8 text, a broken header, too many rows) decides the verdict: stop reading and finish(). */
+  fileError: boolean;
 }
 
 /** A streaming validation: push the file in pieces of any size, then finish(). */

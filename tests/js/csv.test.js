@@ -109,9 +109,13 @@ forEachBuild((getFuse) => {
       const v = fuse.createCsvValidator({}, opts());
       let progress;
       for (let i = 0; i < csv.length; i += size) progress = v.push(csv.slice(i, i + size));
-      assert.deepEqual(progress, { rows: 3, bytes: Buffer.byteLength(csv) });
+      assert.deepEqual(progress, { rows: 3, bytes: Buffer.byteLength(csv), fileError: false });
       assert.deepEqual(v.finish(), whole, `chunks of ${size}`);
     }
+    // A file-level problem decides the verdict at once: progress says so, and reading can stop.
+    const bad = fuse.createCsvValidator({}, opts());
+    assert.equal(bad.push('name,note\n').fileError, true);
+    assert.equal(bad.finish().counts.csv_missing_destination_column, 1);
   });
 
   test('strings split inside surrogate pairs and CRLF read as the whole string', () => {

@@ -91,6 +91,35 @@ forEachBuild((getFuse) => {
     e.dispose();
     copy.dispose();
   });
+
+  // Point 9: a time past the horizon (milliseconds, most likely) is refused and poisons nothing.
+  test('a far-future now is refused with a hint, and the engine keeps working in seconds', () => {
+    const fuse = getFuse();
+    const e = new fuse.Engine({ capacity: 1 });
+    const ms = 1767225600123;
+    const r = e.enqueue('a', { phone_number: '6175551234' }, ms);
+    assert.equal(r.ok, false);
+    assert.equal(r.errors[0].code, 'invalid_time');
+    assert.match(r.errors[0].message, /looks like milliseconds.*Math\.floor\(Date\.now\(\) \/ 1000\)/);
+    assert.throws(() => e.advance(ms), (err) => err.code === 'invalid_time' && /milliseconds/.test(err.message));
+    assert.equal(e.enqueue('a', { phone_number: '6175551234' }, T).ok, true, 'seconds still work');
+    assert.equal(e.advance(T).length, 1);
+    e.dispose();
+  });
+
+  // Point 10: near the horizon every timer the engine sets can still be reached by advance().
+  test('times near the horizon: nextWakeup() is always a time advance() takes', () => {
+    const fuse = getFuse();
+    const e = new fuse.Engine({ capacity: 1 });
+    assert.equal(e.enqueue('a', { phone_number: '6175551234' }, 2 ** 53 - 10).ok, false);
+    const H = 253402300799; // 9999-12-31T23:59:59Z
+    const { callId } = e.enqueue('a', { phone_number: '6175551234', max_attempts: 10, reattempt_wait: 86400 }, H);
+    e.advance(H);
+    for (let i = 0; i < 40 && e.nextWakeup() !== null; i++) e.advance(e.nextWakeup());
+    assert.equal(e.get(callId).status, 'failed');
+    assert.equal(e.get(callId).attempts, '10');
+    e.dispose();
+  });
 });
 
 // Point 3: loading the wasm build installs no process-wide handlers.
@@ -115,4 +144,87 @@ test('the wasm build leaves uncaughtException and unhandledRejection to the appl
   assert.deepEqual(after, before);
   assert.equal(handled, 'own handler: x');
   assert.equal(out.stderr, '');
+});
+
+// Point 2: engines nobody disposes do not exhaust the wasm heap (each costs kilobytes until the
+// garbage collector's FinalizationRegistry frees it), and the module keeps working.
+test('wasm: 30,000 engines never disposed leave the module working', { timeout: 60000 }, async () => {
+  const script = `
+    (async () => {
+      const fuse = await require(${JSON.stringify(path.join(__dirname, '../../js/wasm.js'))}).init();
+      for (let i = 0; i < 30000; i++) {
+        const e = new fuse.Engine({ capacity: 2 });
+        e.enqueue('a', { phone_number: '6175551234' }, ${T});
+        if (i % 1000 === 0) await new Promise((r) => setImmediate(r));
+      }
+      const e = new fuse.Engine({ capacity: 2 });
+      console.log(e.enqueue('a', { phone_number: '6175551234' }, ${T}).ok);
+    })();`;
+  const out = await new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', script], { timeout: 60000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      if (err) reject(Object.assign(err, { message: `${err.message.slice(0, 300)}\n${stdout}\n${stderr.slice(0, 300)}` }));
+      else resolve(stdout);
+    });
+  });
+  assert.equal(out.trim(), 'true');
+});
+
+const CLI = path.join(__dirname, '../../js/cli.js');
+function cli(args, { input } = {}) {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [CLI, ...args], { timeout: 30000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (err.killed ? 'timeout' : err.code) : 0, stdout, stderr });
+    });
+    if (input) {
+      const fs = require('node:fs');
+      fs.createReadStream(input, { end: 64 << 20 }).pipe(child.stdin).on('error', () => {});
+    }
+  });
+}
+
+// Point 5: the CLI reads files as streams and stops at the first file-level error.
+test('validate and preview stop at once on /dev/zero; parse - bounds a line', { timeout: 60000 }, async () => {
+  const v = await cli(['validate', '/dev/zero']);
+  assert.equal(v.code, 1);
+  assert.match(v.stdout, /starts with NUL bytes: it is binary data, not CSV text/);
+  const p = await cli(['preview', '/dev/zero', '--capacity', '1']);
+  assert.equal(p.code, 1);
+  assert.match(p.stderr, /starts with NUL bytes/);
+  const parsed = await cli(['parse', '-'], { input: '/dev/zero' });
+  assert.equal(parsed.code, 1);
+  const json = JSON.parse(parsed.stdout);
+  assert.equal(json.length, 1);
+  assert.match(json[0].errors[0].message, /longer than 1048576 characters.*reading stopped/);
+});
+
+// Point 13: every bad flag value is a usage error (exit 2) naming the flag.
+test('a bad flag value is a usage error naming the flag, whatever the value', async () => {
+  const csv = path.join(__dirname, '../../examples/calls.csv');
+  for (const value of ['0', '-5', '1e308', 'abc']) {
+    const r = await cli(['validate', csv, '--max-rows', value]);
+    assert.equal(r.code, 2, `--max-rows ${value}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /--max-rows/);
+  }
+  const m = await cli(['validate', csv, '--max-problems', '1.5']);
+  assert.equal(m.code, 2);
+  assert.match(m.stderr, /--max-problems/);
+});
+
+// Point 12: the dev server serves only the pages' files, and a bad URL is a 400.
+test('scripts/serve.js: bad URLs are 400, and nothing outside examples/ and dist/ is served', async () => {
+  const { serve } = require('../../scripts/serve');
+  const { server, url } = await serve(0);
+  try {
+    const status = async (p) => (await fetch(url + p)).status;
+    assert.equal(await status('/%'), 400);
+    assert.equal(await status('/%00'), 400);
+    assert.equal(await status('/.git/config'), 404);
+    assert.equal(await status('/package.json'), 404);
+    assert.equal(await status('/examples/../.git/config'), 404);
+    assert.equal(await status('/%2e%2e/%2e%2e/etc/passwd'), 404);
+    assert.equal(await status('/examples/preflight/'), 200);
+    assert.equal(await status('/examples/calls.csv'), 200);
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
 });

@@ -38,6 +38,8 @@ class CsvValidation {
   // Data rows and bytes seen so far.
   std::uint64_t rows() const noexcept;
   std::uint64_t bytes() const noexcept;
+  // A file-level problem decides the verdict already (see CsvValidator::has_file_error).
+  bool has_file_error() const noexcept;
   // The result JSON. A second call returns the same text.
   std::string finish();
 

@@ -38,6 +38,7 @@ enum class CsvRecordError : std::uint8_t {
 enum class CsvFileError : std::uint8_t {
   none,
   wide_encoding,       // UTF-16 or UTF-32: nothing is read
+  binary,              // starts with NUL bytes (no text encoding does): nothing is read
   unterminated_quote,  // quote_line(): where the open quote is; the record holding it is not returned
 };
 

@@ -108,6 +108,9 @@ class CsvValidator {
   // False once the upload is certain to be rejected (then no more rows reach the sink); true does
   // not promise acceptance.
   bool can_commit() const noexcept;
+  // True once a file-level problem (not UTF-8 text, a broken header, too many rows, ...) decides
+  // the verdict: reading further cannot change it, so a caller may stop and finish().
+  bool has_file_error() const noexcept;
   // Every stored problem so far, in file order (at most max_problems).
   const Problems& problems() const noexcept;
 
