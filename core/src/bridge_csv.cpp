@@ -134,6 +134,10 @@ void write_request(std::string& out, const CsvRow& r, QueueRequest& request, std
 
 }  // namespace
 
+// The requests of includeRequests, as JSON: below V8's string limit (2^29 - 24 UTF-16 units) and a
+// wasm32 heap's comfort, whichever build runs.
+constexpr std::size_t kMaxRequestsJson = std::size_t{256} << 20;
+
 struct CsvValidation::Impl {
   CsvSettings settings;
   CallOptions call;
@@ -145,6 +149,7 @@ struct CsvValidation::Impl {
   std::unique_ptr<CsvValidator> validator;
   std::string result;
   bool finished = false;
+  std::uint64_t too_large_at = 0;  // the row whose request made `requests` too large (0: none)
   std::uint64_t final_rows = 0, final_bytes = 0;
 
   Impl(std::string_view params_json, std::string_view options_json)
@@ -159,6 +164,11 @@ struct CsvValidation::Impl {
         if (!collecting) return;
         if (requests.size() > 1) requests += ',';
         write_request(requests, row, request, scratch);
+        if (requests.size() > kMaxRequestsJson) {  // more than one JS string holds: stop, and say so
+          too_large_at = row.row;
+          collecting = false;
+          std::string().swap(requests);
+        }
       };
     }
     validator = std::make_unique<CsvValidator>(call, settings.csv, std::move(sink));
@@ -181,6 +191,20 @@ struct CsvValidation::Impl {
     const CsvSummary s = validator->finish();
     final_rows = s.rows;
     final_bytes = s.bytes;
+    if (too_large_at) {
+      validator.reset();
+      json::ObjectWriter w(result);
+      w.key("error");
+      json::write_problem(result, Problem{Code::invalid_option, Severity::error, "includeRequests",
+                                          "With includeRequests, the queued rows' requests pass " +
+                                              text::with_commas(kMaxRequestsJson) + " bytes of JSON at row " +
+                                              text::with_commas(too_large_at) +
+                                              ", more than one JavaScript string holds. Leave includeRequests off: "
+                                              "queue the file with Engine#createCsvEnqueuer (or enqueueCsv), or check "
+                                              "it with createCsvValidator and read the rows yourself."});
+      w.close();
+      return result;
+    }
     const Problems& problems = validator->problems();
     std::string& out = result;
     out.reserve(256 + problems.size() * 160 + (s.ok ? requests.size() : 0));

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine_impl.hpp"
+#include "result_url.hpp"
 #include "text.hpp"
 
 namespace fuse {
@@ -60,6 +61,17 @@ bool check_options(const CallOptions& o, std::int64_t now, StoredOptions& out, P
                   num(*o.start_timestamp) + ").");
     ok = false;
   }
+  if (o.reattempt_wait > kMaxReattemptWait) {
+    add_error(problems, Code::invalid_reattempt_wait, "reattempt_wait",
+              "reattempt_wait must be at most 86400 seconds (1 day), got " + num(o.reattempt_wait) + ".");
+    ok = false;
+  }
+  if (!o.result_url.empty()) {
+    if (const std::string why = result_url_problem(o.result_url); !why.empty()) {
+      add_error(problems, Code::invalid_result_url, "result_url", "result_url " + text::quote(o.result_url, 80) + " " + why);
+      ok = false;
+    }
+  }
   if (o.end_timestamp && *o.end_timestamp <= now) {
     add_error(problems, Code::end_in_past, "end_timestamp",
               "end_timestamp (" + num(*o.end_timestamp) + ") must be after now (" + num(now) +
@@ -101,9 +113,32 @@ bool engine_detail::check_metadata(std::string_view metadata, std::string_view f
     return false;
   }
   const std::string_view t = text::trim(metadata);
-  if (t.empty() || t.front() != '{' || !nlohmann::json::accept(metadata.begin(), metadata.end())) {
+  // One pass (SAX, no DOM): an object whose keys are metadata variable names and whose values are
+  // scalars, as validate_queue_request and the CSV validator produce (and so a snapshot holds).
+  struct Flat : nlohmann::json_sax<nlohmann::json> {
+    int depth = 0;
+    std::string bad;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return false; }
+    bool start_object(std::size_t) override { return ++depth == 1 || (bad = "a value is an object", false); }
+    bool end_object() override { return --depth >= 0; }
+    bool start_array(std::size_t) override { return (bad = depth == 0 ? "it is an array" : "a value is an array", false); }
+    bool end_array() override { return false; }
+    bool key(string_t& k) override {
+      return is_valid_metadata_key(k) || (bad = "the key " + text::quote(k, 40) + " is not a metadata variable name", false);
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  } flat;
+  if (t.empty() || t.front() != '{' || !nlohmann::json::sax_parse(metadata.begin(), metadata.end(), &flat)) {
     problems.push_back({Code::invalid_metadata, Severity::error, std::string(field),
-                        "metadata must be the compact JSON text of an object, got " + text::quote(metadata) + ".", row});
+                        "metadata must be the compact JSON text of a flat object" + (flat.bad.empty() ? "" : " (" + flat.bad + ")") +
+                            ", got " + text::quote(metadata, 80) + ".",
+                        row});
     return false;
   }
   return true;

@@ -36,6 +36,7 @@ inline constexpr std::int64_t kMaxEngineTime = kMaxTimestamp + 30 * 86400;
 // when it looks like milliseconds. The bridges use it for values that are not even whole numbers.
 std::string time_range_message(const std::string& shown, bool looks_like_milliseconds);
 inline constexpr std::uint32_t kMaxAttempts = 10;
+inline constexpr std::uint32_t kMaxReattemptWait = 86400;  // seconds (SPEC 3: 60 to 86400 through the API)
 // queued + per attempt (dialing + outcome) + connected/disconnected + canceled, with room to spare.
 inline constexpr std::size_t kMaxEventsPerCall = 2 * kMaxAttempts + 4;
 

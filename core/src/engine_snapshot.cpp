@@ -15,6 +15,7 @@
 #include <charconv>
 
 #include "engine_impl.hpp"
+#include "result_url.hpp"
 #include "json_writer.hpp"
 #include "text.hpp"
 
@@ -370,6 +371,10 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
     r.expect(']');
     if (!r.ok()) return invalid(r.error());
     if (o.has_start && o.has_end && o.end <= o.start) return invalid("an options entry ends before it starts");
+    // The same rules as the inputs that could have made it.
+    if (o.reattempt_wait > kMaxReattemptWait) return invalid("an options entry waits longer than a day between attempts");
+    if (!o.result_url.empty() && !result_url_problem(o.result_url).empty())
+      return invalid("an options entry's result_url " + text::quote(o.result_url, 60) + " " + result_url_problem(o.result_url));
     if (e.option_table.size() >= kNone - 1) return invalid("too many options entries");
     e.option_index.try_emplace(option_key(o), static_cast<std::uint32_t>(e.option_table.size()));
     e.option_table.push_back(std::move(o));

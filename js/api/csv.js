@@ -147,6 +147,10 @@ class CsvValidator {
     } finally {
       release(this, handle);
     }
+    if (text.startsWith('{"error"')) {
+      const { error } = JSON.parse(text);
+      throw Object.assign(new RangeError(error.message), { code: error.code, field: error.field });
+    }
     return JSON.parse(text);
   }
 }

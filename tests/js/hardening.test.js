@@ -120,6 +120,40 @@ forEachBuild((getFuse) => {
     assert.equal(e.get(callId).attempts, '10');
     e.dispose();
   });
+
+  // Point 11: a snapshot passes the same rules as the inputs that could have produced it.
+  test('Engine.restore refuses values no input could have produced', () => {
+    const fuse = getFuse();
+    const e = new fuse.Engine({ capacity: 1 });
+    e.enqueue('a', { phone_number: '6175551234', max_attempts: 3, reattempt_wait: 60, result_url: 'https://example.com/r', metadata: { ref: 'A' } }, T);
+    const good = e.snapshot();
+    e.dispose();
+    fuse.Engine.restore(good).dispose();
+    const edits = [
+      ['"https://example.com/r"', '"file:///etc/passwd"', /result_url/],
+      ['"https://example.com/r"', '"javascript:alert(1)"', /result_url/],
+      ['"https://example.com/r"', '"https://example.com/r\\r\\nX-Evil: 1"', /result_url/],
+      ['[null,null,3,60,0,', '[null,null,3,1000000000,0,', /longer than a day/],
+      ['"{\\"ref\\":\\"A\\"}"', '"{\\"bad key\\":\\"A\\"}"', /metadata/],
+      ['"{\\"ref\\":\\"A\\"}"', '"{\\"ref\\":{\\"deep\\":1}}"', /metadata/],
+    ];
+    for (const [from, to, why] of edits) {
+      assert.ok(good.includes(from), from);
+      const bad = good.replace(from, to);
+      assert.throws(() => fuse.Engine.restore(bad), (err) => err.code === 'invalid_snapshot' && why.test(err.message), to);
+    }
+  });
+
+  // Point 6: a result too big for one JS string is refused with the limit and the way around it.
+  test('includeRequests past the JS string limit is a clear error, not an opaque failure', { timeout: 60000 }, () => {
+    const fuse = getFuse();
+    const v = fuse.createCsvValidator({}, { now: T, includeRequests: true });
+    v.push('destination,note\n');
+    const chunk = `6175551234,${'x'.repeat(2000)}\n`.repeat(500);
+    for (let i = 0; i < 280; i++) v.push(chunk); // 140,000 rows, about 300 MB of requests as JSON
+    assert.throws(() => v.finish(), (err) => err.code === 'invalid_option' && err.field === 'includeRequests' &&
+      /pass 268,435,456 bytes of JSON at row [\d,]+, more than one JavaScript string holds.*createCsvEnqueuer/.test(err.message));
+  });
 });
 
 // Point 3: loading the wasm build installs no process-wide handlers.
