@@ -135,6 +135,14 @@ class CsvValidator {
     return { ...this.#progress };
   }
 
+  /** Frees the validation without a result (finish() also frees it); `using` calls it. */
+  [Symbol.dispose]() {
+    const handle = this.#handle;
+    if (!handle) return;
+    this.#handle = null;
+    release(this, handle);
+  }
+
   /** Ends the file and returns the result ({ok, rows, valid, invalid, queued, errors, warnings, ...}). */
   finish() {
     if (!this.#handle) throw new Error('CsvValidator.finish(): finish() was already called');

@@ -15,6 +15,9 @@ function stripProblem(p) {
 }
 
 // Columns the core can write (core/include/fuse/bridge.hpp DestinationField).
+const MAX_BATCH_INPUTS = 1_000_000;
+const MAX_BATCH_CHARS = 64 << 20;
+
 const FIELD = { e164: 1, national: 2, uri: 4, ani: 8, postd: 16, problems: 32 };
 
 // The result of parseDestinations(): columns over all inputs. The first crossing brings the
@@ -112,11 +115,22 @@ function destinationApi(backend) {
   function parseDestinations(inputs) {
     if (!Array.isArray(inputs)) throw new TypeError('parseDestinations(inputs): inputs must be an array of strings');
     const count = inputs.length;
+    // A batch crosses the boundary as one text each way: its problems must fit in one JS string
+    // (and the wasm heap), so a batch is bounded; larger lists go in slices.
+    if (count > MAX_BATCH_INPUTS) {
+      throw new RangeError(`parseDestinations(inputs): at most ${MAX_BATCH_INPUTS.toLocaleString('en-US')} inputs per call, got ${count.toLocaleString('en-US')}; ` +
+        `parse them in slices: for (let i = 0; i < inputs.length; i += ${MAX_BATCH_INPUTS}) parseDestinations(inputs.slice(i, i + ${MAX_BATCH_INPUTS}))`);
+    }
+    let chars = 0;
     const lengths = new Uint32Array(count);
     for (let i = 0; i < count; i++) {
       const s = inputs[i];
       if (typeof s !== 'string') expectString(s, `parseDestinations(inputs): inputs[${i}]`);
       lengths[i] = s.length;
+      chars += s.length;
+    }
+    if (chars > MAX_BATCH_CHARS) {
+      throw new RangeError(`parseDestinations(inputs): the inputs hold ${chars.toLocaleString('en-US')} characters, more than ${MAX_BATCH_CHARS.toLocaleString('en-US')} per call; parse them in smaller slices`);
     }
     // One UTF-8 buffer for all inputs; the core splits it by the UTF-16 lengths.
     const utf8 = encoder.encode(inputs.join(''));

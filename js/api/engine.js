@@ -366,6 +366,11 @@ function engineApi(backend) {
       core.dispose();
       release(this, core);
     }
+
+    /** `using engine = new Engine(...)` disposes it at the end of the block. */
+    [Symbol.dispose]() {
+      this.dispose();
+    }
   }
 
   /** The call_details payload (SPEC 5) for a call described by its events. */

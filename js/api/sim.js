@@ -50,6 +50,9 @@ function simApi(backend) {
         h.dispose();
         release(carrier, h);
       },
+      [Symbol.dispose]() {
+        carrier.dispose();
+      },
     };
     let handle = track(carrier, core);
     return carrier;

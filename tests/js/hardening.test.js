@@ -154,6 +154,29 @@ forEachBuild((getFuse) => {
     assert.throws(() => v.finish(), (err) => err.code === 'invalid_option' && err.field === 'includeRequests' &&
       /pass 268,435,456 bytes of JSON at row [\d,]+, more than one JavaScript string holds.*createCsvEnqueuer/.test(err.message));
   });
+
+  test('parseDestinations refuses a batch too large for one result, naming the limit and the slices', () => {
+    const fuse = getFuse();
+    assert.throws(() => fuse.parseDestinations(Array(3e6).fill('617')), (err) => err instanceof RangeError &&
+      /at most 1,000,000 inputs per call, got 3,000,000; parse them in slices/.test(err.message));
+    assert.throws(() => fuse.parseDestinations(['x'.repeat(70 << 20)]), /more than 67,108,864 per call/);
+    const b = fuse.parseDestinations(Array(1e6).fill('617'));
+    assert.equal(b.invalid, 1e6);
+    assert.equal(b.at(0).ok, false);
+  });
+
+  test('Engine, CsvValidator and the sim carrier free themselves through Symbol.dispose', () => {
+    const fuse = getFuse();
+    const e = new fuse.Engine({ capacity: 1 });
+    e[Symbol.dispose]();
+    assert.throws(() => e.enqueue('a', { phone_number: '6175551234' }, T), /disposed/);
+    const v = fuse.createCsvValidator({}, { now: T });
+    v[Symbol.dispose]();
+    assert.throws(() => v.push('destination\n'), /finish\(\) was already called/);
+    const c = fuse.createSimCarrier({ seed: 1 });
+    c[Symbol.dispose]();
+    c[Symbol.dispose](); // twice is harmless
+  });
 });
 
 // Point 3: loading the wasm build installs no process-wide handlers.
