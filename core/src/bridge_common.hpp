@@ -31,6 +31,7 @@ enum class CsvCaller { validate_csv, enqueue_csv };
 struct CsvSettings {
   CsvOptions csv;
   bool include_requests = false;
+  bool queue_as_read = false;  // enqueueCsv: see EngineCsvUpload's queue_as_read
   Problems problems;  // invalid_option errors
 };
 CsvSettings parse_csv_settings(std::string_view options_json, CsvCaller caller);

@@ -76,9 +76,11 @@ CsvSettings parse_csv_settings(std::string_view options_json, CsvCaller caller) 
       if (integer(m.key, v, 0, n)) s.csv.size_hint = static_cast<std::uint64_t>(n);
     } else if (m.key == "includeRequests" && !engine) {
       boolean(m.key, v, s.include_requests);
+    } else if (m.key == "queueAsRead" && engine) {
+      boolean(m.key, v, s.queue_as_read);
     } else {
       bad(m.key, "Unknown option " + text::quote(m.key, 40) +
-                     (engine ? "; the options are strict, maxRows, partial, maxProblems and sizeHint."
+                     (engine ? "; the options are strict, maxRows, partial, maxProblems, sizeHint and queueAsRead."
                              : "; the options are now, strict, maxRows, partial, maxProblems, sizeHint and includeRequests."));
     }
   }

@@ -421,7 +421,7 @@ void EngineSession::csv_begin(std::string_view deployment, std::string_view para
   CallOptions call;
   Problems params_problems;
   validate_call_options(params_json, settings.csv.validation, call, params_problems);
-  upload_ = std::make_unique<EngineCsvUpload>(*engine_, deployment, call, settings.csv);
+  upload_ = std::make_unique<EngineCsvUpload>(*engine_, deployment, call, settings.csv, settings.queue_as_read);
   upload_->add_upload_problems(time_problems);
   upload_->add_upload_problems(settings.problems);
   upload_->add_upload_problems(params_problems);

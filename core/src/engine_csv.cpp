@@ -40,6 +40,8 @@ struct FilePlace {
   std::uint64_t row, line;
 };
 
+constexpr std::size_t kBatch = 4096;  // rows per enqueue_many with queue_as_read
+
 }  // namespace
 
 struct EngineCsvUpload::Impl {
@@ -52,12 +54,15 @@ struct EngineCsvUpload::Impl {
   std::vector<FilePlace> places;  // each held row's place in the file, for enqueue_problems
   bool holding = true;            // false once the upload cannot be accepted
   bool finished = false;
+  bool queue_as_read = false;     // rows go to the engine in batches as they come (see the header)
+  bool any_queued = false;
+  std::uint64_t queued_as_read = 0;
   EngineCsvResult result;
   Problems enqueue_problems;
   std::unique_ptr<CsvValidator> validator;
 
-  Impl(Engine& e, std::string_view d, const CallOptions& s, const CsvOptions& options)
-      : engine(e), deployment(d), shared(s), now(options.validation.now) {
+  Impl(Engine& e, std::string_view d, const CallOptions& s, const CsvOptions& options, bool as_read)
+      : engine(e), deployment(d), shared(s), now(options.validation.now), queue_as_read(as_read) {
     validator = std::make_unique<CsvValidator>(shared, options, [this](const CsvRow& r) { hold(r); });
     // Nothing queued yet: enqueue_many checks the time and the deployment (and these default
     // options, which are valid) and changes nothing for zero rows.
@@ -72,6 +77,35 @@ struct EngineCsvUpload::Impl {
     if (!holding) return;
     rows.push_back({text.add(r.phone_number), text.add(r.metadata), true});  // the validator checked it
     places.push_back({r.row, r.line});
+    if (queue_as_read && rows.size() >= kBatch) queue_held();
+  }
+
+  // queue_as_read: the held rows go to the engine now.
+  void queue_held() {
+    if (rows.empty()) return;
+    Problems problems;
+    CallRef first = 0;
+    if (engine.enqueue_many(deployment, shared, rows, now, first, problems)) {
+      if (!any_queued) result.first = first;
+      any_queued = true;
+      queued_as_read += rows.size();
+    } else {
+      place_problems(problems);
+      holding = false;
+    }
+    release();
+  }
+
+  // The engine's problems for held rows, with their place in the file.
+  void place_problems(Problems& problems) {
+    for (Problem& p : problems) {
+      if (p.row >= 1 && p.row <= places.size()) {
+        const FilePlace& place = places[p.row - 1];
+        p.row = place.row;
+        p.line = place.line;
+      }
+      enqueue_problems.push_back(std::move(p));
+    }
   }
 
   void release() {
@@ -92,6 +126,18 @@ struct EngineCsvUpload::Impl {
     finished = true;
     result.summary = validator->finish();
     CsvSummary& s = result.summary;
+    if (queue_as_read) {
+      if (holding && s.ok) queue_held();
+      release();
+      for (const Problem& p : enqueue_problems) {
+        ++s.counts[static_cast<std::size_t>(p.code)];
+        if (p.severity == Severity::error) ++s.errors;
+        else ++s.warnings;
+      }
+      if (!enqueue_problems.empty()) s.ok = false;
+      s.queued = queued_as_read;
+      return result;
+    }
     if (s.ok) {
       Problems problems;
       if (!engine.enqueue_many(deployment, shared, rows, now, result.first, problems)) {
@@ -116,8 +162,8 @@ struct EngineCsvUpload::Impl {
 };
 
 EngineCsvUpload::EngineCsvUpload(Engine& engine, std::string_view deployment, const CallOptions& shared,
-                                 const CsvOptions& options)
-    : impl_(std::make_unique<Impl>(engine, deployment, shared, options)) {}
+                                 const CsvOptions& options, bool queue_as_read)
+    : impl_(std::make_unique<Impl>(engine, deployment, shared, options, queue_as_read)) {}
 
 EngineCsvUpload::~EngineCsvUpload() = default;
 

@@ -12,7 +12,7 @@ const NUMBERS_INITIAL = 1024;
 const NUMBERS_KEPT = 1 << 18;
 
 // enqueueCsv's options and their types (their values are the core's to judge).
-const ENQUEUE_CSV_OPTION_TYPES = { strict: 'boolean', maxRows: 'number', partial: 'boolean', maxProblems: 'number', sizeHint: 'number' };
+const ENQUEUE_CSV_OPTION_TYPES = { strict: 'boolean', maxRows: 'number', partial: 'boolean', maxProblems: 'number', sizeHint: 'number', queueAsRead: 'boolean' };
 
 function expectNumber(value, what) {
   if (typeof value !== 'number') throw new TypeError(`${what} must be a number of Unix seconds, got ${describe(value)}`);
@@ -114,6 +114,23 @@ function callIdsOf({ first, count }) {
   const ids = [];
   for (let i = 0; i < count; i++) ids.push(String(first + i));
   return ids;
+}
+
+// result.callIds, built when first read: a million-row upload need not make a million strings
+// for a caller that reads firstCallId and lastCallId only (the service).
+function defineCallIds(result, range) {
+  let ids = null;
+  Object.defineProperty(result, 'callIds', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (ids === null) ids = callIdsOf(range);
+      return ids;
+    },
+    set(value) {
+      ids = value;
+    },
+  });
 }
 
 function engineApi(backend) {
@@ -269,7 +286,7 @@ function engineApi(backend) {
           }
           if (text.startsWith('{"error"')) throw coreError(text);
           const result = JSON.parse(text);
-          result.callIds = callIdsOf(result.callIds);
+          defineCallIds(result, result.callIds);
           return result;
         },
         abort: () => {

@@ -227,22 +227,35 @@ class Outbound extends EventEmitter {
     return result;
   }
 
+  // Two passes over the spooled file: the core's validation first (memory: a chunk and the
+  // duplicate table), then, when it accepts the file, the rows are queued as they are read
+  // (queueAsRead: none are held, so a million-row upload costs the engine's memory and no more).
+  // A refused file goes through the enqueuer as it is, which drops its rows as soon as it knows.
   #enqueueFile(op, file) {
+    const check = this.fuse.createCsvValidator(op.p, { ...op.o, now: op.n });
+    this.#readFile(file, (chunk) => check.push(chunk));
+    const verdict = check.finish();
+    const upload = this.engine.createCsvEnqueuer(op.d, op.p, op.n, verdict.ok ? { ...op.o, queueAsRead: true } : op.o);
+    try {
+      this.#readFile(file, (chunk) => {
+        upload.push(chunk);
+        this.uploadBytes += chunk.length;
+      });
+      return upload.finish();
+    } catch (err) {
+      upload.abort();
+      throw err;
+    }
+  }
+
+  #readFile(file, each) {
     const fd = fs.openSync(file, 'r');
     try {
-      const upload = this.engine.createCsvEnqueuer(op.d, op.p, op.n, op.o);
-      try {
-        const buf = Buffer.allocUnsafe(READ_CHUNK);
-        for (;;) {
-          const n = fs.readSync(fd, buf, 0, READ_CHUNK, null);
-          if (n === 0) break;
-          upload.push(buf.subarray(0, n));
-          this.uploadBytes += n;
-        }
-        return upload.finish();
-      } catch (err) {
-        upload.abort();
-        throw err;
+      const buf = Buffer.allocUnsafe(READ_CHUNK);
+      for (;;) {
+        const n = fs.readSync(fd, buf, 0, READ_CHUNK, null);
+        if (n === 0) break;
+        each(buf.subarray(0, n));
       }
     } finally {
       fs.closeSync(fd);

@@ -124,10 +124,17 @@ export interface EnqueueCsvOptions {
   maxRows?: number;
   /** Queue the valid rows even when other rows have errors (a file-level error still queues nothing). */
   partial?: boolean;
-  /** List at most this many problems; `counts` stays exact and `truncated` says so. Default: no limit. */
+  /** List at most this many problems; `counts` stays exact and `truncated` says so. Default 1,000. */
   maxProblems?: number;
   /** The upload's size in bytes, when known: sizes the duplicate table once. Memory only. */
   sizeHint?: number;
+  /**
+   * For a file already validated (validateCsv or createCsvValidator said ok, with the same
+   * params, options and time): rows are queued as they are read and none are held, so memory is
+   * the validator's plus the engine's. Were the file refused after all, the rows queued until then
+   * stay queued (`queued`, `firstCallId` and `callIds` say which).
+   */
+  queueAsRead?: boolean;
 }
 
 /** validateCsv's result for the upload, and the ids of the calls it queued. */

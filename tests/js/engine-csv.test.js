@@ -233,6 +233,36 @@ forEachBuild((getFuse) => {
     assert.throws(() => engine.report(wideId, 'connected', T0 + 31), (err) => err.code === 'unknown_call' && err.message.includes(`"${wideId}"`));
     assert.throws(() => engine.report('601', 'dialing', T0 + 31), (err) => err.code === 'invalid_transition');
   });
+
+  test('queueAsRead: a validated upload queues the same calls, in the same order, holding no rows', () => {
+    const fuse = getFuse();
+    let csv = 'destination,ref\n';
+    for (let i = 0; i < 10000; i++) csv += `${phone(i)},r${i}\n`;
+    const params = { max_attempts: 2, reattempt_wait: 120 };
+    assert.equal(fuse.validateCsv(csv, params, { now: T0 }).ok, true);
+    const held = new fuse.Engine({ capacity: 3 });
+    const streamed = new fuse.Engine({ capacity: 3 });
+    held.enqueue('other', { phone_number: phone(99999) }, T0);
+    streamed.enqueue('other', { phone_number: phone(99999) }, T0);
+    const a = held.enqueueCsv('bulk', csv, params, T0);
+    const up = streamed.createCsvEnqueuer('bulk', params, T0, { queueAsRead: true });
+    for (let i = 0; i < csv.length; i += 4093) up.push(csv.slice(i, i + 4093));
+    const b = up.finish();
+    assert.deepEqual(pick(b), pick(a));
+    assert.deepEqual([b.firstCallId, b.lastCallId, b.callIds.length], [a.firstCallId, a.lastCallId, 10000]);
+    assert.equal(streamed.snapshot(), held.snapshot());
+    assert.deepEqual(streamed.advance(T0), held.advance(T0));
+    // A file that turns out bad keeps what was queued before it failed, and says so.
+    const late = new fuse.Engine({ capacity: 1 });
+    const bad = late.createCsvEnqueuer('bulk', {}, T0, { queueAsRead: true });
+    bad.push(csv);
+    bad.push('not a number\n');
+    const r = bad.finish();
+    assert.equal(r.ok, false);
+    assert.ok(r.queued > 0 && r.queued < 10000, String(r.queued));
+    assert.equal(r.queued, late.stats().calls);
+    for (const e of [held, streamed, late]) e.dispose();
+  });
 });
 
 test('both builds queue the same CSV identically', async () => {

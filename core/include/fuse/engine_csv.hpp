@@ -34,7 +34,13 @@ class EngineCsvUpload {
   // The deployment name and the time are checked at once, as Engine::enqueue_many checks them: a
   // problem there rejects the upload like an error in its parameters. `shared` are the upload's
   // parameters, validated by validate_call_options (their problems go to add_upload_problems()).
-  EngineCsvUpload(Engine& engine, std::string_view deployment, const CallOptions& shared, const CsvOptions& options);
+  //
+  // queue_as_read: for a file the caller has already validated with the same parameters, options
+  // and time (validate_csv said ok): rows are queued as they are read, in batches, and none are
+  // held, so memory is the validator's plus the engine's own. Were the file refused after all, the
+  // rows queued until then stay queued (summary.queued and first say which).
+  EngineCsvUpload(Engine& engine, std::string_view deployment, const CallOptions& shared, const CsvOptions& options,
+                  bool queue_as_read = false);
   ~EngineCsvUpload();
   EngineCsvUpload(const EngineCsvUpload&) = delete;
   EngineCsvUpload& operator=(const EngineCsvUpload&) = delete;
