@@ -166,11 +166,18 @@ async function timeToServe(data, auth, callId) {
 
 async function deliveries() {
   const N = Number(process.env.BENCH_DELIVERIES || 20000);
-  // The receiver: a bare node:http server in its own process that answers 204 and counts.
+  // The receiver: a bare node:http server in its own process. It answers 503 to the first tries
+  // (request 2 to N + 1; request 1 is the warm-up) and 204 to the retries, and reports when each
+  // round is complete.
   const rx = spawn(process.execPath, ['-e', `
     const http = require('http');
     let n = 0, first = 0;
-    const s = http.createServer((req, res) => { req.resume(); req.on('end', () => { if (n++ === 1) first = Date.now(); res.writeHead(204); res.end(); if (n === ${N + 1}) console.log('done ' + (Date.now() - first)); }); });
+    const s = http.createServer((req, res) => { req.resume(); req.on('end', () => {
+      n++;
+      if (n === 2 || n === ${N + 2}) first = Date.now();
+      res.writeHead(n >= 2 && n <= ${N + 1} ? 503 : 204); res.end();
+      if (n === ${N + 1} || n === ${2 * N + 1}) console.log('done ' + (Date.now() - first));
+    }); });
     s.keepAliveTimeout = 60000;
     s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().port));`], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = [];
@@ -193,29 +200,38 @@ async function deliveries() {
   const a = server.accounts.add('bench@example.com');
   server.deployments.add('bench@example.com', 'app1', 'main');
   await server.listen();
+  const auth = 'Basic ' + Buffer.from(`${a.email}:${a.developerKey}`).toString('base64');
   // One delivery first, so that what loads lazily (undici's parts) is loaded before the timing.
-  await fetch(`${server.url}/api/apps/app1/main/queue`, { method: 'POST', headers: { authorization: 'Basic ' + Buffer.from(`${a.email}:${a.developerKey}`).toString('base64'), 'content-type': 'application/json' }, body: JSON.stringify({ phone_number: '6175550100', result_url: `${rxUrl}/warm-up` }) });
+  await fetch(`${server.url}/api/apps/app1/main/queue`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ phone_number: '6175550100', result_url: `${rxUrl}/warm-up` }) });
   await server.clock.advance(20);
   let csv = 'destination\n';
   for (let i = 0; i < N; i++) csv += '6175550100\n'; // scripted: answers after 5 s, talks 10 s: all end together
   const form = new FormData();
   form.append('result_url', `${rxUrl}/results`);
   form.append('csv', new Blob([csv], { type: 'text/csv' }), 'calls.csv');
-  const res = await fetch(`${server.url}/api/apps/app1/main/bulk_queue`, { method: 'POST', headers: { authorization: 'Basic ' + Buffer.from(`${a.email}:${a.developerKey}`).toString('base64') }, body: form });
+  const res = await fetch(`${server.url}/api/apps/app1/main/bulk_queue`, { method: 'POST', headers: { authorization: auth }, body: form });
   if (res.status !== 200) throw new Error(`bulk_queue answered ${res.status}: ${await res.text()}`);
   await res.arrayBuffer();
   await server.clock.advance(14); // every call dialed and connected
-  const t0 = process.hrtime.bigint();
-  await server.clock.advance(2); // at 15 s every call ends: N results, each POSTed and its try recorded
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const done = await next('done ');
-  const receiverMs = Number(done.split(' ')[1]);
+  const timed = async (seconds) => {
+    const t0 = process.hrtime.bigint();
+    await server.clock.advance(seconds);
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
+  // At 15 s every call ends: N results stored, each POSTed (503) and its try recorded.
+  const firstRound = await timed(2);
+  await next('done ');
+  // About 5 s later every retry goes out (204): the payload read back, signed, POSTed, recorded.
+  const retryRound = await timed(10);
+  await next('done ');
   await server.close();
   rx.kill();
   fs.rmSync(data, { recursive: true, force: true });
-  const rate = N / seconds;
-  console.log(`  (d) ${N.toLocaleString('en-US')} results delivered (signed, each try recorded durably) in ${seconds.toFixed(2)} s: ` +
-    `${(rate / 1000).toFixed(1)} k/s (the receiver saw them over ${(receiverMs / 1000).toFixed(2)} s); goal >= 10,000/s: ${ok(rate >= 10000)}`);
+  const rate1 = N / firstRound;
+  const rate2 = N / retryRound;
+  console.log(`  (d) ${N.toLocaleString('en-US')} results, signed, each try recorded durably: ` +
+    `first tries together with the calls' ends (results stored) ${(rate1 / 1000).toFixed(1)} k/s; ` +
+    `retries alone (the delivery path only) ${(rate2 / 1000).toFixed(1)} k/s; goal >= 10,000/s for the delivery path: ${ok(rate2 >= 10000)}`);
 }
 
 async function run() {

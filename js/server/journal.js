@@ -4,7 +4,11 @@
 // loop writes the batch in one transaction, then runs what waited for it: HTTP answers (a success
 // is sent only after what it acknowledges is committed) and side effects (a dial is placed only
 // after the engine step that chose it is on disk, so a restart never dials an attempt twice).
-// Requests arriving while a batch is being written share the next one.
+// Requests arriving while a batch is being written share the next one. Bookkeeping that nobody
+// waits for (a delivery try's record: losing it in a crash only means one more try) is added with
+// `lazy`: it rides with the next commit, or one at most LAZY_MS later, so that a stream of
+// deliveries costs one fsync per few hundred tries, not one per turn of the event loop.
+const LAZY_MS = 10;
 
 function newBatch() {
   return { log: [], ranges: [], results: [], deliveries: [], deliveryUpdates: [], tries: [], meta: [], after: [], size: 0 };
@@ -26,6 +30,7 @@ class Journal {
     this.onFatal = onFatal;
     this.flushing = null;
     this.scheduled = false;
+    this.lazyTimer = null;
     this.commits = 0;
   }
 
@@ -41,6 +46,20 @@ class Journal {
     this.batch[kind].push(row);
     this.batch.size++;
     this.#schedule();
+  }
+  /** Like add(), for rows nobody waits for: committed with the next batch, at most LAZY_MS later. */
+  lazy(kind, row) {
+    this.batch[kind].push(row);
+    this.batch.size++;
+    this.#scheduleLazy();
+  }
+  #scheduleLazy() {
+    if (this.scheduled || this.lazyTimer) return;
+    this.lazyTimer = setTimeout(() => {
+      this.lazyTimer = null;
+      this.#schedule();
+    }, LAZY_MS);
+    this.lazyTimer.unref();
   }
   /** Runs `fn` once everything appended so far is committed. */
   afterCommit(fn) {
@@ -63,6 +82,7 @@ class Journal {
   }
 
   #schedule() {
+    this.batch.eager = true;
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -74,6 +94,10 @@ class Journal {
 
   flush() {
     if (this.flushing) return this.flushing;
+    if (this.lazyTimer) {
+      clearTimeout(this.lazyTimer);
+      this.lazyTimer = null;
+    }
     const batch = this.batch;
     if (batch.size === 0 && batch.after.length === 0) return Promise.resolve();
     this.batch = newBatch();
@@ -94,7 +118,8 @@ class Journal {
           this.onFatal(e);
         }
       }
-      if (this.batch.size || this.batch.after.length) this.#schedule();
+      if (this.batch.eager || this.batch.after.length) this.#schedule();
+      else if (this.batch.size) this.#scheduleLazy();
     };
     let result;
     try {

@@ -470,8 +470,9 @@ class Outbound extends EventEmitter {
   }
 
   #recordTry(t) {
-    this.journal.add('tries', { callId: t.callId, try: t.try, at: t.at, status: t.status, error: t.error });
-    this.journal.add('deliveryUpdates', { callId: t.callId, state: t.state, tries: t.tries, nextAt: t.nextAt });
+    // Lazy: a try lost with the process is tried again (at least once, the same webhook-id).
+    this.journal.lazy('tries', { callId: t.callId, try: t.try, at: t.at, status: t.status, error: t.error });
+    this.journal.lazy('deliveryUpdates', { callId: t.callId, state: t.state, tries: t.tries, nextAt: t.nextAt });
     this.emit('delivery', t);
   }
 
