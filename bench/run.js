@@ -2,13 +2,14 @@
 'use strict';
 // npm run bench [-- section...]: prints each figure with its ratio against the reference library
 // measured in the same run (the engine section has no reference: it prints its goals). Sections:
-// destinations, csv, engine, preview, server.
+// destinations, csv, engine, preview, server, hardening.
 const sections = {
   destinations: require('./destinations'),
   csv: require('./csv'),
   engine: require('./engine'),
   preview: require('./preview'),
   server: require('./server'),
+  hardening: require('./hardening'),
 };
 
 async function main() {

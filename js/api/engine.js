@@ -8,7 +8,7 @@ const { Utf8Pieces, expectOptionTypes, isCsvInput } = require('./csv');
 
 // The Float64Array the core writes packed actions' numbers into: its first size, and the largest
 // kept after a call (a batch of ~25,000 actions; a larger one gets an array of its own).
-const NUMBERS_INITIAL = 1024;
+const NUMBERS_INITIAL = 64; // grows on demand: a small engine stays small (wasm: thousands may share one heap)
 const NUMBERS_KEPT = 1 << 18;
 
 // enqueueCsv's options and their types (their values are the core's to judge).
