@@ -569,7 +569,11 @@ bool validate_preview_options(const PreviewOptions& o, Problems& problems) {
       total += v;
     }
   }
-  if (rates_ok && !(total > 0 && std::isfinite(total)))
+  if (rates_ok && !std::isfinite(total))
+    add_error(problems, Code::invalid_preview, "rates",
+              "rates add up to more than a number can hold; give each outcome's share of attempts, e.g. {connected: "
+              "0.7, busy: 0.1, noanswer: 0.15, informationtone: 0.05} (they are normalised, so they need not sum to 1).");
+  else if (rates_ok && !(total > 0))
     add_error(problems, Code::invalid_preview, "rates",
               "rates are all 0; give each outcome's share of attempts, e.g. {connected: 0.7, busy: 0.1, noanswer: "
               "0.15, informationtone: 0.05} (they are normalised, so they need not sum to 1).");

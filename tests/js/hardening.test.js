@@ -177,6 +177,14 @@ forEachBuild((getFuse) => {
     c[Symbol.dispose]();
     c[Symbol.dispose](); // twice is harmless
   });
+
+  test('preview: rates too large to add up are named as such, not as all 0', () => {
+    const fuse = getFuse();
+    const r = fuse.previewWindow({ calls: 10, capacity: 1, start: T, end: T + 3600, rates: { connected: 1e308, busy: 1e308 } });
+    assert.equal(r.ok, false);
+    assert.match(r.errors[0].message, /add up to more than a number can hold/);
+    assert.doesNotMatch(r.errors[0].message, /all 0/);
+  });
 });
 
 // Point 3: loading the wasm build installs no process-wide handlers.
