@@ -62,13 +62,17 @@ class DestinationBatch {
     if (!cache.problems) cache.problems = JSON.parse(this._text('problems'));
     return cache.problems;
   }
-  /** Every error, each with the index of its input. */
+  /** Every error, each with the index of its input (built once: the same array on every read). */
   get errors() {
-    return this._problems().filter((p) => p.severity === 'error').map((p) => ({ index: p.index, ...stripProblem(p) }));
+    const cache = this._cache;
+    if (!cache.errors) cache.errors = this._problems().filter((p) => p.severity === 'error').map((p) => ({ index: p.index, ...stripProblem(p) }));
+    return cache.errors;
   }
-  /** Every warning, each with the index of its input. */
+  /** Every warning, each with the index of its input (built once: the same array on every read). */
   get warnings() {
-    return this._problems().filter((p) => p.severity === 'warning').map((p) => ({ index: p.index, ...stripProblem(p) }));
+    const cache = this._cache;
+    if (!cache.warnings) cache.warnings = this._problems().filter((p) => p.severity === 'warning').map((p) => ({ index: p.index, ...stripProblem(p) }));
+    return cache.warnings;
   }
   isValid(i) { return this.status[i] !== 2; }
   /** The same object parseDestination(inputs[i]) returns. */

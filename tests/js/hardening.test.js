@@ -185,6 +185,17 @@ forEachBuild((getFuse) => {
     assert.match(r.errors[0].message, /add up to more than a number can hold/);
     assert.doesNotMatch(r.errors[0].message, /all 0/);
   });
+
+  // Issue 10, point 1: reading a batch's errors in a loop costs one build of the list, not one per read.
+  test('a batch builds its errors and warnings once', () => {
+    const fuse = getFuse();
+    const b = fuse.parseDestinations(Array(8000).fill('617'));
+    assert.equal(b.errors, b.errors);
+    assert.equal(b.warnings, b.warnings);
+    let n = 0;
+    for (let i = 0; i < b.errors.length; i++) n += b.errors[i].index;
+    assert.equal(n, (7999 * 8000) / 2);
+  });
 });
 
 // Point 3: loading the wasm build installs no process-wide handlers.
