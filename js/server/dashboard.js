@@ -14,6 +14,8 @@ const FILES = {
   '/dashboard/style.css': ['style.css', 'text/css; charset=utf-8'],
 };
 const LATEST = 20;
+const MAX_UNSENT = 256 * 1024; // bytes of an event stream waiting for a slow client
+const MAX_STREAMS = 16; // event streams per account
 
 function state(outbound, store, account) {
   const counts = outbound.deploymentCounts();
@@ -60,12 +62,19 @@ function dashboard(app, { authenticate, send, sendError, HttpError, outbound, st
     return reply.send(fs.createReadStream(DIST));
   }));
   app.get('/api/dashboard', guard(async (request, reply, account) => send(request, reply, 200, state(outbound, store, account))));
+  const streams = new Map(); // account id -> open event streams
   app.get('/api/dashboard/events', guard(async (request, reply, account) => {
+    if ((streams.get(account.id) || 0) >= MAX_STREAMS) {
+      throw new HttpError(429, `At most ${MAX_STREAMS} dashboard event streams per account are open at once; close one (another tab) and retry.`);
+    }
+    streams.set(account.id, (streams.get(account.id) || 0) + 1);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     let last = '';
     const push = () => {
+      // A client that stops reading gets no more until it catches up: the buffer stays bounded.
+      if (res.writableLength > MAX_UNSENT) return;
       const text = JSON.stringify(state(outbound, store, account));
       if (text === last) return;
       last = text;
@@ -79,10 +88,14 @@ function dashboard(app, { authenticate, send, sendError, HttpError, outbound, st
     const events = ['dial', 'result', 'delivery'];
     for (const e of events) outbound.on(e, changed);
     const heartbeat = setInterval(() => {
-      res.write(': keep-alive\n\n');
+      if (res.writableLength <= MAX_UNSENT) res.write(': keep-alive\n\n');
       push();
     }, 1000);
+    let ended = false;
     const done = () => {
+      if (ended) return;
+      ended = true;
+      streams.set(account.id, streams.get(account.id) - 1);
       clearInterval(heartbeat);
       clearTimeout(pending);
       for (const e of events) outbound.off(e, changed);

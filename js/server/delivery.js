@@ -23,8 +23,8 @@ const BLOCKED_V4 = [
   ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ];
 const BLOCKED_V6 = [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32],
-  ['100::', 64],
+  ['::', 96], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32],
+  ['100::', 64], ['2002::', 16],
 ];
 
 function blockList(ranges, family) {
@@ -63,8 +63,15 @@ function refusal(address, allow) {
   if (allow && allow.check(address, type)) return null;
   let v4 = null;
   if (family === 6) {
-    const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (m) v4 = m[1];
+    // IPv4-mapped, dotted (::ffff:127.0.0.1) or as the URL parser writes it (::ffff:7f00:1).
+    const dotted = /^(?:0{0,4}:){0,4}:?(?:0{0,4}:)?ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    const hex = /^(?:0{0,4}:){0,4}:?(?:0{0,4}:)?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+    if (dotted) v4 = dotted[1];
+    else if (hex) {
+      const hi = parseInt(hex[1], 16);
+      const lo = parseInt(hex[2], 16);
+      v4 = `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+    }
   } else {
     v4 = address;
   }

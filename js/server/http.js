@@ -86,7 +86,22 @@ class RateLimiter {
  * @param {number} [o.maxUploadsPerAccount]  bulk uploads at once per account (429 past it)
  */
 function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000, rateLimit = 0, maxUploadsPerAccount = 2, bodyLimit = 1 << 20, dashboard = null }) {
-  const app = Fastify({ logger: false, bodyLimit, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    // Fastify's own refusals (a URL that does not decode, a path segment too long) in our form.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.statusCode === 414 ? 414 : 400;
+      const message = error.code === 'FST_ERR_BAD_URL'
+        ? 'The URL does not decode (a % not followed by two hex digits?): percent-encode it correctly.'
+        : status === 414
+          ? 'A part of the URL is too long (over 100 characters): check the app and deployment ids.'
+          : `The request cannot be read: ${error.message}`;
+      return sendError(request, reply, new HttpError(status, message));
+    },
+  });
   app.register(require('@fastify/multipart'), {
     limits: { fileSize: maxUploadBytes, files: 1, fields: 64, fieldSize: 128 * 1024, parts: 70, headerPairs: 100 },
   });

@@ -8,6 +8,7 @@
 //   ... queue over HTTP ...
 //   await server.clock.advance(60);       // runs every dial, outcome and delivery due by then
 //   await server.close();
+const fs = require('fs');
 const path = require('path');
 const { SqliteStore } = require('./store/sqlite');
 const { RealClock, ManualClock } = require('./clock');
@@ -35,10 +36,53 @@ const { dashboard } = require('./dashboard');
  * @param {number} [o.webhookTimeoutMs]  default 15000
  * @param {(line: string) => void} [o.log]
  */
+/**
+ * Takes DIR/serve.lock (holding this process's pid) or throws when a live process holds it; a lock
+ * left by a process that died (kill -9) is taken over. Returns the release function.
+ */
+function lockDataDir(dir) {
+  const file = path.join(dir, 'serve.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(file, 'wx');
+      fs.writeSync(fd, `${process.pid}\n`);
+      fs.closeSync(fd);
+      return () => fs.rmSync(file, { force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      let alive = false;
+      if (Number.isInteger(pid) && pid > 0) {
+        try {
+          process.kill(pid, 0);
+          alive = true;
+        } catch (e) {
+          alive = e.code === 'EPERM';
+        }
+      }
+      if (alive) {
+        throw Object.assign(new Error(`another fuse-outbound (pid ${pid}) is serving ${dir}; stop it first, or give this one another --data directory`), { code: 'FUSE_DATA_LOCKED' });
+      }
+      fs.rmSync(file, { force: true }); // left by a process that is gone
+    }
+  }
+  throw new Error(`cannot lock ${file}`);
+}
+
 async function createServer(o = {}) {
   const fuse = o.fuse || require('../index');
   const store = o.store || new SqliteStore(o.data || path.resolve('fuse-data'));
   if (!store.db) store.open();
+  // One service per data directory: a second one would replay and dial what the first carries.
+  let unlock = () => {};
+  if (store.dir) {
+    try {
+      unlock = lockDataDir(store.dir);
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+  }
   const storedClock = store.getMeta('clock');
   const stored = storedClock === null ? null : Number(storedClock);
   const clock = o.clock === 'manual' ? new ManualClock({ start: o.startTime ?? null, stored }) : new RealClock({ speed: o.speed ?? 1, stored });
@@ -92,6 +136,7 @@ async function createServer(o = {}) {
       await app.close();
       await outbound.stop();
       store.close();
+      unlock();
     },
     accounts: { add: (email) => admin.addAccount(store, email) },
     deployments: {

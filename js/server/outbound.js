@@ -90,7 +90,13 @@ class Outbound extends EventEmitter {
       if (!Array.isArray(held)) this.engineTime = held.time;
       seq = checkpoint.seq;
     } else {
-      this.engine = new this.fuse.Engine({ capacity: this.capacity, ringTimeout: this.ringTimeout });
+      // The journal holds no engine options: the first run's are kept in meta, so that a replay
+      // before the first checkpoint chooses the dials the first run chose (a changed --capacity is
+      // applied after the replay, as a journaled input).
+      const stored = store.getMeta('engine_options');
+      const options = stored ? JSON.parse(stored) : { capacity: this.capacity, ringTimeout: this.ringTimeout };
+      if (!stored) store.setMeta('engine_options', JSON.stringify(options));
+      this.engine = new this.fuse.Engine(options);
     }
     this.journal = new Journal({
       store,
@@ -300,15 +306,15 @@ class Outbound extends EventEmitter {
       if (a.type === 'dial') {
         this.inflight.set(a.callId, 'dialing');
         if (!this.replaying) {
-          this.journal.afterCommit(() => {
-            if (this.stopped) return;
+          this.journal.afterCommit((err) => {
+            if (err || this.stopped) return; // not on disk: never dial it
             this.emit('dial', a);
             this.carrier.dial(a);
           });
         }
       } else if (a.type === 'hangup') {
         this.inflight.delete(a.callId);
-        if (!this.replaying) this.journal.afterCommit(() => !this.stopped && this.carrier.hangup(a.callId, a.reason));
+        if (!this.replaying) this.journal.afterCommit((err) => !err && !this.stopped && this.carrier.hangup(a.callId, a.reason));
       } else {
         this.inflight.delete(a.callId);
         this.#result(a, now);
@@ -332,9 +338,9 @@ class Outbound extends EventEmitter {
         nextAt: now,
       };
       this.journal.add('deliveries', d);
-      if (!this.replaying) this.journal.afterCommit(() => !this.stopped && (this.deliverer.add({ ...d, payload: a.payload }), this.#kick()));
+      if (!this.replaying) this.journal.afterCommit((err) => !err && !this.stopped && (this.deliverer.add({ ...d, payload: a.payload }), this.#kick()));
     }
-    if (!this.replaying) this.journal.afterCommit(() => this.emit('result', { callId: a.callId, deploymentId, status: a.status, payload: a.payload }));
+    if (!this.replaying) this.journal.afterCommit((err) => !err && this.emit('result', { callId: a.callId, deploymentId, status: a.status, payload: a.payload }));
   }
 
   #counts(deploymentId) {
