@@ -66,14 +66,17 @@ test(`kill -9 at ${KILLS} random moments under load loses no acknowledged call (
   const data = tempDir('fuse-crash-');
   const received = new Map(); // call id -> [webhook-id]
   const rx = await startReceiver(t, (req, body) => {
+    let id;
     try {
-      const id = JSON.parse(body).call_id;
+      id = JSON.parse(body).call_id;
       if (!received.has(id)) received.set(id, []);
       received.get(id).push(req.headers['webhook-id']);
     } catch {
       return 400;
     }
-    return random() < 0.1 ? 503 : 200; // some deliveries must be retried
+    // Some first tries fail, so retries happen too; a call's later tries succeed, so that no call
+    // needs the schedule's hours-long later retries (at --speed 400, 5 h is 45 s).
+    return received.get(id).length === 1 && random() < 0.1 ? 503 : 200;
   });
   const account = JSON.parse(cli(['accounts', 'add', 'load@example.com', '--json', '--data', data]));
   cli(['deployments', 'add', 'load@example.com', 'app1', 'main', '--data', data]);
@@ -169,7 +172,15 @@ test(`kill -9 at ${KILLS} random moments under load loses no acknowledged call (
     }
     if (pending.size) await new Promise((r) => setTimeout(r, 200));
   }
-  assert.equal(pending.size, 0, `${pending.size} calls never finished or were never delivered, e.g. ${[...pending].slice(0, 5)}`);
+  if (pending.size) {
+    const sample = [];
+    for (const id of [...pending].slice(0, 3)) {
+      const s = await request(`${current.url}/api/outbound/${id}`, { auth });
+      const d = await request(`${current.url}/api/outbound/${id}/deliveries`, { auth });
+      sample.push(`call ${id}: ${s.text} deliveries ${d.text} received ${JSON.stringify(received.get(id) || null)}`);
+    }
+    assert.fail(`${pending.size} calls never finished or were never delivered:\n${sample.join('\n')}`);
+  }
 
   for (const [id, d] of statuses) {
     const dials = d.events.filter((e) => e.event === 'dialing').length;
