@@ -60,27 +60,12 @@ function refusal(address, allow) {
   const family = net.isIP(address);
   if (!family) return `${address} is not an IP address`;
   const type = family === 6 ? 'ipv6' : 'ipv4';
+  // net.BlockList matches an IPv4-mapped IPv6 address, in any spelling (::ffff:127.0.0.1,
+  // ::ffff:7f00:1), against its IPv4 ranges too.
   if (allow && allow.check(address, type)) return null;
-  let v4 = null;
-  if (family === 6) {
-    // IPv4-mapped, dotted (::ffff:127.0.0.1) or as the URL parser writes it (::ffff:7f00:1).
-    const dotted = /^(?:0{0,4}:){0,4}:?(?:0{0,4}:)?ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    const hex = /^(?:0{0,4}:){0,4}:?(?:0{0,4}:)?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-    if (dotted) v4 = dotted[1];
-    else if (hex) {
-      const hi = parseInt(hex[1], 16);
-      const lo = parseInt(hex[2], 16);
-      v4 = `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-    }
-  } else {
-    v4 = address;
+  if (blockedV4.check(address, type) || (family === 6 && blockedV6.check(address, 'ipv6'))) {
+    return `${address} is a loopback, private, link-local or reserved address`;
   }
-  if (v4 !== null) {
-    if (allow && allow.check(v4, 'ipv4')) return null;
-    if (blockedV4.check(v4, 'ipv4')) return `${address} is a loopback, private, link-local or reserved address`;
-    return null;
-  }
-  if (blockedV6.check(address, 'ipv6')) return `${address} is a loopback, private, link-local or reserved address`;
   return null;
 }
 
