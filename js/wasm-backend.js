@@ -67,6 +67,7 @@ function engineCoreClass(mod) {
     get(callId) { return this.#core.get(callId); }
     stats(perDeployment) { return this.#core.stats(perDeployment); }
     nextWakeup() { return this.#core.nextWakeup(); }
+    now() { return this.#core.now(); }
     snapshot() { return this.#core.snapshot(); }
     compact() { return this.#core.compact(); }
     dispose() { this.#core.dispose(); }

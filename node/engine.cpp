@@ -38,6 +38,7 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
                            InstanceMethod<&EngineCore::Get>("get"),
                            InstanceMethod<&EngineCore::Stats>("stats"),
                            InstanceMethod<&EngineCore::NextWakeup>("nextWakeup"),
+                           InstanceMethod<&EngineCore::Now>("now"),
                            InstanceMethod<&EngineCore::Snapshot>("snapshot"),
                            InstanceMethod<&EngineCore::Compact>("compact"),
                            InstanceMethod<&EngineCore::Dispose>("dispose"),
@@ -109,6 +110,10 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
   }
   Napi::Value NextWakeup(const Napi::CallbackInfo& info) {
     const auto t = session_.next_wakeup();
+    return t ? Napi::Number::New(info.Env(), *t) : info.Env().Null();
+  }
+  Napi::Value Now(const Napi::CallbackInfo& info) {
+    const auto t = session_.now();
     return t ? Napi::Number::New(info.Env(), *t) : info.Env().Null();
   }
   Napi::Value Compact(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), session_.compact()); }

@@ -41,6 +41,10 @@ class EngineCore {
     const auto t = session_.next_wakeup();
     return t ? val(*t) : val::null();
   }
+  val now() const {
+    const auto t = session_.now();
+    return t ? val(*t) : val::null();
+  }
   std::string snapshot() { return session_.snapshot(); }
   double compact() { return session_.compact(); }
   void dispose() { session_.clear(); }
@@ -83,6 +87,7 @@ EMSCRIPTEN_BINDINGS(fuse_engine) {
       .function("get", &EngineCore::get)
       .function("stats", &EngineCore::stats)
       .function("nextWakeup", &EngineCore::next_wakeup)
+      .function("now", &EngineCore::now)
       .function("snapshot", &EngineCore::snapshot)
       .function("compact", &EngineCore::compact)
       .function("dispose", &EngineCore::dispose)

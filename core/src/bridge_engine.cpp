@@ -514,6 +514,13 @@ std::optional<double> EngineSession::next_wakeup() {
   return static_cast<double>(*t);
 }
 
+std::optional<double> EngineSession::now() const {
+  if (!engine_) return std::nullopt;
+  const auto t = engine_->now();
+  if (!t) return std::nullopt;
+  return static_cast<double>(*t);
+}
+
 double EngineSession::compact() { return engine_ ? static_cast<double>(engine_->compact()) : 0; }
 
 std::string EngineSession::snapshot() const { return engine_ ? engine_->snapshot() : std::string("null"); }

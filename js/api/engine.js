@@ -354,6 +354,11 @@ function engineApi(backend) {
       return this.#live().nextWakeup();
     }
 
+    /** The engine's time: the latest time an accepted input carried (Unix seconds), or null before the first. */
+    now() {
+      return this.#live().now();
+    }
+
     /** Changes the number of lines; lowering it hangs nothing up. */
     setCapacity(capacity) {
       if (typeof capacity !== 'number') throw new TypeError(`engine.setCapacity(capacity): capacity must be a number, got ${describe(capacity)}`);

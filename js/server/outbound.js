@@ -45,7 +45,6 @@ class Outbound extends EventEmitter {
     this.log = log;
     this.engine = null;
     this.inflight = new Map(); // callId -> 'dialing' | 'connected'
-    this.engineTime = null; // the latest time any engine input carried
     this.secrets = new Map(); // account id -> webhook signing secret (secrets never change)
     this.accountOf = new Map(); // deployment id -> account id (never changes)
     this.lastRange = null;
@@ -84,10 +83,7 @@ class Outbound extends EventEmitter {
     let seq = 0;
     if (checkpoint) {
       this.engine = this.fuse.Engine.restore(checkpoint.snapshot);
-      // {inflight: [[id, state]], time}; the first checkpoints held the bare list.
-      const held = JSON.parse(checkpoint.inflight);
-      for (const [id, state] of Array.isArray(held) ? held : held.inflight) this.inflight.set(id, state);
-      if (!Array.isArray(held)) this.engineTime = held.time;
+      for (const [id, state] of JSON.parse(checkpoint.inflight)) this.inflight.set(id, state);
       seq = checkpoint.seq;
     } else {
       // The journal holds no engine options: the first run's are kept in meta, so that a replay
@@ -126,7 +122,7 @@ class Outbound extends EventEmitter {
     // noanswer, connected -> disconnected), at the engine's own latest time: it has processed
     // everything due by then, so each such call is still dialing or connected there (the clock may
     // be further on, past the call's ring timeout or re-attempt wait).
-    const closeAt = this.engineTime ?? this.clock.now();
+    const closeAt = this.engine.now() ?? this.clock.now();
     for (const [callId, state] of [...this.inflight]) {
       try {
         this.#input({ t: 'report', c: callId, e: state === 'connected' ? 'disconnected' : 'noanswer', n: closeAt });
@@ -196,7 +192,6 @@ class Outbound extends EventEmitter {
   #apply(op, seq) {
     const e = this.engine;
     const lines = this.inflight.size;
-    if (op.n !== undefined && (this.engineTime === null || op.n > this.engineTime)) this.engineTime = op.n;
     let result = null;
     let actions = [];
     switch (op.t) {
@@ -376,7 +371,7 @@ class Outbound extends EventEmitter {
     this.engine.compact();
     const snapshot = this.engine.snapshot();
     const seq = this.journal.seq;
-    this.store.writeCheckpoint(seq, snapshot, JSON.stringify({ inflight: [...this.inflight], time: this.engineTime }));
+    this.store.writeCheckpoint(seq, snapshot, JSON.stringify([...this.inflight]));
     for (const [s, f] of this.uploads) if (s <= seq) fs.rmSync(path.join(this.store.uploadDir(), f), { force: true });
     this.uploads = this.uploads.filter(([s]) => s > seq);
     this.uploadBytes = 0;
@@ -528,7 +523,8 @@ class Outbound extends EventEmitter {
     // never after now).
     const now = this.clock.now();
     let n = Number.isInteger(at) && at < now ? at : now;
-    if (this.engineTime !== null && n < this.engineTime) n = this.engineTime;
+    const engineNow = this.engine.now();
+    if (engineNow !== null && n < engineNow) n = engineNow;
     const op = { t: 'report', c: String(callId), e: event, n };
     try {
       this.#input(op);

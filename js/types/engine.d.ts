@@ -188,6 +188,8 @@ export class Engine {
   stats(options?: { perDeployment?: boolean }): EngineStats;
   /** When to call advance() next: the engine's time when a line is free and a call eligible, else the earliest timer; null when nothing is pending. */
   nextWakeup(): number | null;
+  /** The engine's time: the latest time an accepted input carried (Unix seconds), or null before the first. */
+  now(): number | null;
   /** Lowering it hangs nothing up; it stops new dials until in-flight drops below. */
   setCapacity(capacity: number): void;
   /** The entire state as JSON text. */

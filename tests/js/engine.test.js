@@ -39,6 +39,23 @@ function brief(engine, action) {
 }
 
 forEachBuild((getFuse) => {
+  test('now(): the latest time an accepted input carried, kept by snapshots; a refused input leaves it', () => {
+    const fuse = getFuse();
+    const e = new fuse.Engine({ capacity: 1 });
+    assert.equal(e.now(), null);
+    e.enqueue('a', { phone_number: '6175551234' }, 1767225600);
+    assert.equal(e.now(), 1767225600);
+    e.advance(1767225610);
+    assert.equal(e.now(), 1767225610);
+    assert.equal(e.enqueue('a', { phone_number: 'x' }, 1767225620).ok, false);
+    assert.throws(() => e.report('1', 'connected', 1767229999)); // too late: refused
+    assert.equal(e.now(), 1767225610);
+    const copy = fuse.Engine.restore(e.snapshot());
+    assert.equal(copy.now(), 1767225610);
+    e.dispose();
+    copy.dispose();
+  });
+
   test('buildResultPayload reproduces the doc sample callback exactly', () => {
     const { buildResultPayload } = getFuse();
     const payload = buildResultPayload({

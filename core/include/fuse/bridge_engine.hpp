@@ -93,6 +93,8 @@ class EngineSession {
   //  "calls","deployments","memoryBytes"[,"byDeployment":[{"name","inFlight","queued",...},...]]}
   std::string stats(bool per_deployment) const;
   std::optional<double> next_wakeup();
+  // Engine::now(): the latest time an accepted input carried (none before the first).
+  std::optional<double> now() const;
   std::string snapshot() const;
   // Engine::compact(): how many final calls were dropped (0 when not configured).
   double compact();
