@@ -286,14 +286,10 @@ class Outbound extends EventEmitter {
   }
 
   #accountOfDeployment(deploymentId) {
-    let id = this.accountOf.get(deploymentId);
-    if (id === undefined) {
+    return remember(this.accountOf, deploymentId, () => {
       const dep = this.store.deploymentById(deploymentId);
-      id = dep ? dep.account_id : 0;
-      if (this.accountOf.size > 10000) this.accountOf.clear();
-      this.accountOf.set(deploymentId, id);
-    }
-    return id;
+      return dep ? dep.account_id : 0;
+    });
   }
 
   #handle(actions, now) {
@@ -460,14 +456,10 @@ class Outbound extends EventEmitter {
   }
 
   #secretOf(accountId) {
-    let secret = this.secrets.get(accountId);
-    if (secret === undefined) {
+    return remember(this.secrets, accountId, () => {
       const acct = this.store.accountById(accountId);
-      secret = acct ? acct.secret : null;
-      if (this.secrets.size > 10000) this.secrets.clear();
-      this.secrets.set(accountId, secret);
-    }
-    return secret;
+      return acct ? acct.secret : null;
+    });
   }
 
   #recordTry(t) {
@@ -580,6 +572,18 @@ class Outbound extends EventEmitter {
       this.#kick();
     }
   }
+}
+
+// A value that never changes once stored (a deployment's owner, an account's secret), looked up
+// once; the map is emptied past 10,000 entries rather than grown without bound.
+function remember(map, key, load) {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = load();
+    if (map.size >= 10000) map.clear();
+    map.set(key, value);
+  }
+  return value;
 }
 
 // An empty form field means "not given" (the core's rule too); the journal need not keep it.
