@@ -55,4 +55,14 @@ function release(wrapper, handle) {
   }
 }
 
-module.exports = { encoder, expectString, describe, isObject, expectObject, optionalObject, wellFormed, unixNow, track, release };
+// {"error":{code, field, message}[, "errors":[...]]} from the core, as a thrown Error with .code.
+function coreError(text) {
+  const body = JSON.parse(text);
+  const err = new Error(body.error.message);
+  err.code = body.error.code;
+  err.field = body.error.field;
+  if (body.errors) err.errors = body.errors;
+  return err;
+}
+
+module.exports = { encoder, expectString, describe, isObject, expectObject, optionalObject, wellFormed, unixNow, track, release, coreError };

@@ -3,7 +3,7 @@
 // CsvValidation (core/include/fuse/bridge_csv.hpp) does all the checking; this module only turns
 // strings into UTF-8, feeds the core in bounded pieces (so the wasm heap stays small whatever the
 // file size) and parses the result.
-const { encoder, describe, optionalObject, unixNow, track, release } = require('./common');
+const { encoder, describe, optionalObject, unixNow, track, release, coreError } = require('./common');
 const { paramsJson } = require('./validation');
 
 // Bytes handed to the core per call.
@@ -155,10 +155,7 @@ class CsvValidator {
     } finally {
       release(this, handle);
     }
-    if (text.startsWith('{"error"')) {
-      const { error } = JSON.parse(text);
-      throw Object.assign(new RangeError(error.message), { code: error.code, field: error.field });
-    }
+    if (text.startsWith('{"error"')) throw coreError(text);
     return JSON.parse(text);
   }
 }

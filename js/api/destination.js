@@ -14,10 +14,11 @@ function stripProblem(p) {
   return { code: p.code, field: p.field, message: p.message };
 }
 
-// Columns the core can write (core/include/fuse/bridge.hpp DestinationField).
+// At most this many inputs (and characters) per parseDestinations call: see there.
 const MAX_BATCH_INPUTS = 1_000_000;
 const MAX_BATCH_CHARS = 64 << 20;
 
+// Columns the core can write (core/include/fuse/bridge.hpp DestinationField).
 const FIELD = { e164: 1, national: 2, uri: 4, ani: 8, postd: 16, problems: 32 };
 
 // The result of parseDestinations(): columns over all inputs. The first crossing brings the

@@ -2,7 +2,7 @@
 // The queue engine (SPEC 5) and buildResultPayload over a backend (see js/api/index.js). The engine
 // lives in the core (backend.EngineCore); this module checks argument types, fills `now`, turns the
 // core's answers into objects and throws the errors the core returns.
-const { expectString, describe, expectObject, wellFormed, unixNow, track, release } = require('./common');
+const { expectString, describe, expectObject, wellFormed, unixNow, track, release, coreError } = require('./common');
 const { paramsJson } = require('./validation');
 const { Utf8Pieces, expectOptionTypes, isCsvInput } = require('./csv');
 
@@ -16,16 +16,6 @@ const ENQUEUE_CSV_OPTION_TYPES = { strict: 'boolean', maxRows: 'number', partial
 
 function expectNumber(value, what) {
   if (typeof value !== 'number') throw new TypeError(`${what} must be a number of Unix seconds, got ${describe(value)}`);
-}
-
-// {"error":{code, field, message}[, "errors":[...]]} from the core, as a thrown Error with .code.
-function coreError(text) {
-  const body = JSON.parse(text);
-  const err = new Error(body.error.message);
-  err.code = body.error.code;
-  err.field = body.error.field;
-  if (body.errors) err.errors = body.errors;
-  return err;
 }
 
 // A copy of a string that does not keep the text it was sliced from alive (V8 flattens the
