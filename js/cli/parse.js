@@ -14,8 +14,8 @@ const BATCH = 10000; // lines per parseDestinations call: memory stays bounded b
 const MAX_LINE = 1 << 20; // a longer line is no destination: it ends the input (see below)
 
 /**
- * Lines of the stream in batches, without holding the input: yields arrays of lines. A line over
- * MAX_LINE bytes (say /dev/zero) ends the input: it is yielded cut short, flagged `tooLong`.
+ * Lines of the stream in batches, without holding the input: yields {lines, cut}. A line over
+ * MAX_LINE characters (say /dev/zero) ends the input: it comes last, cut short, with `cut` set.
  */
 async function* lineBatches(stream) {
   stream.setEncoding('utf8');
@@ -27,38 +27,37 @@ async function* lineBatches(stream) {
     for (const line of lines) {
       batch.push(line);
       if (batch.length === BATCH) {
-        yield batch;
+        yield { lines: batch, cut: false };
         batch = [];
       }
     }
     if (partial.length > MAX_LINE) {
-      batch.push(Object.assign(new String(partial.slice(0, 64)), { tooLong: true }));
-      partial = '';
-      break;
+      batch.push(partial.slice(0, 64));
+      yield { lines: batch, cut: true };
+      return;
     }
   }
   if (partial !== '') batch.push(partial.replace(/\r$/, ''));
-  if (batch.length) yield batch;
+  if (batch.length) yield { lines: batch, cut: false };
 }
 
 async function run(args, { fuse, stdout, stdin }) {
   const { positionals } = parseArgs(args, {});
   if (positionals.length === 0) throw new UsageError('give at least one destination, or - to read them from standard input');
-  const source = positionals.length === 1 && positionals[0] === '-' ? lineBatches(stdin) : [positionals];
+  const source = positionals.length === 1 && positionals[0] === '-' ? lineBatches(stdin) : [{ lines: positionals, cut: false }];
   // The same JSON array JSON.stringify(results, null, 2) would print, written as it goes.
   let count = 0;
   let invalid = 0;
   const write = (text) => (stdout.write(text) ? null : new Promise((r) => stdout.once('drain', r)));
-  for await (const lines of source) {
-    const inputs = lines.map(String);
+  for await (const { lines, cut } of source) {
+    const inputs = cut ? lines.slice(0, -1) : lines;
     const batch = fuse.parseDestinations(inputs);
     let out = '';
-    for (let i = 0; i < inputs.length; i++) {
-      let entry = { input: inputs[i], ...batch.at(i) };
-      if (lines[i].tooLong) {
-        entry = { input: inputs[i] + '...', ok: false, errors: [{ code: 'invalid_phone_number', field: 'phone_number',
+    for (let i = 0; i < lines.length; i++) {
+      const entry = i < inputs.length
+        ? { input: inputs[i], ...batch.at(i) }
+        : { input: lines[i] + '...', ok: false, errors: [{ code: 'invalid_phone_number', field: 'phone_number',
           message: `line ${count + 1} is longer than ${MAX_LINE} characters, so it holds no destination; reading stopped there. Give one destination per line.` }], warnings: [] };
-      }
       if (!entry.ok) invalid++;
       out += (count++ ? ',\n' : '[\n') + JSON.stringify(entry, null, 2).replace(/^/gm, '  ');
     }
