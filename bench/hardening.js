@@ -7,6 +7,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const { writeRows } = require('./big-upload');
 
 const PEAK = path.join(__dirname, 'peak-rss.js');
 const DATA = path.join(__dirname, 'data');
@@ -15,20 +16,8 @@ function ssnUpload() {
   const file = path.join(DATA, 'ssn-50mb.csv');
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(DATA, { recursive: true });
-  const cols = Array.from({ length: 20 }, (_, i) => `c${i}`);
-  const fd = fs.openSync(file, 'w');
-  fs.writeSync(fd, `destination,${cols.join(',')}\n`);
-  const row = `6175551234${',123-45-6789'.repeat(20)}\n`;
-  let chunk = '';
-  for (let i = 0; i < 200000; i++) {
-    chunk += row.replace('1234', String(1000 + (i % 9000)));
-    if (chunk.length > 1 << 20) {
-      fs.writeSync(fd, chunk);
-      chunk = '';
-    }
-  }
-  fs.writeSync(fd, chunk);
-  fs.closeSync(fd);
+  const header = `destination,${Array.from({ length: 20 }, (_, i) => `c${i}`).join(',')}\n`;
+  writeRows(file, header, 200000, (i) => `617555${1000 + (i % 9000)}${',123-45-6789'.repeat(20)}\n`);
   return file;
 }
 
@@ -36,7 +25,7 @@ function duplicatesUpload() {
   const file = path.join(DATA, 'duplicates-1m.csv');
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(DATA, { recursive: true });
-  fs.writeFileSync(file, 'destination\n' + '6175551234\n'.repeat(1000000));
+  writeRows(file, 'destination\n', 1000000, () => '6175551234\n');
   return file;
 }
 
