@@ -55,8 +55,7 @@ struct EngineCsvUpload::Impl {
   bool holding = true;            // false once the upload cannot be accepted
   bool finished = false;
   bool queue_as_read = false;     // rows go to the engine in batches as they come (see the header)
-  bool any_queued = false;
-  std::uint64_t queued_as_read = 0;
+  std::uint64_t queued = 0;       // rows handed to the engine so far
   EngineCsvResult result;
   Problems enqueue_problems;
   std::unique_ptr<CsvValidator> validator;
@@ -80,15 +79,14 @@ struct EngineCsvUpload::Impl {
     if (queue_as_read && rows.size() >= kBatch) queue_held();
   }
 
-  // queue_as_read: the held rows go to the engine now.
+  // The held rows go to the engine now (at finish(), or with queue_as_read every kBatch rows).
   void queue_held() {
     if (rows.empty()) return;
     Problems problems;
     CallRef first = 0;
     if (engine.enqueue_many(deployment, shared, rows, now, first, problems)) {
-      if (!any_queued) result.first = first;
-      any_queued = true;
-      queued_as_read += rows.size();
+      if (queued == 0) result.first = first;
+      queued += rows.size();
     } else {
       place_problems(problems);
       holding = false;
@@ -126,37 +124,16 @@ struct EngineCsvUpload::Impl {
     finished = true;
     result.summary = validator->finish();
     CsvSummary& s = result.summary;
-    if (queue_as_read) {
-      if (holding && s.ok) queue_held();
-      release();
-      for (const Problem& p : enqueue_problems) {
-        ++s.counts[static_cast<std::size_t>(p.code)];
-        if (p.severity == Severity::error) ++s.errors;
-        else ++s.warnings;
-      }
-      if (!enqueue_problems.empty()) s.ok = false;
-      s.queued = queued_as_read;
-      return result;
-    }
-    if (s.ok) {
-      Problems problems;
-      if (!engine.enqueue_many(deployment, shared, rows, now, result.first, problems)) {
-        s.ok = false;
-        s.queued = 0;
-        for (Problem& p : problems) {
-          if (p.row >= 1 && p.row <= places.size()) {
-            const FilePlace& place = places[p.row - 1];
-            p.row = place.row;
-            p.line = place.line;
-          }
-          ++s.counts[static_cast<std::size_t>(p.code)];
-          if (p.severity == Severity::error) ++s.errors;
-          else ++s.warnings;
-        }
-        enqueue_problems = std::move(problems);
-      }
-    }
+    // The held rows: all of them, or with queue_as_read those since the last batch.
+    if (holding && s.ok) queue_held();
     release();
+    for (const Problem& p : enqueue_problems) {
+      ++s.counts[static_cast<std::size_t>(p.code)];
+      if (p.severity == Severity::error) ++s.errors;
+      else ++s.warnings;
+    }
+    if (!enqueue_problems.empty()) s.ok = false;
+    s.queued = queued;
     return result;
   }
 };
