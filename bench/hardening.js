@@ -29,6 +29,14 @@ function duplicatesUpload() {
   return file;
 }
 
+function distinctUpload() {
+  const file = path.join(DATA, 'distinct-1m.csv');
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(DATA, { recursive: true });
+  writeRows(file, 'destination\n', 1000000, (i) => `617${2000000 + i}\n`);
+  return file;
+}
+
 // A script run in a child: loads one build, streams `file` through createCsvValidator.
 function validateScript(build, file) {
   return `(async () => {
@@ -43,6 +51,7 @@ function validateScript(build, file) {
   })();`;
 }
 
+// Returns the child's wall time in seconds.
 function run(label, script) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--require', PEAK, '-e', script], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -51,15 +60,28 @@ function run(label, script) {
   const out = (r.stdout || '').trim().split('\n').pop();
   const mb = (peak * 1024) / 1e6;
   console.log(`  ${label.padEnd(52)} peak ${mb.toFixed(0).padStart(4)} MB  ${seconds.toFixed(1).padStart(5)} s  ${r.status === 0 ? out : `FAILED (exit ${r.status}): ${(r.stderr || '').slice(0, 200)}`}`);
+  return seconds;
 }
 
 async function runAll() {
   console.log('\n== hardening: peak memory (whole process) of hostile inputs');
   const ssn = ssnUpload();
   const dups = duplicatesUpload();
+  const distinct = distinctUpload();
   for (const build of ['native', 'wasm']) {
     run(`${build}: 50 MB, 200,000 rows x 20 SSN cells`, validateScript(build, ssn));
-    run(`${build}: 1,000,000 identical numbers (11 MB)`, validateScript(build, dups));
+    const dupSeconds = run(`${build}: 1,000,000 identical numbers (11 MB)`, validateScript(build, dups));
+    const cleanSeconds = run(`${build}: 1,000,000 distinct numbers (reference)`, validateScript(build, distinct));
+    // Warnings beyond maxProblems are only counted: the duplicates should cost about a clean file.
+    console.log(`  ${`${build}: duplicates / distinct time`.padEnd(52)} ${(dupSeconds / cleanSeconds).toFixed(2)}x`);
+  }
+  for (const build of ['native', 'wasm']) {
+    run(`${build}: parseDestinations of 1,000,000 inputs (uri)`, `(async () => {
+      const fuse = ${build === 'wasm' ? `await require(${JSON.stringify(path.join(__dirname, '../js/wasm.js'))}).init()` : `require(${JSON.stringify(path.join(__dirname, '../js/index.js'))})`};
+      const inputs = Array.from({ length: 1000000 }, (_, i) => '617' + (2000000 + i));
+      const b = fuse.parseDestinations(inputs);
+      console.log(JSON.stringify({ valid: b.valid, last: b.uri[999999] }));
+    })();`);
   }
   run('wasm: 30,000 engines never disposed', `(async () => {
     const fuse = await require(${JSON.stringify(path.join(__dirname, '../js/wasm.js'))}).init();

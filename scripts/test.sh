@@ -34,6 +34,15 @@ for fuzzer in build/clang/*_fuzzer; do
   if ((rc)); then tail -40 "$log"; exit 1; fi
   rm -rf "$corpus" "$log"
 done
+# The adversarial sizes (a 100,000-column header, 1M problems, 1M duplicates), run once each.
+big=$(mktemp -d)
+node fuzz/adversarial.js "$big"
+log=$(mktemp)
+rc=0
+build/clang/csv_fuzzer -timeout=120 -rss_limit_mb=8192 "$big"/*.csv >"$log" 2>&1 || rc=$?
+echo "-- csv adversarial: $(grep -c '^Executed' "$log") inputs, exit $rc"
+if ((rc)); then tail -40 "$log"; exit 1; fi
+rm -rf "$big" "$log"
 
 section "JS API: native and wasm builds"
 node --test --test-reporter=spec tests/js/

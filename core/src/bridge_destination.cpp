@@ -75,16 +75,25 @@ DestinationColumns parse_destinations(std::string_view utf8, const std::uint32_t
   DestinationColumns cols;
   cols.status.resize(count);
   cols.country_code.resize(count);
-  // Each column is written through a raw cursor into space reserved for its longest entries.
+  // Each column is written through a raw cursor. Before each entry the column makes room for its
+  // longest possible entry, growing by doubling: the space zero-filled stays proportional to what
+  // is written (a worst-case reservation was 81 MB for the uri column of 1M inputs).
   struct Column {
     std::string* text = nullptr;
     char* cursor = nullptr;
-    void open(std::string* t, std::size_t count, std::size_t max_entry) {
+    std::size_t max_entry = 0;
+    void open(std::string* t, std::size_t count, std::size_t longest) {
       text = t;
-      t->resize(count * (max_entry + 1));
+      max_entry = longest + 1;  // + the separator
+      t->resize(std::min<std::size_t>(count, 1024) * 16);
       cursor = t->data();
     }
     void separate(bool first) {
+      const std::size_t used = static_cast<std::size_t>(cursor - text->data());
+      if (text->size() - used < max_entry) {
+        text->resize(std::max(text->size() * 2, used + max_entry));
+        cursor = text->data() + used;
+      }
       if (!first) *cursor++ = '\n';
     }
     void put(std::string_view s) {

@@ -206,9 +206,13 @@ struct CsvValidator::Impl {
     }
   }
   void store(Problem&& p) {
-    if (problems.size() < options.max_problems) problems.push_back(std::move(p));
+    if (!storage_full()) problems.push_back(std::move(p));
     else summary.truncated = true;
   }
+  // Problems are stored in file order, so once the list is full nothing later is stored: from
+  // then on problems are only counted and their messages are never built (a hostile upload of
+  // duplicates or bad rows costs about what a clean one does).
+  bool storage_full() const noexcept { return problems.size() >= options.max_problems; }
   void record(Problem&& p) {
     count(p);
     store(std::move(p));
@@ -239,6 +243,11 @@ struct CsvValidator::Impl {
     if (!slot.key) return;
     const std::uint64_t first = first_rows.find_or_insert(slot.key, slot.row);
     if (!first) return;
+    if (storage_full()) {
+      count(Problem{Code::duplicate_destination, Severity::warning, {}, {}, slot.row, slot.line});
+      summary.truncated = true;
+      return;
+    }
     record(Problem{Code::duplicate_destination, Severity::warning, "destination",
                    row_prefix(slot.row, slot.line) + "destination " + e164_of_key(slot.key) +
                        " is also on row " + num(first) +
@@ -383,13 +392,18 @@ struct CsvValidator::Impl {
 
     bool has_error = false;
     if (!row_problems.empty()) {
-      const std::string prefix = row_prefix(n, rec.line);
+      const bool keep = !storage_full();
+      const std::string prefix = keep ? row_prefix(n, rec.line) : std::string();
       for (auto& p : row_problems) {
         p.row = n;
         p.line = rec.line;
-        p.message.insert(0, prefix);
+        if (keep) p.message.insert(0, prefix);
         has_error |= p.severity == Severity::error;
         count(p);
+      }
+      if (!keep) {
+        summary.truncated = true;
+        row_problems.clear();
       }
     }
     delay(key, n, rec.line);

@@ -409,6 +409,29 @@ BOOST_AUTO_TEST_CASE(max_problems_keeps_counts_exact) {
   BOOST_TEST(!run(csv).summary.truncated);
 }
 
+// Once the stored list is full, later problems are only counted (their messages are never built):
+// the stored ones are still the first in file order, duplicates and row errors alike.
+BOOST_AUTO_TEST_CASE(max_problems_counts_duplicates_it_does_not_store) {
+  CsvOptions o = default_options();
+  o.max_problems = 3;
+  std::string csv = "destination\n6175551234\n";
+  for (int i = 0; i < 50; ++i) csv += i % 10 == 5 ? "bad\n" : "6175551234\n";
+  const auto r = run(csv, o);
+  BOOST_REQUIRE(r.problems.size() == 3u);
+  BOOST_TEST(r.summary.truncated);
+  BOOST_TEST(r.count(Code::duplicate_destination) == 45u);
+  BOOST_TEST(r.count(Code::invalid_phone_number) == 5u);
+  BOOST_TEST(r.summary.warnings == 45u);
+  BOOST_TEST(r.summary.errors == 5u);
+  BOOST_TEST(r.problems[0].row == 2u);
+  BOOST_TEST(r.problems[2].row == 4u);
+  BOOST_TEST(r.problems[0].message.find("also on row 1") != std::string::npos);
+  CsvOptions all = default_options();
+  const auto full = run(csv, all);
+  BOOST_TEST(full.problems.size() == 50u);
+  BOOST_TEST(full.problems[2].message == r.problems[2].message);
+}
+
 BOOST_AUTO_TEST_CASE(every_chunk_split_gives_the_same_result) {
   const std::string csv =
       "\xEF\xBB\xBF" "Destination , name,note\r\n"
