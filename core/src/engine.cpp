@@ -504,44 +504,13 @@ Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
 Engine::~Engine() = default;
 
-std::optional<CallRef> Engine::enqueue(std::string_view deployment, const QueueRequest& request, std::int64_t now,
-                                       Problems& problems) {
-  Impl& e = *impl_;
-  if (!check_time(e, now, problems)) return std::nullopt;
-  bool ok = true;
-  if (deployment.empty()) {
-    add_error(problems, Code::invalid_params, "deployment", "The deployment must be a non-empty name.");
-    ok = false;
-  }
-  StoredOptions stored;
-  ok &= check_options(request.options, now, stored, problems);
-  const std::string_view phone = text::trim(request.phone_number);
-  ok &= check_phone(phone, "phone_number", 0, problems);
-  ok &= check_metadata(request.metadata, "metadata", 0, problems);
-  if (ok && e.calls.size() >= kNone - 1) {
-    add_error(problems, Code::invalid_params, "", "The engine holds the most calls it can (4,294,967,294).");
-    ok = false;
-  }
-  if (!ok) return std::nullopt;
-  const std::uint32_t option = e.intern_options(stored);
-  const std::uint32_t d = e.deployment_for(deployment);
-  const StoredOptions& o = e.option_table[option];
-  const bool later = o.has_start && o.start > now;
-  const CallRef ref = e.add_call(d, option, phone, request.metadata, now, later ? State::pending : State::ready,
-                                 later ? o.start : now);
-  if (!later) {
-    e.push_ready(ref);
-    e.refresh(d);
-  }
-  e.arm_timers(ref);
-  e.has_now = true;
-  e.now = now;
-  return ref;
-}
+namespace {
 
-bool Engine::enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
-                          std::int64_t now, CallRef& first, Problems& problems) {
-  Impl& e = *impl_;
+// The one enqueue path. `single` is Engine::enqueue's one request: its problems name the request's
+// fields (phone_number, row 0) instead of the CSV's (destination, row i + 1).
+bool enqueue_rows(Engine::Impl& e, std::string_view deployment, const CallOptions& shared,
+                  std::span<const EngineRow> rows, std::int64_t now, bool single, CallRef& first,
+                  Problems& problems) {
   if (!check_time(e, now, problems)) return false;
   bool ok = true;
   if (deployment.empty()) {
@@ -552,8 +521,9 @@ bool Engine::enqueue_many(std::string_view deployment, const CallOptions& shared
   ok &= check_options(shared, now, stored, problems);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].checked) continue;
-    ok &= check_phone(text::trim(rows[i].phone_number), "destination", i + 1, problems);
-    ok &= check_metadata(rows[i].metadata, "metadata", i + 1, problems);
+    ok &= check_phone(text::trim(rows[i].phone_number), single ? "phone_number" : "destination", single ? 0 : i + 1,
+                      problems);
+    ok &= check_metadata(rows[i].metadata, "metadata", single ? 0 : i + 1, problems);
   }
   if (ok && e.calls.size() + rows.size() >= kNone - 1) {
     add_error(problems, Code::invalid_params, "", "The engine holds the most calls it can (4,294,967,294).");
@@ -574,10 +544,25 @@ bool Engine::enqueue_many(std::string_view deployment, const CallOptions& shared
     if (!later) e.push_ready(ref);
     e.arm_timers(ref);
   }
-  e.refresh(d);
+  if (!later) e.refresh(d);
   e.has_now = true;
   e.now = now;
   return true;
+}
+
+}  // namespace
+
+std::optional<CallRef> Engine::enqueue(std::string_view deployment, const QueueRequest& request, std::int64_t now,
+                                       Problems& problems) {
+  const EngineRow row{request.phone_number, request.metadata};
+  CallRef ref = 0;
+  if (!enqueue_rows(*impl_, deployment, request.options, {&row, 1}, now, true, ref, problems)) return std::nullopt;
+  return ref;
+}
+
+bool Engine::enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
+                          std::int64_t now, CallRef& first, Problems& problems) {
+  return enqueue_rows(*impl_, deployment, shared, rows, now, false, first, problems);
 }
 
 bool Engine::advance(std::int64_t now, Actions& actions, Problems& problems) {
