@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "binding.hpp"
-#include "fuse/bridge.hpp"
+#include "fuse/bridge_destination.hpp"
 #include "fuse/bridge_engine.hpp"
 
 namespace fuse::node {

@@ -156,7 +156,8 @@ struct CsvValidation::Impl {
 
   Impl(std::string_view params_json, std::string_view options_json)
       : settings(parse_csv_settings(options_json, CsvCaller::validate_csv)) {
-    validate_call_options(params_json, settings.csv.validation, call, params_problems);
+    // Its problems go into the result (an error rejects the upload); the validator runs either way.
+    static_cast<void>(validate_call_options(params_json, settings.csv.validation, call, params_problems));
     request.options = call;
     collecting = settings.include_requests;
     if (collecting) requests.push_back('[');

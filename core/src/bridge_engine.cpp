@@ -392,7 +392,7 @@ void EngineSession::csv_begin(std::string_view deployment, std::string_view para
   settings.csv.validation.now = t;
   CallOptions call;
   Problems params_problems;
-  validate_call_options(params_json, settings.csv.validation, call, params_problems);
+  static_cast<void>(validate_call_options(params_json, settings.csv.validation, call, params_problems));  // problems go to the upload
   upload_ = std::make_unique<EngineCsvUpload>(*engine_, deployment, call, settings.csv, settings.queue_as_read);
   upload_->add_upload_problems(time_problems);
   upload_->add_upload_problems(settings.problems);

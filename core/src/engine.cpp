@@ -810,7 +810,7 @@ DialInfo Engine::dial_info(const Action& dial) const {
   info.phone_number = e.phone(c);
   info.attempt = dial.attempt;
   Problems ignored;  // checked when queued
-  parse_destination(info.phone_number, info.destination, ignored);
+  static_cast<void>(parse_destination(info.phone_number, info.destination, ignored));
   return info;
 }
 

@@ -28,8 +28,6 @@ namespace {
 
 constexpr std::string_view kFormat = "fuse-outbound-engine";
 constexpr std::int64_t kVersion = 2;
-constexpr std::string_view kStateNames[kStateCount] = {"pending",   "ready",     "waiting", "dialing",
-                                                       "connected", "completed", "failed",  "canceled"};
 
 using Reader = json::PullReader;
 
@@ -119,263 +117,322 @@ void Engine::Impl::write_snapshot(std::string& out, bool live_only) const {
   out += "]}";
 }
 
-std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& problems) {
-  Reader r(snapshot);
-  const auto invalid = [&problems](const std::string& why) {
-    problems.push_back({Code::invalid_snapshot, Severity::error, "snapshot",
-                        "This is not a snapshot this engine can restore: " + why + "."});
-    return std::nullopt;
-  };
-  std::string str;
+namespace {
+
+// Engine::restore in its steps, in the snapshot's order. Each step returns the reason the snapshot
+// cannot be restored, or "" when its part was read into the engine.
+class Restorer {
+ public:
+  explicit Restorer(std::string_view snapshot) : r_(snapshot) {}
+
+  std::string header(EngineOptions& options);  // format, version, capacity, ringTimeout
+  std::string clock(Engine::Impl& e);          // now, served, nextId
+  std::string deployments(Engine::Impl& e);
+  std::string option_table(Engine::Impl& e);
+  std::string calls(Engine::Impl& e);
+  std::string end(Engine::Impl& e);  // the closing brace, the ids, the derived structures
+
+ private:
+  std::string call(Engine::Impl& e);
+  // The events after the implicit `queued`, replayed through the call's state machine.
+  std::string events(const Engine::Impl& e, const StoredOptions& o, const std::string& id, std::int64_t queued_at,
+                     std::vector<EventRecord>& list, std::uint32_t& attempts, int& phase, std::int64_t& last_failure);
+  std::string error() { return r_.ok() ? std::string() : r_.error(); }
+
+  Reader r_;
+  bool has_ids_ = false;
+  std::int64_t next_id_ = 0;
+  std::vector<std::uint64_t> ids_;
+  std::string str_, phone_, metadata_, state_name_, event_;
+  Problems found_;
+};
+
+std::string Restorer::header(EngineOptions& options) {
   std::int64_t v = 0;
-
-  r.expect('{');
-  r.key("format");
-  r.string(str, "format");
-  if (r.ok() && str != kFormat) return invalid("format is " + text::quote(str) + ", expected \"fuse-outbound-engine\"");
-  r.expect(',');
-  r.key("version");
-  r.integer(v, 0, INT64_MAX, "version");
-  if (r.ok() && v != 1 && v != kVersion) return invalid("version " + text::to_string(v) + " is not supported (expected 1 or 2)");
-  const bool has_ids = v >= 2;
-  EngineOptions options;
-  r.expect(',');
-  r.key("capacity");
-  r.integer(v, 0, UINT32_MAX, "capacity");
+  r_.expect('{');
+  r_.key("format");
+  r_.string(str_, "format");
+  if (r_.ok() && str_ != kFormat) return "format is " + text::quote(str_) + ", expected \"fuse-outbound-engine\"";
+  r_.expect(',');
+  r_.key("version");
+  r_.integer(v, 0, INT64_MAX, "version");
+  if (r_.ok() && v != 1 && v != kVersion) return "version " + text::to_string(v) + " is not supported (expected 1 or 2)";
+  has_ids_ = v >= 2;
+  r_.expect(',');
+  r_.key("capacity");
+  r_.integer(v, 0, UINT32_MAX, "capacity");
   options.capacity = static_cast<std::uint32_t>(v);
-  r.expect(',');
-  r.key("ringTimeout");
-  r.integer(v, 1, kMaxRingTimeout, "ringTimeout");
+  r_.expect(',');
+  r_.key("ringTimeout");
+  r_.integer(v, 1, kMaxRingTimeout, "ringTimeout");
   options.ring_timeout = static_cast<std::uint32_t>(v);
-  if (!r.ok()) return invalid(r.error());
+  return error();
+}
 
-  auto impl = std::make_unique<Impl>(options);
-  Impl& e = *impl;
-  r.expect(',');
-  r.key("now");
-  if (r.ok() && !r.null()) {
-    r.integer(v, 0, kMaxEngineTime, "now");
+std::string Restorer::clock(Engine::Impl& e) {
+  std::int64_t v = 0;
+  r_.expect(',');
+  r_.key("now");
+  if (r_.ok() && !r_.null()) {
+    r_.integer(v, 0, kMaxEngineTime, "now");
     e.has_now = true;
     e.now = v;
   }
-  r.expect(',');
-  r.key("served");
-  r.integer(v, 0, INT64_MAX, "served");
+  r_.expect(',');
+  r_.key("served");
+  r_.integer(v, 0, INT64_MAX, "served");
   e.serve_seq = static_cast<std::uint64_t>(v);
-  std::int64_t next_id = 0;
-  if (has_ids) {
-    r.expect(',');
-    r.key("nextId");
-    r.integer(next_id, 1, kMaxTime, "nextId");
+  if (has_ids_) {
+    r_.expect(',');
+    r_.key("nextId");
+    r_.integer(next_id_, 1, kMaxTime, "nextId");
   }
-  std::vector<std::uint64_t> ids;
+  return error();
+}
 
-  // deployments
-  r.expect(',');
-  r.key("deployments");
-  r.expect('[');
-  for (bool first = true; r.next_element(first);) {
-    r.expect('[');
-    r.string(str, "deployment name");
-    r.expect(',');
-    r.integer(v, 0, static_cast<std::int64_t>(e.serve_seq), "deployment lastServed");
-    r.expect(']');
-    if (!r.ok()) return invalid(r.error());
-    if (str.empty()) return invalid("a deployment has an empty name");
-    if (e.deployment_index.count(str)) return invalid("deployment " + text::quote(str) + " appears twice");
-    if (e.deployments.size() >= kNone - 1) return invalid("too many deployments");
-    e.deployments[e.deployment_for(str)].last_served = static_cast<std::uint64_t>(v);
+std::string Restorer::deployments(Engine::Impl& e) {
+  std::int64_t v = 0;
+  r_.expect(',');
+  r_.key("deployments");
+  r_.expect('[');
+  for (bool first = true; r_.next_element(first);) {
+    r_.expect('[');
+    r_.string(str_, "deployment name");
+    r_.expect(',');
+    r_.integer(v, 0, static_cast<std::int64_t>(e.serve_seq), "deployment lastServed");
+    r_.expect(']');
+    if (!r_.ok()) return r_.error();
+    if (str_.empty()) return "a deployment has an empty name";
+    if (e.deployment_index.count(str_)) return "deployment " + text::quote(str_) + " appears twice";
+    if (e.deployments.size() >= kNone - 1) return "too many deployments";
+    e.deployments[e.deployment_for(str_)].last_served = static_cast<std::uint64_t>(v);
   }
+  return error();
+}
 
-  // options
-  r.expect(',');
-  r.key("options");
-  r.expect('[');
-  for (bool first = true; r.next_element(first);) {
+std::string Restorer::option_table(Engine::Impl& e) {
+  std::int64_t v = 0;
+  r_.expect(',');
+  r_.key("options");
+  r_.expect('[');
+  for (bool first = true; r_.next_element(first);) {
     StoredOptions o;
-    r.expect('[');
-    if (r.ok() && !r.null()) {
-      r.integer(o.start, INT64_MIN, INT64_MAX, "options start");
+    r_.expect('[');
+    if (r_.ok() && !r_.null()) {
+      r_.integer(o.start, INT64_MIN, INT64_MAX, "options start");
       o.has_start = true;
     }
-    r.expect(',');
-    if (r.ok() && !r.null()) {
-      r.integer(o.end, INT64_MIN, INT64_MAX, "options end");
+    r_.expect(',');
+    if (r_.ok() && !r_.null()) {
+      r_.integer(o.end, INT64_MIN, INT64_MAX, "options end");
       o.has_end = true;
     }
-    r.expect(',');
-    r.integer(v, 1, kMaxAttempts, "options maxAttempts");
+    r_.expect(',');
+    r_.integer(v, 1, kMaxAttempts, "options maxAttempts");
     o.max_attempts = static_cast<std::uint32_t>(v);
-    r.expect(',');
-    r.integer(v, 0, UINT32_MAX, "options reattemptWait");
+    r_.expect(',');
+    r_.integer(v, 0, UINT32_MAX, "options reattemptWait");
     o.reattempt_wait = static_cast<std::uint32_t>(v);
-    r.expect(',');
-    r.integer(v, 0, 1, "options isPci");
+    r_.expect(',');
+    r_.integer(v, 0, 1, "options isPci");
     o.is_pci = v == 1;
-    r.expect(',');
-    r.string(o.result_url, "options resultUrl");
-    r.expect(']');
-    if (!r.ok()) return invalid(r.error());
-    if (o.has_start && o.has_end && o.end <= o.start) return invalid("an options entry ends before it starts");
+    r_.expect(',');
+    r_.string(o.result_url, "options resultUrl");
+    r_.expect(']');
+    if (!r_.ok()) return r_.error();
+    if (o.has_start && o.has_end && o.end <= o.start) return "an options entry ends before it starts";
     // The same rules as the inputs that could have made it.
-    if (o.reattempt_wait > kMaxReattemptWait) return invalid("an options entry waits longer than a day between attempts");
+    if (o.reattempt_wait > kMaxReattemptWait) return "an options entry waits longer than a day between attempts";
     if (!o.result_url.empty() && !result_url_problem(o.result_url).empty())
-      return invalid("an options entry's result_url " + text::quote(o.result_url, 60) + " " + result_url_problem(o.result_url));
-    if (e.option_table.size() >= kNone - 1) return invalid("too many options entries");
+      return "an options entry's result_url " + text::quote(o.result_url, 60) + " " + result_url_problem(o.result_url);
+    if (e.option_table.size() >= kNone - 1) return "too many options entries";
     e.option_index.try_emplace(option_key(o), static_cast<std::uint32_t>(e.option_table.size()));
     e.option_table.push_back(std::move(o));
   }
+  return error();
+}
 
-  // calls
-  r.expect(',');
-  r.key("calls");
-  r.expect('[');
-  std::string phone, metadata, state_name, event;
-  Problems found;
-  for (bool first = true; r.next_element(first);) {
-    std::int64_t deployment = 0, option = 0, queued_at = 0, call_number = 0;
-    r.expect('[');
-    if (has_ids) {
-      const std::int64_t least = ids.empty() ? 1 : static_cast<std::int64_t>(ids.back()) + 1;
-      r.integer(call_number, 1, kMaxTime, "call id");
-      if (r.ok() && (call_number < least || call_number >= next_id))
-        return invalid("call id " + text::to_string(call_number) + " is out of order or not below nextId");
-      r.expect(',');
-    } else {
-      call_number = static_cast<std::int64_t>(e.calls.size()) + 1;
-    }
-    r.integer(deployment, 0, static_cast<std::int64_t>(e.deployments.size()) - 1, "call deployment");
-    r.expect(',');
-    r.integer(option, 0, static_cast<std::int64_t>(e.option_table.size()) - 1, "call options");
-    r.expect(',');
-    r.string(phone, "call phone number");
-    r.expect(',');
-    r.string(metadata, "call metadata");
-    r.expect(',');
-    r.integer(queued_at, 0, kMaxEngineTime, "call queuedAt");
-    r.expect(',');
-    r.string(state_name, "call state");
-    r.expect(',');
-    if (!r.ok()) return invalid(r.error());
-    const std::string id = "call " + text::to_string(call_number);
-    int state = -1;
-    for (int k = 0; k < static_cast<int>(kStateCount); ++k)
-      if (kStateNames[k] == state_name) state = k;
-    if (state < 0) return invalid(id + " has an unknown state " + text::quote(state_name));
-    if (!e.has_now || queued_at > e.now) return invalid(id + " was queued after the engine's time");
-    found.clear();
-    if (phone.size() > kMaxDestinationChars || !check_phone(phone, "phone_number", 0, found) ||
-        text::trim(phone).size() != phone.size())
-      return invalid(id + " has a phone number that does not parse");
-    if (!check_metadata(metadata, "metadata", 0, found)) return invalid(id + " has invalid metadata");
-    if (e.calls.size() >= kNone - 2) return invalid("too many calls");
-    const StoredOptions& o = e.option_table[static_cast<std::size_t>(option)];
+std::string Restorer::calls(Engine::Impl& e) {
+  r_.expect(',');
+  r_.key("calls");
+  r_.expect('[');
+  for (bool first = true; r_.next_element(first);)
+    if (std::string why = call(e); !why.empty()) return why;
+  return error();
+}
 
-    // Events after the implicit `queued`, replayed through the state machine.
-    enum Phase { queued, dialing, connected, done_completed, done_failed, done_canceled } phase = queued;
-    std::uint32_t attempts = 0;
-    std::int64_t last = queued_at, last_failure = -1;
-    std::vector<EventRecord> list;
-    r.expect('[');
-    for (bool first_event = true; r.next_element(first_event);) {
-      r.expect('[');
-      r.string(event, "event name");
-      r.expect(',');
-      r.integer(v, 0, kMaxEngineTime, "event timestamp");
-      r.expect(']');
-      if (!r.ok()) return invalid(r.error());
-      const auto kind = parse_event_name(event);
-      if (!kind) return invalid(id + " has an unknown event " + text::quote(event));
-      if (v < last || v > e.now) return invalid(id + " has events out of time order");
-      if (list.size() >= kMaxEventsPerCall - 1) return invalid(id + " has too many events");
-      last = v;
-      bool fits = false;
-      switch (phase) {
-        case queued:
-          if (*kind == CallEvent::dialing && attempts < o.max_attempts) {
-            ++attempts;
-            phase = dialing;
-            fits = true;
-          } else if (*kind == CallEvent::canceled) {
-            phase = done_canceled;
-            fits = true;
-          }
-          break;
-        case dialing:
-          if (*kind == CallEvent::connected) {
-            phase = connected;
-            fits = true;
-          } else if (is_failed_attempt(*kind)) {
-            phase = attempts >= o.max_attempts ? done_failed : queued;
-            last_failure = v;
-            fits = true;
-          }
-          break;
-        case connected:
-          if (*kind == CallEvent::disconnected) {
-            phase = done_completed;
-            fits = true;
-          }
-          break;
-        default: break;
+// Where the replay of a call's events has got to.
+enum Phase { queued, dialing, connected, done_completed, done_failed, done_canceled };
+
+std::string Restorer::call(Engine::Impl& e) {
+  std::int64_t deployment = 0, option = 0, queued_at = 0, call_number = 0, v = 0;
+  r_.expect('[');
+  if (has_ids_) {
+    const std::int64_t least = ids_.empty() ? 1 : static_cast<std::int64_t>(ids_.back()) + 1;
+    r_.integer(call_number, 1, kMaxTime, "call id");
+    if (r_.ok() && (call_number < least || call_number >= next_id_))
+      return "call id " + text::to_string(call_number) + " is out of order or not below nextId";
+    r_.expect(',');
+  } else {
+    call_number = static_cast<std::int64_t>(e.calls.size()) + 1;
+  }
+  r_.integer(deployment, 0, static_cast<std::int64_t>(e.deployments.size()) - 1, "call deployment");
+  r_.expect(',');
+  r_.integer(option, 0, static_cast<std::int64_t>(e.option_table.size()) - 1, "call options");
+  r_.expect(',');
+  r_.string(phone_, "call phone number");
+  r_.expect(',');
+  r_.string(metadata_, "call metadata");
+  r_.expect(',');
+  r_.integer(queued_at, 0, kMaxEngineTime, "call queuedAt");
+  r_.expect(',');
+  r_.string(state_name_, "call state");
+  r_.expect(',');
+  if (!r_.ok()) return r_.error();
+  const std::string id = "call " + text::to_string(call_number);
+  int state = -1;
+  for (int k = 0; k < static_cast<int>(kStateCount); ++k)
+    if (kStateNames[k] == state_name_) state = k;
+  if (state < 0) return id + " has an unknown state " + text::quote(state_name_);
+  if (!e.has_now || queued_at > e.now) return id + " was queued after the engine's time";
+  found_.clear();
+  if (phone_.size() > kMaxDestinationChars || !check_phone(phone_, "phone_number", 0, found_) ||
+      text::trim(phone_).size() != phone_.size())
+    return id + " has a phone number that does not parse";
+  if (!check_metadata(metadata_, "metadata", 0, found_)) return id + " has invalid metadata";
+  if (e.calls.size() >= kNone - 2) return "too many calls";
+  const StoredOptions& o = e.option_table[static_cast<std::size_t>(option)];
+
+  std::vector<EventRecord> list;
+  std::uint32_t attempts = 0;
+  int phase = queued;
+  std::int64_t last_failure = -1;
+  if (std::string why = events(e, o, id, queued_at, list, attempts, phase, last_failure); !why.empty()) return why;
+  bool cancel_requested = false;
+  if (r_.ok() && r_.peek(',')) {
+    r_.expect(',');
+    r_.integer(v, 1, 1, "call cancel flag");
+    cancel_requested = true;
+  }
+  r_.expect(']');
+  if (!r_.ok()) return r_.error();
+  if (cancel_requested && phase != dialing && phase != connected) return id + " has a cancel flag but no attempt under way";
+
+  // The stored state must be the one its events lead to.
+  const State s = static_cast<State>(state);
+  std::int64_t ready_at = queued_at;
+  bool consistent = false;
+  switch (phase) {
+    case queued:
+      if (attempts == 0) {
+        const bool later = o.has_start && o.start > queued_at;
+        ready_at = later ? o.start : queued_at;
+        consistent = s == State::pending ? later : s == State::ready && ready_at <= e.now;
+      } else {
+        ready_at = last_failure + o.reattempt_wait;
+        consistent = s == State::waiting || (s == State::ready && ready_at <= e.now);
       }
-      if (!fits) return invalid(id + ": '" + event + "' cannot follow its earlier events");
-      list.push_back({*kind, v});
-    }
-    bool cancel_requested = false;
-    if (r.ok() && r.peek(',')) {
-      r.expect(',');
-      r.integer(v, 1, 1, "call cancel flag");
-      cancel_requested = true;
-    }
-    r.expect(']');
-    if (!r.ok()) return invalid(r.error());
-    if (cancel_requested && phase != dialing && phase != connected)
-      return invalid(id + " has a cancel flag but no attempt under way");
+      break;
+    case dialing: consistent = s == State::dialing; break;
+    case connected: consistent = s == State::connected; break;
+    case done_completed: consistent = s == State::completed; break;
+    case done_failed: consistent = s == State::failed; break;
+    case done_canceled: consistent = s == State::canceled; break;
+  }
+  if (!consistent) return id + "'s state " + text::quote(state_name_) + " does not match its events";
 
-    const State s = static_cast<State>(state);
-    std::int64_t ready_at = queued_at;
-    bool consistent = false;
+  const CallRef ref = e.add_call(static_cast<std::uint32_t>(deployment), static_cast<std::uint32_t>(option), phone_,
+                                 metadata_, queued_at, s, ready_at);
+  Call& c = e.calls[ref];
+  c.attempts = static_cast<std::uint8_t>(attempts);
+  c.cancel_requested = cancel_requested;
+  for (const auto& rec : list) e.add_event(c, rec.event, rec.timestamp);
+  ids_.push_back(static_cast<std::uint64_t>(call_number));
+  return "";
+}
+
+std::string Restorer::events(const Engine::Impl& e, const StoredOptions& o, const std::string& id,
+                             std::int64_t queued_at, std::vector<EventRecord>& list, std::uint32_t& attempts,
+                             int& phase, std::int64_t& last_failure) {
+  std::int64_t v = 0, last = queued_at;
+  r_.expect('[');
+  for (bool first_event = true; r_.next_element(first_event);) {
+    r_.expect('[');
+    r_.string(event_, "event name");
+    r_.expect(',');
+    r_.integer(v, 0, kMaxEngineTime, "event timestamp");
+    r_.expect(']');
+    if (!r_.ok()) return r_.error();
+    const auto kind = parse_event_name(event_);
+    if (!kind) return id + " has an unknown event " + text::quote(event_);
+    if (v < last || v > e.now) return id + " has events out of time order";
+    if (list.size() >= kMaxEventsPerCall - 1) return id + " has too many events";
+    last = v;
+    bool fits = false;
     switch (phase) {
       case queued:
-        if (attempts == 0) {
-          const bool later = o.has_start && o.start > queued_at;
-          ready_at = later ? o.start : queued_at;
-          consistent = s == State::pending ? later : s == State::ready && ready_at <= e.now;
-        } else {
-          ready_at = last_failure + o.reattempt_wait;
-          consistent = s == State::waiting || (s == State::ready && ready_at <= e.now);
+        if (*kind == CallEvent::dialing && attempts < o.max_attempts) {
+          ++attempts;
+          phase = dialing;
+          fits = true;
+        } else if (*kind == CallEvent::canceled) {
+          phase = done_canceled;
+          fits = true;
         }
         break;
-      case dialing: consistent = s == State::dialing; break;
-      case connected: consistent = s == State::connected; break;
-      case done_completed: consistent = s == State::completed; break;
-      case done_failed: consistent = s == State::failed; break;
-      case done_canceled: consistent = s == State::canceled; break;
+      case dialing:
+        if (*kind == CallEvent::connected) {
+          phase = connected;
+          fits = true;
+        } else if (is_failed_attempt(*kind)) {
+          phase = attempts >= o.max_attempts ? done_failed : queued;
+          last_failure = v;
+          fits = true;
+        }
+        break;
+      case connected:
+        if (*kind == CallEvent::disconnected) {
+          phase = done_completed;
+          fits = true;
+        }
+        break;
+      default: break;
     }
-    if (!consistent) return invalid(id + "'s state " + text::quote(state_name) + " does not match its events");
-
-    const CallRef ref = e.add_call(static_cast<std::uint32_t>(deployment), static_cast<std::uint32_t>(option), phone,
-                                   metadata, queued_at, s, ready_at);
-    Call& c = e.calls[ref];
-    c.attempts = static_cast<std::uint8_t>(attempts);
-    c.cancel_requested = cancel_requested;
-    for (const auto& rec : list) e.add_event(c, rec.event, rec.timestamp);
-    ids.push_back(static_cast<std::uint64_t>(call_number));
+    if (!fits) return id + ": '" + event_ + "' cannot follow its earlier events";
+    list.push_back({*kind, v});
   }
-  r.expect('}');
-  if (!r.ok()) return invalid(r.error());
-  if (!r.at_end()) return invalid("unexpected text after the snapshot");
+  return error();
+}
 
-  const std::uint64_t next = has_ids ? static_cast<std::uint64_t>(next_id) : ids.size() + 1;
-  e.set_ids(std::move(ids), next);
-
+std::string Restorer::end(Engine::Impl& e) {
+  r_.expect('}');
+  if (!r_.ok()) return r_.error();
+  if (!r_.at_end()) return "unexpected text after the snapshot";
+  const std::uint64_t next = has_ids_ ? static_cast<std::uint64_t>(next_id_) : ids_.size() + 1;
+  e.set_ids(std::move(ids_), next);
   // Derived structures: ready queues, the eligible heap, timers.
   for (CallRef ref = 0; ref < e.calls.size(); ++ref) {
     if (e.calls[ref].state == State::ready) e.push_ready(ref);
     e.arm_timers(ref);
   }
   for (std::uint32_t d = 0; d < e.deployments.size(); ++d) e.refresh(d);
+  return "";
+}
+
+}  // namespace
+
+std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& problems) {
+  const auto invalid = [&problems](const std::string& why) {
+    problems.push_back({Code::invalid_snapshot, Severity::error, "snapshot",
+                        "This is not a snapshot this engine can restore: " + why + "."});
+    return std::nullopt;
+  };
+  Restorer restorer(snapshot);
+  EngineOptions options;
+  if (std::string why = restorer.header(options); !why.empty()) return invalid(why);
+  auto impl = std::make_unique<Impl>(options);
+  for (auto step : {&Restorer::clock, &Restorer::deployments, &Restorer::option_table, &Restorer::calls, &Restorer::end})
+    if (std::string why = (restorer.*step)(*impl); !why.empty()) return invalid(why);
   return Engine(std::move(impl));
 }
 

@@ -15,10 +15,21 @@
 namespace fuse {
 
 namespace {
-constexpr std::array<std::string_view, kCallStatusCount> kStatusNames = {"queued",    "dialing", "connected",
-                                                                         "completed", "failed",  "canceled"};
-constexpr std::array<std::string_view, kCallEventCount> kEventNames = {
-    "queued", "dialing", "connected", "disconnected", "busy", "noanswer", "informationtone", "canceled"};
+#define FUSE_NAME_ENTRY(name) #name,
+constexpr std::array<std::string_view, kCallStatusCount> kStatusNames = {FUSE_CALL_STATUSES(FUSE_NAME_ENTRY)};
+constexpr std::array<std::string_view, kCallEventCount> kEventNames = {FUSE_CALL_EVENTS(FUSE_NAME_ENTRY)};
+#undef FUSE_NAME_ENTRY
+
+// "a, b, c": a name list for a message.
+template <std::size_t N>
+std::string listed(const std::array<std::string_view, N>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (i) out += ", ";
+    out += names[i];
+  }
+  return out;
+}
 
 constexpr std::size_t kMaxQuotedPhone = 512;
 
@@ -175,6 +186,123 @@ void add_error(Problems& problems, Code code, std::string field, std::string mes
 
 using json::describe;
 
+// ---- buildResultPayload's steps: each reads one part of the call, reporting what is wrong ----
+
+std::string_view read_phone(const json::Node& call, Problems& problems) {
+  const json::Node* v = json::find(call, "phone_number");
+  if (!v) {
+    add_error(problems, Code::missing_phone_number, "phone_number", "phone_number is required: the destination as given.");
+  } else if (v->kind != json::Kind::string) {
+    add_error(problems, Code::invalid_phone_number, "phone_number",
+              "phone_number must be a string (the destination as given), got " + describe(*v) + ".");
+  } else {
+    return v->text;
+  }
+  return {};
+}
+
+// max_attempts (default 1) and reattempt_wait (default 0): any whole number, as the call had them.
+void read_attempts(const json::Node& call, std::int64_t& max_attempts, std::int64_t& reattempt_wait,
+                   Problems& problems) {
+  max_attempts = 1;
+  reattempt_wait = 0;
+  if (const json::Node* v = json::find(call, "max_attempts")) {
+    const auto n = integer_of(*v);
+    if (!n || *n < 1 || *n > UINT32_MAX)
+      add_error(problems, Code::invalid_max_attempts, "max_attempts",
+                "max_attempts must be a whole number of at least 1, got " + describe(*v) + ".");
+    else max_attempts = *n;
+  }
+  if (const json::Node* v = json::find(call, "reattempt_wait")) {
+    const auto n = integer_of(*v);
+    if (!n || *n < 0 || *n > UINT32_MAX)
+      add_error(problems, Code::invalid_reattempt_wait, "reattempt_wait",
+                "reattempt_wait must be a whole number of seconds (0 or more), got " + describe(*v) + ".");
+    else reattempt_wait = *n;
+  }
+}
+
+std::optional<EventRecord> read_event(const json::Node& e, const std::string& field, Problems& problems) {
+  if (e.kind != json::Kind::object) {
+    add_error(problems, Code::invalid_params, field, field + " must be an object {event, timestamp}, got " + describe(e) + ".");
+    return std::nullopt;
+  }
+  const json::Node* name = json::find(e, "event");
+  const std::optional<CallEvent> kind = name && name->kind == json::Kind::string ? parse_event_name(name->text) : std::nullopt;
+  if (!kind)
+    add_error(problems, Code::unknown_event, field + ".event",
+              field + ".event must be one of " + listed(kEventNames) + "; got " +
+                  (name ? describe(*name) : std::string("nothing")) + ".");
+  const json::Node* ts = json::find(e, "timestamp");
+  const auto timestamp = ts ? integer_of(*ts) : std::nullopt;
+  if (!timestamp)
+    add_error(problems, Code::invalid_timestamp, field + ".timestamp",
+              field + ".timestamp must be a whole number of Unix seconds, got " +
+                  (ts ? describe(*ts) : std::string("nothing")) + ".");
+  if (!kind || !timestamp) return std::nullopt;
+  return EventRecord{*kind, *timestamp};
+}
+
+std::vector<EventRecord> read_events(const json::Node& call, Problems& problems) {
+  std::vector<EventRecord> events;
+  const json::Node* list = json::find(call, "events");
+  if (!list || list->kind != json::Kind::array) {
+    add_error(problems, Code::invalid_params, "events",
+              "events must be an array of {event, timestamp} (e.g. [{\"event\":\"queued\",\"timestamp\":1475095892}]).");
+    return events;
+  }
+  events.reserve(list->elements.size());
+  for (std::size_t i = 0; i < list->elements.size(); ++i) {
+    const std::string field = "events[" + text::to_string(static_cast<std::uint64_t>(i)) + "]";
+    if (auto record = read_event(list->elements[i], field, problems)) events.push_back(*record);
+  }
+  return events;
+}
+
+std::optional<CallStatus> read_status(const json::Node& call, Problems& problems) {
+  const json::Node* v = json::find(call, "status");
+  if (!v) return std::nullopt;
+  const std::optional<CallStatus> status = v->kind == json::Kind::string ? parse_status_name(v->text) : std::nullopt;
+  if (!status)
+    add_error(problems, Code::invalid_params, "status",
+              "status must be one of " + listed(kStatusNames) + "; got " + describe(*v) + ".");
+  return status;
+}
+
+std::string read_call_id(const json::Node& call, Problems& problems) {
+  const json::Node* v = json::find(call, "call_id");
+  if (!v) return {};
+  if (v->kind == json::Kind::string || (v->kind == json::Kind::number && v->integral)) return v->text;
+  add_error(problems, Code::invalid_params, "call_id", "call_id must be a string, got " + describe(*v) + ".");
+  return {};
+}
+
+// metadata: an object or its JSON text, written compactly with its keys in their order.
+std::string read_metadata(const json::Node& call, Problems& problems) {
+  std::string metadata;
+  const json::Node* v = json::find(call, "metadata");
+  if (!v) return metadata;
+  json::Node parsed;
+  json::ReadError error;
+  const json::Node* object = v;
+  const bool text = v->kind == json::Kind::string;
+  const bool too_deep_text = text && json::max_nesting(v->text) > kMaxMetadataDepth + 1;  // before reading it
+  if (text) {
+    if (!too_deep_text && !json::read(v->text, kCallLimits, parsed, error)) parsed = json::Node{};
+    object = &parsed;
+  }
+  if (too_deep_text || (object->kind == json::Kind::object && nesting(*object) > kMaxMetadataDepth + 1)) {
+    add_error(problems, Code::invalid_metadata, "metadata",
+              "metadata is nested more than " + std::to_string(kMaxMetadataDepth) + " levels deep.");
+  } else if (object->kind != json::Kind::object) {
+    add_error(problems, Code::invalid_metadata, "metadata",
+              "metadata must be a JSON object (or its JSON text), got " + describe(*v) + ".");
+  } else {
+    json::write_value(metadata, *object);
+  }
+  return metadata;
+}
+
 }  // namespace
 
 bool build_result_payload(std::string_view call_json, std::string& out, Problems& problems) {
@@ -194,117 +322,15 @@ bool build_result_payload(std::string_view call_json, std::string& out, Problems
               "metadata?}.");
     return false;
   }
-
-  std::string_view phone;
-  const json::Node* phone_node = json::find(call, "phone_number");
-  if (!phone_node) {
-    add_error(problems, Code::missing_phone_number, "phone_number", "phone_number is required: the destination as given.");
-  } else if (phone_node->kind != json::Kind::string) {
-    add_error(problems, Code::invalid_phone_number, "phone_number",
-              "phone_number must be a string (the destination as given), got " + describe(*phone_node) + ".");
-  } else {
-    phone = phone_node->text;
-  }
-
-  std::int64_t max_attempts = 1, reattempt_wait = 0;
-  if (const json::Node* v = json::find(call, "max_attempts")) {
-    const auto n = integer_of(*v);
-    if (!n || *n < 1 || *n > UINT32_MAX)
-      add_error(problems, Code::invalid_max_attempts, "max_attempts",
-                "max_attempts must be a whole number of at least 1, got " + describe(*v) + ".");
-    else max_attempts = *n;
-  }
-  if (const json::Node* v = json::find(call, "reattempt_wait")) {
-    const auto n = integer_of(*v);
-    if (!n || *n < 0 || *n > UINT32_MAX)
-      add_error(problems, Code::invalid_reattempt_wait, "reattempt_wait",
-                "reattempt_wait must be a whole number of seconds (0 or more), got " + describe(*v) + ".");
-    else reattempt_wait = *n;
-  }
-
-  std::vector<EventRecord> events;
-  const json::Node* event_list = json::find(call, "events");
-  if (!event_list || event_list->kind != json::Kind::array) {
-    add_error(problems, Code::invalid_params, "events",
-              "events must be an array of {event, timestamp} (e.g. [{\"event\":\"queued\",\"timestamp\":1475095892}]).");
-  } else {
-    events.reserve(event_list->elements.size());
-    std::size_t i = 0;
-    for (const json::Node& e : event_list->elements) {
-      const std::string field = "events[" + text::to_string(static_cast<std::uint64_t>(i++)) + "]";
-      if (e.kind != json::Kind::object) {
-        add_error(problems, Code::invalid_params, field, field + " must be an object {event, timestamp}, got " + describe(e) + ".");
-        continue;
-      }
-      EventRecord record{CallEvent::queued, 0};
-      bool ok = true;
-      const json::Node* name = json::find(e, "event");
-      const std::optional<CallEvent> kind =
-          name && name->kind == json::Kind::string ? parse_event_name(name->text) : std::nullopt;
-      if (!kind) {
-        add_error(problems, Code::unknown_event, field + ".event",
-                  field + ".event must be one of queued, dialing, connected, disconnected, busy, noanswer, "
-                          "informationtone, canceled; got " +
-                      (name ? describe(*name) : std::string("nothing")) + ".");
-        ok = false;
-      } else {
-        record.event = *kind;
-      }
-      const json::Node* ts = json::find(e, "timestamp");
-      const auto value = ts ? integer_of(*ts) : std::nullopt;
-      if (!value) {
-        add_error(problems, Code::invalid_timestamp, field + ".timestamp",
-                  field + ".timestamp must be a whole number of Unix seconds, got " +
-                      (ts ? describe(*ts) : std::string("nothing")) + ".");
-        ok = false;
-      } else {
-        record.timestamp = *value;
-      }
-      if (ok) events.push_back(record);
-    }
-  }
-
-  std::optional<CallStatus> status;
-  if (const json::Node* v = json::find(call, "status")) {
-    if (v->kind == json::Kind::string) status = parse_status_name(v->text);
-    if (!status)
-      add_error(problems, Code::invalid_params, "status",
-                "status must be one of queued, dialing, connected, completed, failed, canceled; got " + describe(*v) + ".");
-  }
-
-  std::string call_id;
-  if (const json::Node* v = json::find(call, "call_id")) {
-    if (v->kind == json::Kind::string) call_id = v->text;
-    else if (v->kind == json::Kind::number && v->integral) call_id = v->text;
-    else add_error(problems, Code::invalid_params, "call_id", "call_id must be a string, got " + describe(*v) + ".");
-  }
-
-  std::string metadata;
-  if (const json::Node* v = json::find(call, "metadata")) {
-    json::Node parsed;
-    const json::Node* object = v;
-    bool readable = true;
-    if (v->kind == json::Kind::string) {
-      readable = json::max_nesting(v->text) <= kMaxMetadataDepth + 1 && json::read(v->text, kCallLimits, parsed, error);
-      object = &parsed;
-    }
-    if (readable && object->kind == json::Kind::object && nesting(*object) <= kMaxMetadataDepth + 1) {
-      json::write_value(metadata, *object);
-    } else if (readable && object->kind == json::Kind::object) {
-      add_error(problems, Code::invalid_metadata, "metadata",
-                "metadata is nested more than " + std::to_string(kMaxMetadataDepth) + " levels deep.");
-    } else if (v->kind == json::Kind::string && json::max_nesting(v->text) > kMaxMetadataDepth + 1) {
-      add_error(problems, Code::invalid_metadata, "metadata",
-                "metadata is nested more than " + std::to_string(kMaxMetadataDepth) + " levels deep.");
-    } else {
-      add_error(problems, Code::invalid_metadata, "metadata",
-                "metadata must be a JSON object (or its JSON text), got " + describe(*v) + ".");
-    }
-  }
-
-  if (problems.size() != before) return false;
   CallDetails details;
-  details.phone_number = phone;
+  details.phone_number = read_phone(call, problems);
+  std::int64_t max_attempts = 1, reattempt_wait = 0;
+  read_attempts(call, max_attempts, reattempt_wait, problems);
+  const std::vector<EventRecord> events = read_events(call, problems);
+  const std::optional<CallStatus> status = read_status(call, problems);
+  const std::string call_id = read_call_id(call, problems);
+  const std::string metadata = read_metadata(call, problems);
+  if (problems.size() != before) return false;
   details.max_attempts = static_cast<std::uint32_t>(max_attempts);
   details.reattempt_wait = static_cast<std::uint32_t>(reattempt_wait);
   details.events = events;

@@ -729,7 +729,7 @@ void read_call_rules(const Json& object, const std::string& prefix, std::optiona
 void add_value_rules(const PreviewOptions& o, std::size_t first, Problems& problems) {
   const std::size_t read_end = problems.size();
   Problems rules;
-  validate_preview_options(o, rules);
+  static_cast<void>(validate_preview_options(o, rules));  // the rules' problems, filtered below
   for (auto& p : rules) {
     bool seen = false;
     for (std::size_t i = first; i < read_end && !seen; ++i) seen = problems[i].field == p.field;

@@ -143,7 +143,7 @@ void check_phone_number(const json::Node* n, QueueRequest& out, Problems& proble
     return;
   }
   // Empty text is reported as missing_phone_number by the parser.
-  parse_destination(out.phone_number, out.destination, problems, "phone_number");
+  static_cast<void>(parse_destination(out.phone_number, out.destination, problems, "phone_number"));  // problems say it
 }
 
 std::optional<std::int64_t> read_timestamp(const json::Node& n, std::string_view field, Report& r) {

@@ -2,7 +2,7 @@
 // The queue engine and buildResultPayload (SPEC 5, 7) through the public JS API of both builds.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { forEachBuild, loadBuilds } = require('./helpers/builds');
+const { forEachBuild, loadBuilds, buildNames } = require('./helpers/builds');
 const { mulberry32 } = require('./helpers/random');
 
 const T0 = 1700000000;
@@ -408,10 +408,9 @@ function scriptSteps(seed) {
   };
 }
 
-test('both builds answer a random script identically, and restore each other\'s snapshots', async () => {
+test('both builds answer a random script identically, and restore each other\'s snapshots', { skip: buildNames.length < 2 && 'needs both builds (FUSE_BUILDS narrows to one)' }, async () => {
   const builds = await loadBuilds();
   const names = Object.keys(builds);
-  if (names.length < 2) return;
   for (let seed = 100; seed < 110; seed++) {
     const engines = names.map((n) => new builds[n].Engine({ capacity: 2 }));
     const step = scriptSteps(seed);

@@ -1,4 +1,4 @@
-// Bridge function for the window preview (SPEC 6, JS API previewWindow); see bridge.hpp.
+// Bridge function for the window preview (SPEC 6, JS API previewWindow); see bridge_destination.hpp.
 #pragma once
 
 #include <string>

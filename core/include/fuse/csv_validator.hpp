@@ -35,7 +35,7 @@
 #include <string>
 #include <string_view>
 
-#include "fuse/csv.hpp"
+#include "fuse/csv_reader.hpp"
 #include "fuse/destination.hpp"
 #include "fuse/problem.hpp"
 #include "fuse/queue_request.hpp"

@@ -118,25 +118,25 @@ class Engine {
   // Checks what the engine relies on: the number parses, max_attempts 1..10, the window (end after
   // start and after now), metadata a JSON object of at most 64 KiB. Returns the call, or nullopt
   // with the problems.
-  std::optional<CallRef> enqueue(std::string_view deployment, const QueueRequest& request, std::int64_t now,
+  [[nodiscard]] std::optional<CallRef> enqueue(std::string_view deployment, const QueueRequest& request, std::int64_t now,
                                  Problems& problems);
   // Queues many calls sharing one CallOptions, stored once (bulk_queue): all rows or none. Rows get
   // consecutive refs starting at `first` (ids call_id(first + i)), in row order, so they dial in
   // row order. Row problems carry `row` = 1-based index into `rows`.
-  bool enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
+  [[nodiscard]] bool enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
                     std::int64_t now, CallRef& first, Problems& problems);
 
-  bool advance(std::int64_t now, Actions& actions, Problems& problems);
+  [[nodiscard]] bool advance(std::int64_t now, Actions& actions, Problems& problems);
   // Carrier outcomes: connected (from dialing), disconnected (from connected), busy / noanswer /
   // informationtone (from dialing). A dialing call whose ring timeout is due at or before `now`
   // has already stopped ringing, so an outcome reported for it is an invalid_transition.
-  bool report(std::string_view call_id, std::string_view event, std::int64_t now, Actions& actions,
+  [[nodiscard]] bool report(std::string_view call_id, std::string_view event, std::int64_t now, Actions& actions,
               Problems& problems);
-  bool report(CallRef call, CallEvent event, std::int64_t now, Actions& actions, Problems& problems);
+  [[nodiscard]] bool report(CallRef call, CallEvent event, std::int64_t now, Actions& actions, Problems& problems);
   // Cancels every queued or waiting call of the deployment at `now` (dialing and connected calls
   // continue). Due timers are processed first and free lines dial afterwards, as in advance(now).
   // An unknown deployment has nothing to cancel.
-  bool cancel_deployment(std::string_view deployment, std::int64_t now, Actions& actions, Problems& problems);
+  [[nodiscard]] bool cancel_deployment(std::string_view deployment, std::int64_t now, Actions& actions, Problems& problems);
 
   // Lowering the capacity hangs nothing up: it only stops new dials until in-flight drops below.
   void set_capacity(std::uint32_t capacity) noexcept;
@@ -161,7 +161,7 @@ class Engine {
   // The call's id as a number, and the id the next queued call will get.
   std::uint64_t call_number(CallRef call) const noexcept;
   std::uint64_t next_call_number() const noexcept;
-  std::optional<CallRef> find_call(std::string_view call_id) const noexcept;
+  [[nodiscard]] std::optional<CallRef> find_call(std::string_view call_id) const noexcept;
   std::string call_id(CallRef call) const;
   void write_call_id(CallRef call, std::string& out) const;
   CallStatus status(CallRef call) const noexcept;
@@ -183,7 +183,7 @@ class Engine {
   // The entire state as JSON text; restore() gives an engine that behaves identically from there
   // (same actions for the same inputs, byte for byte). A restored engine's snapshot is the same text.
   std::string snapshot() const;
-  static std::optional<Engine> restore(std::string_view snapshot, Problems& problems);
+  [[nodiscard]] static std::optional<Engine> restore(std::string_view snapshot, Problems& problems);
 
   struct Impl;
 

@@ -12,16 +12,24 @@
 
 namespace fuse {
 
-enum class CallStatus : std::uint8_t { queued, dialing, connected, completed, failed, canceled };
-enum class CallEvent : std::uint8_t { queued, dialing, connected, disconnected, busy, noanswer, informationtone, canceled };
+// Each name list once (SPEC 5's names): the enums, the name tables and the counts come from these.
+#define FUSE_CALL_STATUSES(X) X(queued) X(dialing) X(connected) X(completed) X(failed) X(canceled)
+#define FUSE_CALL_EVENTS(X) \
+  X(queued) X(dialing) X(connected) X(disconnected) X(busy) X(noanswer) X(informationtone) X(canceled)
 
-inline constexpr std::size_t kCallStatusCount = 6;
-inline constexpr std::size_t kCallEventCount = 8;
+#define FUSE_ENUM_ENTRY(name) name,
+#define FUSE_COUNT_ENTRY(name) +1
+enum class CallStatus : std::uint8_t { FUSE_CALL_STATUSES(FUSE_ENUM_ENTRY) };
+enum class CallEvent : std::uint8_t { FUSE_CALL_EVENTS(FUSE_ENUM_ENTRY) };
+inline constexpr std::size_t kCallStatusCount = 0 FUSE_CALL_STATUSES(FUSE_COUNT_ENTRY);
+inline constexpr std::size_t kCallEventCount = 0 FUSE_CALL_EVENTS(FUSE_COUNT_ENTRY);
+#undef FUSE_ENUM_ENTRY
+#undef FUSE_COUNT_ENTRY
 
 std::string_view status_name(CallStatus status) noexcept;
 std::string_view event_name(CallEvent event) noexcept;
-std::optional<CallStatus> parse_status_name(std::string_view name) noexcept;
-std::optional<CallEvent> parse_event_name(std::string_view name) noexcept;
+[[nodiscard]] std::optional<CallStatus> parse_status_name(std::string_view name) noexcept;
+[[nodiscard]] std::optional<CallEvent> parse_event_name(std::string_view name) noexcept;
 inline bool is_final(CallStatus s) noexcept {
   return s == CallStatus::completed || s == CallStatus::failed || s == CallStatus::canceled;
 }
@@ -64,6 +72,6 @@ CallStatus derive_status(std::span<const EventRecord> events, std::uint32_t max_
 // {phone_number, max_attempts?, reattempt_wait?, events:[{event,timestamp}], status?, call_id?, metadata?}
 // (numbers as JSON numbers or decimal strings; metadata an object or its JSON text). On success
 // appends the payload to `out` and returns true; otherwise appends every problem and returns false.
-bool build_result_payload(std::string_view call_json, std::string& out, Problems& problems);
+[[nodiscard]] bool build_result_payload(std::string_view call_json, std::string& out, Problems& problems);
 
 }  // namespace fuse

@@ -111,7 +111,7 @@ struct PreviewResult {
 // Checks the options (every problem, fields in the JS API's names: "capacity", "talkTime.mean",
 // "competing[0].end", ...). Window and attempt rules are the queue parameters' (SPEC 3) with their
 // codes (invalid_timestamp, end_before_start, invalid_max_attempts, ...); the rest is invalid_preview.
-bool validate_preview_options(const PreviewOptions& options, Problems& problems);
+[[nodiscard]] bool validate_preview_options(const PreviewOptions& options, Problems& problems);
 
 // Reads the options as the JS API sends them, a JSON object: calls | csv:{queued, ok?}, capacity,
 // start, end?, maxAttempts?, reattemptWait?, talkTime?:{mean, spread?}, ringTime?:{mean, spread?},
@@ -119,9 +119,9 @@ bool validate_preview_options(const PreviewOptions& options, Problems& problems)
 // `rates` is given), seed?, timelineStep?, competing?:[{calls, start?, end?, maxAttempts?,
 // reattemptWait?}]. null is the same as absent. maxAttempts and reattemptWait follow the queue
 // parameters' rules exactly (each requires the other). Unknown keys are errors. Then validates.
-bool read_preview_options(std::string_view options_json, PreviewOptions& out, Problems& problems);
+[[nodiscard]] bool read_preview_options(std::string_view options_json, PreviewOptions& out, Problems& problems);
 
 // Validates, then simulates. Deterministic: the same options give the same result, byte for byte.
-bool preview_window(const PreviewOptions& options, PreviewResult& out, Problems& problems);
+[[nodiscard]] bool preview_window(const PreviewOptions& options, PreviewResult& out, Problems& problems);
 
 }  // namespace fuse

@@ -66,6 +66,6 @@ class SimCarrier {
 
 // Reads {seed?, rates?, ringTime?: {mean, spread?}, talkTime?, ringTimeout?} (the JS API's names,
 // as previewWindow reads them); every problem is reported with its field.
-bool read_sim_carrier_options(std::string_view options_json, SimCarrierOptions& out, Problems& problems);
+[[nodiscard]] bool read_sim_carrier_options(std::string_view options_json, SimCarrierOptions& out, Problems& problems);
 
 }  // namespace fuse
