@@ -33,20 +33,6 @@ Problem not_configured_problem() {
 
 std::string not_configured() { return error_json(not_configured_problem()); }
 
-// `now` from JS: a whole number of seconds in the engine's range (the core's message).
-bool time_of(double now, std::int64_t& out, Problems& problems) {
-  constexpr auto kMax = static_cast<double>(engine_detail::kMaxEngineTime);
-  if (!std::isfinite(now) || now != std::floor(now) || now < 0 || now > kMax) {
-    std::string shown;
-    json::write_double(shown, now);
-    problems.push_back({Code::invalid_time, Severity::error, "now",
-                        engine_detail::time_range_message(shown, std::isfinite(now) && now > kMax && now / 1000 <= kMax)});
-    return false;
-  }
-  out = static_cast<std::int64_t>(now);
-  return true;
-}
-
 // Length in UTF-16 code units (what JS counts) of valid UTF-8 text: a code unit per byte that is not
 // a continuation byte, two for a 4-byte sequence. Clears `ascii` when the text is not ASCII.
 std::size_t utf16_length(std::string_view s, bool& ascii) noexcept {
@@ -104,7 +90,7 @@ std::string EngineSession::enqueue(std::string_view deployment, std::string_view
   std::optional<CallRef> ref;
   if (!engine_) {
     problems_.push_back(not_configured_problem());
-  } else if (time_of(now, t, problems_)) {
+  } else if (Engine::read_time(now, t, problems_)) {
     ValidationOptions vo;
     vo.now = t;
     vo.strict = strict;
@@ -205,7 +191,7 @@ std::string EngineSession::advance(double now) {
   std::int64_t t = 0;
   actions_.clear();
   problems_.clear();
-  if (!time_of(now, t, problems_)) return error_json(problems_.front());
+  if (!Engine::read_time(now, t, problems_)) return error_json(problems_.front());
   if (!engine_->advance(t, actions_, problems_)) return error_json(problems_.front());
   return write_actions();
 }
@@ -215,7 +201,7 @@ std::string EngineSession::report(std::string_view call_id, std::string_view eve
   std::int64_t t = 0;
   actions_.clear();
   problems_.clear();
-  if (!time_of(now, t, problems_)) return error_json(problems_.front());
+  if (!Engine::read_time(now, t, problems_)) return error_json(problems_.front());
   if (!engine_->report(call_id, event, t, actions_, problems_)) return error_json(problems_.front());
   return write_actions();
 }
@@ -225,7 +211,7 @@ std::string EngineSession::cancel_deployment(std::string_view deployment, double
   std::int64_t t = 0;
   actions_.clear();
   problems_.clear();
-  if (!time_of(now, t, problems_)) return error_json(problems_.front());
+  if (!Engine::read_time(now, t, problems_)) return error_json(problems_.front());
   if (!engine_->cancel_deployment(deployment, t, actions_, problems_)) return error_json(problems_.front());
   return write_actions();
 }
@@ -340,7 +326,7 @@ bool EngineSession::begin_packed(double now, std::int64_t& t) {
   actions_.clear();
   problems_.clear();
   if (!engine_) problems_.push_back(not_configured_problem());
-  else time_of(now, t, problems_);
+  else static_cast<void>(Engine::read_time(now, t, problems_));  // its problem is the answer
   return problems_.empty();
 }
 
@@ -388,7 +374,7 @@ void EngineSession::csv_begin(std::string_view deployment, std::string_view para
   // A bad time is reported, and the file is still checked (at the engine's own time).
   Problems time_problems;
   std::int64_t t = 0;
-  if (!time_of(now, t, time_problems)) t = engine_->now().value_or(0);
+  if (!Engine::read_time(now, t, time_problems)) t = engine_->now().value_or(0);
   settings.csv.validation.now = t;
   CallOptions call;
   Problems params_problems;

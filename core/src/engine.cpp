@@ -1,12 +1,14 @@
 // The queue engine (SPEC 5). See fuse/engine.hpp for the contract and engine_impl.hpp for the layout.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <limits>
 
 #include "call_rules.hpp"
 #include "engine_impl.hpp"
 #include "json_describe.hpp"
 #include "json_reader.hpp"
+#include "json_writer.hpp"
 #include "result_url.hpp"
 #include "text.hpp"
 
@@ -454,6 +456,19 @@ bool Engine::validate_options(const EngineOptions& options, Problems& problems) 
               "ringTimeout must be between 1 and 86400 seconds, got " + num(options.ring_timeout) + ".");
     return false;
   }
+  return true;
+}
+
+bool Engine::read_time(double now, std::int64_t& out, Problems& problems) {
+  constexpr auto kMax = static_cast<double>(kMaxEngineTime);
+  if (!std::isfinite(now) || now != std::floor(now) || now < 0 || now > kMax) {
+    std::string shown;
+    json::write_double(shown, now);
+    add_error(problems, Code::invalid_time, "now",
+              time_range_message(shown, std::isfinite(now) && now > kMax && now / 1000 <= kMax));
+    return false;
+  }
+  out = static_cast<std::int64_t>(now);
   return true;
 }
 

@@ -106,6 +106,9 @@ class Engine {
   // Reads the options as the JS API gives them, JSON {capacity, ringTimeout?} (capacity required;
   // ringTimeout null or missing: the default; any other key is an error), then validates them.
   [[nodiscard]] static bool read_options(std::string_view options_json, EngineOptions& out, Problems& problems);
+  // A time as JS gives it (a double): a whole number of Unix seconds in the engine's range, else
+  // invalid_time with the same message every time check gives.
+  [[nodiscard]] static bool read_time(double now, std::int64_t& out, Problems& problems);
   explicit Engine(const EngineOptions& options);  // options must be valid
   // Makes this engine exactly a new Engine(options) (no calls, no deployments, no time), keeping
   // the memory it has allocated: for callers that run many engines one after another (previews).
