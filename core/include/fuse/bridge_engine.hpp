@@ -3,7 +3,7 @@
 // shapes are the JS API's (SPEC 7, js/api/engine.js).
 //
 // Errors: a method that can fail returns `{"error":{"code":..,"field":..,"message":..}}` (an
-// object), where success is a JSON array (actions) or "" (configure, restore, set_capacity).
+// object), where success is "" (configure, restore, set_capacity); actions come packed (below).
 #pragma once
 
 #include <cstdint>
@@ -17,8 +17,6 @@
 #include "fuse/engine_csv.hpp"
 
 namespace fuse::bridge {
-
-inline constexpr char kPayloadSeparator = '\x1e';
 
 // Actions packed for JS (the hot path: js/api/engine.js turns them into the action objects in one
 // loop, with no JSON parsing). `numbers` (doubles, for a Float64Array) and `text` (one string):
@@ -53,19 +51,9 @@ class EngineSession {
   // Validates the params (SPEC 3, as validateQueueRequest with now/strict) and queues the call:
   // {"ok":true,"callId":"1","errors":[],"warnings":[..]} or {"ok":false,"errors":[..],"warnings":[..]}.
   std::string enqueue(std::string_view deployment, std::string_view params_json, double now, bool strict);
-  // Actions as a JSON array (the readable form, for tools; the bindings use the packed form below,
-  // which the C++ tests check against this one), or an error:
-  //   {"type":"dial","callId","deployment","phoneNumber","uri","e164","ani","postd","attempt","timestamp"}
-  //   {"type":"hangup","callId","reason","timestamp"}
-  //   {"type":"result","callId","status","resultUrl"}
-  // followed, for each result action in order, by kPayloadSeparator and its payload (the
-  // call_details JSON text, written as is). The separator never occurs in JSON text, which escapes
-  // every control character.
-  std::string advance(double now);
-  std::string report(std::string_view call_id, std::string_view event, double now);
-  std::string cancel_deployment(std::string_view deployment, double now);
 
-  // The same three, answering with packed actions (valid until the next call on this session).
+  // advance, report and cancelDeployment, answering with packed actions (valid until the next
+  // call on this session), or count -1 and the error object as text.
   // report_packed takes the event as its CallEvent value (an unknown name goes to the string form).
   const PackedActions& advance_packed(double now);
   const PackedActions& report_packed(std::string_view call_id, std::uint32_t event, double now);
@@ -108,7 +96,6 @@ class EngineSession {
   Engine* engine() noexcept { return engine_ ? &*engine_ : nullptr; }
 
  private:
-  std::string write_actions();
   const PackedActions& pack_actions();
   const PackedActions& packed_error(const Problem& p);
   bool begin_packed(double now, std::int64_t& t);
