@@ -9,7 +9,8 @@
 // {"format":"fuse-outbound-engine","version":2,"capacity":n,"ringTimeout":n,"now":n|null,"served":n,
 //  "nextId":n,"deployments":[[name,lastServed],...],
 //  "options":[[start|null,end|null,maxAttempts,reattemptWait,isPci,resultUrl],...],
-//  "calls":[[id,deployment,options,phone,metadata,queuedAt,state,[[event,timestamp],...]],...]}
+//  "calls":[[id,deployment,options,phone,metadata,queuedAt,state,[[event,timestamp(,reason)],...]],...]}
+// (a rejected event carries its reason as a third element; other events have none)
 // Ids increase along "calls" and stay below nextId (compact() leaves gaps). Version 1 (still
 // restored) has no nextId and no ids: the calls are 1, 2, ... in order.
 #include <charconv>
@@ -263,6 +264,10 @@ void Engine::Impl::write_snapshot(std::string& out, bool live_only) const {
       out += event_name(records[k].event);
       out += "\",";
       json::write_int(out, records[k].timestamp);
+      if (records[k].event == CallEvent::rejected) {
+        out += ',';
+        json::write_string(out, records[k].reason);
+      }
       out += ']';
     }
     out += ']';
@@ -384,7 +389,7 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
   r.expect(',');
   r.key("calls");
   r.expect('[');
-  std::string phone, metadata, state_name, event;
+  std::string phone, metadata, state_name, event, reason;
   Problems found;
   for (bool first = true; r.next_element(first);) {
     std::int64_t deployment = 0, option = 0, queued_at = 0, call_number = 0;
@@ -430,16 +435,26 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
     std::uint32_t attempts = 0;
     std::int64_t last = queued_at, last_failure = -1;
     std::vector<EventRecord> list;
+    std::vector<std::pair<std::size_t, std::string>> list_reasons;  // (index into list, reason)
     r.expect('[');
     for (bool first_event = true; r.next_element(first_event);) {
       r.expect('[');
       r.string(event, "event name");
       r.expect(',');
       r.integer(v, 0, kMaxEngineTime, "event timestamp");
+      const bool has_reason = r.ok() && r.peek(',');
+      if (has_reason) {
+        r.expect(',');
+        r.string(reason, "event reason");
+      }
       r.expect(']');
       if (!r.ok()) return invalid(r.error());
       const auto kind = parse_event_name(event);
       if (!kind) return invalid(id + " has an unknown event " + text::quote(event));
+      if ((*kind == CallEvent::rejected) != has_reason ||
+          (has_reason && !valid_event_reason(reason)))
+        return invalid(id + " has a '" + event + "' event " +
+                       (has_reason ? "with a reason it cannot have" : "without its reason"));
       if (v < last || v > e.now) return invalid(id + " has events out of time order");
       if (list.size() >= kMaxEventsPerCall - 1) return invalid(id + " has too many events");
       last = v;
@@ -474,7 +489,8 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
         default: break;
       }
       if (!fits) return invalid(id + ": '" + event + "' cannot follow its earlier events");
-      list.push_back({*kind, v});
+      list.push_back({*kind, v, {}});
+      if (has_reason) list_reasons.push_back({list.size() - 1, reason});
     }
     bool cancel_requested = false;
     if (r.ok() && r.peek(',')) {
@@ -514,7 +530,13 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
     Call& c = e.calls[ref];
     c.attempts = static_cast<std::uint8_t>(attempts);
     c.cancel_requested = cancel_requested;
-    for (const auto& rec : list) e.add_event(c, rec.event, rec.timestamp);
+    std::size_t next_reason = 0;
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      std::string_view why;
+      if (next_reason < list_reasons.size() && list_reasons[next_reason].first == k)
+        why = list_reasons[next_reason++].second;
+      e.add_event(c, list[k].event, list[k].timestamp, why);
+    }
     ids.push_back(static_cast<std::uint64_t>(call_number));
   }
   r.expect('}');

@@ -18,7 +18,7 @@ namespace {
 constexpr std::array<std::string_view, kCallStatusCount> kStatusNames = {"queued",    "dialing", "connected",
                                                                          "completed", "failed",  "canceled"};
 constexpr std::array<std::string_view, kCallEventCount> kEventNames = {
-    "queued", "dialing", "connected", "disconnected", "busy", "noanswer", "informationtone", "canceled"};
+    "queued", "dialing", "connected", "disconnected", "busy", "noanswer", "informationtone", "canceled", "rejected"};
 
 constexpr std::size_t kMaxQuotedPhone = 512;
 
@@ -38,6 +38,23 @@ std::string_view status_name(CallStatus status) noexcept {
 std::string_view event_name(CallEvent event) noexcept {
   const auto i = static_cast<std::size_t>(event);
   return i < kEventNames.size() ? kEventNames[i] : std::string_view("unknown");
+}
+
+bool valid_event_reason(std::string_view reason, std::string* why) {
+  const auto say = [why](const char* text) {
+    if (why) *why = text;
+    return false;
+  };
+  if (reason.empty()) return say("is empty");
+  if (reason.size() > kMaxEventReason) return say("is longer than 256 bytes");
+  for (std::size_t i = 0; i < reason.size();) {
+    const auto ch = static_cast<unsigned char>(reason[i]);
+    if (ch < 0x20 || ch == 0x7F) return say("holds a control character");
+    const std::size_t n = text::utf8_sequence_length(reason, i);
+    if (n == 0) return say("is not valid UTF-8");
+    i += n;
+  }
+  return true;
 }
 
 std::optional<CallStatus> parse_status_name(std::string_view name) noexcept {
@@ -81,6 +98,10 @@ void write_call_details(std::string& out, const CallDetails& call) {
     out += event_name(e.event);
     out += "\",\"timestamp\":";
     json::write_int(out, e.timestamp);
+    if (e.event == CallEvent::rejected) {
+      out += ",\"reason\":";
+      json::write_string(out, e.reason);
+    }
     out += '}';
   }
   out += "],\"phone_number\":";
@@ -141,7 +162,8 @@ CallStatus derive_status(std::span<const EventRecord> events, std::uint32_t max_
     case CallEvent::dialing: return CallStatus::dialing;
     case CallEvent::busy:
     case CallEvent::noanswer:
-    case CallEvent::informationtone: return attempts >= max_attempts ? CallStatus::failed : CallStatus::queued;
+    case CallEvent::informationtone:
+    case CallEvent::rejected: return attempts >= max_attempts ? CallStatus::failed : CallStatus::queued;
     default: return CallStatus::queued;
   }
 }
@@ -292,7 +314,7 @@ bool build_result_payload(std::string_view call_json, std::string& out, Problems
       if (!kind) {
         add_error(problems, Code::unknown_event, field + ".event",
                   field + ".event must be one of queued, dialing, connected, disconnected, busy, noanswer, "
-                          "informationtone, canceled; got " +
+                          "informationtone, canceled, rejected; got " +
                       (name == e.end() ? std::string("nothing") : describe(*name)) + ".");
         ok = false;
       } else {
@@ -307,6 +329,25 @@ bool build_result_payload(std::string_view call_json, std::string& out, Problems
         ok = false;
       } else {
         record.timestamp = *value;
+      }
+      const auto reason = e.find("reason");
+      if (ok && record.event == CallEvent::rejected) {
+        std::string why = "is missing";
+        if (reason == e.end() || !reason->is_string() ||
+            !valid_event_reason(reason->get_ref<const std::string&>(), &why)) {
+          if (reason != e.end() && !reason->is_string()) why = "must be a string, got " + describe(*reason);
+          add_error(problems, Code::invalid_reason, field + ".reason",
+                    field + ".reason " + why + ": a rejected event carries the carrier's reason, e.g. "
+                            "\"503 Service Unavailable\".");
+          ok = false;
+        } else {
+          record.reason = reason->get_ref<const std::string&>();
+        }
+      } else if (ok && reason != e.end() && !reason->is_null()) {
+        add_error(problems, Code::invalid_reason, field + ".reason",
+                  field + ".reason is only for rejected events; this one is " +
+                      std::string(event_name(record.event)) + ".");
+        ok = false;
       }
       if (ok) events.push_back(record);
     }

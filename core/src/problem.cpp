@@ -15,7 +15,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(Code::count_)> k
     "sensitive_key", "invalid_params", "csv_empty", "csv_missing_destination_column", "csv_duplicate_column",
     "csv_invalid_column_name", "csv_unterminated_quote", "csv_invalid_quote", "csv_field_count",
     "csv_invalid_utf8", "csv_too_many_rows", "duplicate_destination", "invalid_option", "unknown_call",
-    "unknown_event", "invalid_transition", "invalid_time", "invalid_snapshot", "invalid_preview",
+    "unknown_event", "invalid_transition", "invalid_reason", "invalid_time", "invalid_snapshot", "invalid_preview",
 };
 }  // namespace
 

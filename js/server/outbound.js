@@ -136,7 +136,7 @@ class Outbound extends EventEmitter {
       this.deliverer.add({ callId: d.call_id, accountId: d.account_id, url: d.url, webhookId: d.webhook_id, tries: d.tries, nextAt: d.next_at });
     }
     this.#cancelDeletedDeployments();
-    this.carrier.start({ report: (callId, event, at) => this.report(callId, event, at), clock: this.clock });
+    this.carrier.start({ report: (callId, event, at, reason) => this.report(callId, event, at, reason), clock: this.clock });
     if (this.clock.kind === 'manual') this.clock.driver = (target) => this.#driveTo(target);
     this.adminTimer = setInterval(() => {
       this.#cancelDeletedDeployments();
@@ -210,7 +210,7 @@ class Outbound extends EventEmitter {
         actions = e.advance(op.n);
         break;
       case 'report':
-        actions = e.report(op.c, op.e, op.n);
+        actions = e.report(op.c, op.e, op.n, op.r); // r: a rejected outcome's reason (SPEC 13)
         if (op.e === 'connected') this.inflight.set(op.c, 'connected');
         else this.inflight.delete(op.c);
         break;
@@ -508,8 +508,11 @@ class Outbound extends EventEmitter {
     this.#kick();
   }
 
-  /** A carrier outcome. Outcomes the engine refuses (a late report after the ring timeout) are dropped. */
-  report(callId, event, at) {
+  /**
+   * A carrier outcome (`reason`: a rejected outcome's, e.g. "503 Service Unavailable"). Outcomes the
+   * engine refuses (a late report after the ring timeout) are dropped.
+   */
+  report(callId, event, at, reason) {
     if (this.stopped) return;
     // At the time the carrier says it happened (never before what the engine has already seen,
     // never after now).
@@ -518,6 +521,7 @@ class Outbound extends EventEmitter {
     const engineNow = this.engine.now();
     if (engineNow !== null && n < engineNow) n = engineNow;
     const op = { t: 'report', c: String(callId), e: event, n };
+    if (reason !== undefined && reason !== null) op.r = String(reason);
     try {
       this.#input(op);
     } catch (err) {

@@ -62,14 +62,17 @@ class EngineSession {
   // call_details JSON text, written as is). The separator never occurs in JSON text, which escapes
   // every control character.
   std::string advance(double now);
-  std::string report(std::string_view call_id, std::string_view event, double now);
+  // reason: for `rejected` (Engine::report), "" for the other events.
+  std::string report(std::string_view call_id, std::string_view event, double now, std::string_view reason = {});
   std::string cancel_deployment(std::string_view deployment, double now);
 
   // The same three, answering with packed actions (valid until the next call on this session).
   // report_packed takes the event as its CallEvent value (an unknown name goes to the string form).
   const PackedActions& advance_packed(double now);
-  const PackedActions& report_packed(std::string_view call_id, std::uint32_t event, double now);
-  const PackedActions& report_packed(std::string_view call_id, std::string_view event, double now);
+  const PackedActions& report_packed(std::string_view call_id, std::uint32_t event, double now,
+                                     std::string_view reason = {});
+  const PackedActions& report_packed(std::string_view call_id, std::string_view event, double now,
+                                     std::string_view reason = {});
   const PackedActions& cancel_deployment_packed(std::string_view deployment, double now);
 
   // enqueueCsv: csv_begin (replacing any upload not finished), csv_push for each piece of the file,

@@ -51,6 +51,7 @@ enum class Code : std::uint8_t {
   unknown_call,
   unknown_event,
   invalid_transition,
+  invalid_reason,
   invalid_time,
   invalid_snapshot,
   // window preview (SPEC 6)
