@@ -86,9 +86,9 @@ async function createServer(o = {}) {
   const storedClock = store.getMeta('clock');
   const stored = storedClock === null ? null : Number(storedClock);
   const clock = o.clock === 'manual' ? new ManualClock({ start: o.startTime ?? null, stored }) : new RealClock({ speed: o.speed ?? 1, stored });
-  const carrier = createCarrier(o.carrier || 'sim', { fuse, ringTimeout: o.ringTimeout, ...(o.carrierOptions || {}) });
-  const allow = o.allowCallbacksTo ? parseAllowList(o.allowCallbacksTo) : null;
   const log = o.log || (() => {});
+  const carrier = createCarrier(o.carrier || 'sim', { fuse, ringTimeout: o.ringTimeout, log, ...(o.carrierOptions || {}) });
+  const allow = o.allowCallbacksTo ? parseAllowList(o.allowCallbacksTo) : null;
   const outbound = new Outbound({
     fuse,
     store,

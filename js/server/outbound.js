@@ -152,7 +152,7 @@ class Outbound extends EventEmitter {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.adminTimer);
-    this.carrier.close();
+    await this.carrier.close(); // a real carrier hangs up what is in flight first
     await this.deliverer.close();
     await this.journal.drain();
     this.checkpoint();
@@ -292,6 +292,12 @@ class Outbound extends EventEmitter {
     });
   }
 
+  // What a carrier may tell the far end about a dial: the deployment as the API names it, app/name.
+  #dialContext(a) {
+    const dep = this.store.deploymentById(Number(a.deployment));
+    return { deployment: dep ? `${dep.app}/${dep.name}` : a.deployment };
+  }
+
   #handle(actions, now) {
     for (const a of actions) {
       if (a.type === 'dial') {
@@ -300,7 +306,7 @@ class Outbound extends EventEmitter {
           this.journal.afterCommit((err) => {
             if (err || this.stopped) return; // not on disk: never dial it
             this.emit('dial', a);
-            this.carrier.dial(a);
+            this.carrier.dial(a, this.#dialContext(a));
           });
         }
       } else if (a.type === 'hangup') {

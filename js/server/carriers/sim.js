@@ -9,11 +9,12 @@
 //   start({report(callId, event, at?, reason?), clock})   report: carrier outcomes back to the
 //                         engine, at service time `at` when the carrier knows it (default: now);
 //                         `reason` with `rejected` only (the carrier's answer, "503 Service Unavailable")
-//   dial(action)          a dial action (js/types/engine.d.ts DialAction)
+//   dial(action, {deployment})  a dial action (js/types/engine.d.ts DialAction); deployment: its
+//                         app/name as the API says it (action.deployment is the store's id)
 //   hangup(callId, reason) the engine gave up on the attempt (ring timeout): stop it
 //   nextDue() -> service time of the carrier's next own event, or null (clock-driven carriers)
 //   runDue(now)           report what is due at or before `now`
-//   close()
+//   close()               may return a promise (the service waits for it)
 //   stats() -> {active, maxActive, dials}   lines in use now / at most (tests count capacity here)
 const { heapPush, heapPop } = require('../delivery');
 
