@@ -1,0 +1,305 @@
+'use strict';
+// The sip carrier (SPEC 13) against SIPp as the far end: each behaviour of tests/sip/*.xml through
+// the carrier's interface (start/dial/hangup, reports collected), then the whole service
+// (`serve --carrier sip`): calls queued over HTTP, results POSTed to a receiver.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { SipCarrier } = require('../../js/server/carriers/sip');
+const { sippMissing, startSipp, requests, until, startRtpListener, freePort, OUR_HOST } = require('./sipp');
+const { startServer, startReceiver, request, multipart } = require('./helpers');
+
+const skip = sippMissing || false;
+const ANI = '+18005550100';
+
+let nextCall = 1;
+function dialAction(overrides = {}) {
+  return { type: 'dial', callId: String(nextCall++), deployment: '1', phoneNumber: '6172001234', uri: 'tel:+16172001234', e164: '+16172001234', ani: ANI, postd: null, attempt: 1, timestamp: 0, ...overrides };
+}
+
+/** A started carrier whose reports are collected: {carrier, reports, reported(n)}. */
+async function carrierFor(t, sipp, options = {}) {
+  const bindPort = await freePort(OUR_HOST, options.transport || 'udp');
+  const carrier = new SipCarrier({ trunk: sipp.trunk, bind: `${OUR_HOST}:${bindPort}`, ...options });
+  const reports = [];
+  carrier.start({ report: (callId, event, at, reason) => reports.push(reason === undefined ? { callId, event } : { callId, event, reason }) });
+  t.after(() => carrier.close());
+  return { carrier, reports, reported: (n, ms = 10000) => until(() => reports.length >= n, ms, `${n} carrier report(s); got ${JSON.stringify(reports)}`) };
+}
+
+async function sippSucceeded(sipp) {
+  const { code, output } = await sipp.done;
+  assert.equal(code, 0, `sipp failed: ${output.slice(-1500)}`);
+}
+
+test('answer, then the far end hangs up: connected then disconnected; the INVITE carries the SPEC 13 headers', { skip, timeout: 30000 }, async (t) => {
+  const sipp = await startSipp(t, 'answer-then-bye', { duration: 500 });
+  const { carrier, reports, reported } = await carrierFor(t, sipp);
+  const action = dialAction();
+  carrier.dial(action, { deployment: 'app1/main' });
+  await reported(2);
+  assert.deepEqual(reports, [{ callId: action.callId, event: 'connected' }, { callId: action.callId, event: 'disconnected' }]);
+  await sippSucceeded(sipp);
+  const [invite] = requests(sipp.messages(), 'INVITE');
+  assert.equal(invite.firstLine, `INVITE sip:+16172001234@${sipp.trunk} SIP/2.0`);
+  assert.match(invite.headers.from[0], /^"\+18005550100" <sip:\+18005550100@127\.0\.0\.2>;tag=\w+$/);
+  assert.equal(invite.headers['p-asserted-identity'], undefined, 'From only by default');
+  assert.deepEqual(invite.headers['x-fuse-call-id'], [action.callId]);
+  assert.deepEqual(invite.headers['x-fuse-deployment'], ['app1/main']);
+  assert.match(invite.body, /^m=audio \d+ RTP\/AVP 0 101$/m);
+  assert.match(invite.body, /^a=rtpmap:101 telephone-event\/8000$/m);
+  assert.equal(requests(sipp.messages(), 'ACK').length, 1);
+  assert.equal(carrier.stats().active, 0);
+});
+
+test('--caller-id-header pai: the ani in From and in P-Asserted-Identity; no ani: anonymous, no PAI', { skip, timeout: 30000 }, async (t) => {
+  const sipp = await startSipp(t, 'answer-then-bye', { duration: 200, calls: 2 });
+  const { carrier, reported } = await carrierFor(t, sipp, { callerIdHeader: 'pai' });
+  carrier.dial(dialAction());
+  await reported(2);
+  carrier.dial(dialAction({ ani: null }));
+  await reported(4);
+  await sippSucceeded(sipp);
+  const [withAni, without] = requests(sipp.messages(), 'INVITE');
+  assert.match(withAni.headers.from[0], /<sip:\+18005550100@127\.0\.0\.2>/);
+  assert.deepEqual(withAni.headers['p-asserted-identity'], ['<sip:+18005550100@127.0.0.2>']);
+  assert.match(without.headers.from[0], /<sip:anonymous@anonymous\.invalid>/);
+  assert.equal(without.headers['p-asserted-identity'], undefined);
+});
+
+test('answer, then we hang up (the call reached --sip-max-call): our BYE, disconnected', { skip, timeout: 30000 }, async (t) => {
+  const sipp = await startSipp(t, 'answer-then-wait-for-bye');
+  const { carrier, reports, reported } = await carrierFor(t, sipp, { maxCallSeconds: 1 });
+  const action = dialAction();
+  carrier.dial(action);
+  await reported(2);
+  assert.deepEqual(reports.map((r) => r.event), ['connected', 'disconnected']);
+  await sippSucceeded(sipp);
+  const [bye] = requests(sipp.messages(), 'BYE');
+  assert.ok(bye, 'SIPp received our BYE');
+  assert.match(bye.headers.cseq[0], /^2 BYE$/);
+});
+
+for (const [scenario, expected] of [
+  ['busy-486', { event: 'busy' }],
+  ['not-found-404', { event: 'informationtone' }],
+  ['unavailable-503', { event: 'rejected', reason: '503 Service Unavailable' }],
+  ['q850-cause-17', { event: 'busy' }], // 480 would be noanswer: the Q.850 cause decides
+  ['q850-cause-34', { event: 'rejected', reason: '503 Service Unavailable (Q.850 cause 34: No circuit/channel available)' }],
+]) {
+  test(`${scenario}: ${expected.event}${expected.reason ? ` "${expected.reason}"` : ''}`, { skip, timeout: 30000 }, async (t) => {
+    const sipp = await startSipp(t, scenario);
+    const { carrier, reports, reported } = await carrierFor(t, sipp);
+    const action = dialAction();
+    carrier.dial(action);
+    await reported(1);
+    await sippSucceeded(sipp); // it got our ACK for the final response
+    assert.deepEqual(reports, [{ callId: action.callId, ...expected }]);
+    assert.equal(carrier.stats().active, 0);
+  });
+}
+
+test('180 forever: the engine\'s hangup (ring timeout) sends CANCEL, SIPp answers 487, nothing more is reported', { skip, timeout: 30000 }, async (t) => {
+  const sipp = await startSipp(t, 'ring-forever');
+  const { carrier, reports } = await carrierFor(t, sipp);
+  const action = dialAction();
+  carrier.dial(action);
+  await until(() => sipp.messages().some((m) => m.direction === 'sent' && m.firstLine.includes('180 Ringing')), 5000, '180 Ringing');
+  carrier.hangup(action.callId, 'noanswer');
+  await sippSucceeded(sipp); // CANCEL, 200, 487, our ACK
+  const [cancel] = requests(sipp.messages(), 'CANCEL');
+  const [invite] = requests(sipp.messages(), 'INVITE');
+  assert.match(cancel.headers.cseq[0], /^1 CANCEL$/);
+  assert.equal(cancel.headers.via[0], invite.headers.via[0], 'the CANCEL names the INVITE\'s transaction');
+  await until(() => carrier.stats().active === 0, 5000, 'the dialog to end');
+  assert.deepEqual(reports, []);
+});
+
+test('a 200 crossing our CANCEL: ACK, then BYE; nothing reported (the engine counted noanswer)', { skip, timeout: 30000 }, async (t) => {
+  const sipp = await startSipp(t, 'answer-crosses-cancel');
+  const { carrier, reports } = await carrierFor(t, sipp);
+  const action = dialAction();
+  carrier.dial(action);
+  await until(() => sipp.messages().some((m) => m.direction === 'sent' && m.firstLine.includes('180 Ringing')), 5000, '180 Ringing');
+  carrier.hangup(action.callId, 'noanswer');
+  await sippSucceeded(sipp);
+  const messages = sipp.messages();
+  assert.equal(requests(messages, 'ACK').length, 1);
+  assert.equal(requests(messages, 'BYE').length, 1);
+  assert.ok(messages.indexOf(requests(messages, 'ACK')[0]) < messages.indexOf(requests(messages, 'BYE')[0]));
+  await until(() => carrier.stats().active === 0, 5000, 'the dialog to end');
+  assert.deepEqual(reports, []);
+});
+
+test('407 challenge: the digest answer gets the 200; a wrong password or none is rejected with the reason', { skip, timeout: 30000 }, async (t) => {
+  const keys = { sip_user: 'fuse', sip_password: 's3cret' };
+  const good = await startSipp(t, 'auth-407', { keys, duration: 200 });
+  const a = await carrierFor(t, good, { user: 'fuse', password: 's3cret' });
+  a.carrier.dial(dialAction());
+  await a.reported(2);
+  assert.deepEqual(a.reports.map((r) => r.event), ['connected', 'disconnected']);
+  await sippSucceeded(good);
+  const [first, second] = requests(good.messages(), 'INVITE');
+  assert.equal(first.headers['proxy-authorization'], undefined);
+  assert.match(second.headers['proxy-authorization'][0], /^Digest username="fuse", realm="sipp\.test", nonce="[^"]+", uri="sip:\+16172001234@127\.0\.0\.2:\d+", response="[0-9a-f]{32}", algorithm=MD5, qop=auth, nc=00000001, cnonce="[0-9a-f]+"$/);
+  assert.equal(second.headers['call-id'][0], first.headers['call-id'][0]);
+  assert.match(second.headers.cseq[0], /^2 INVITE$/);
+
+  const wrong = await startSipp(t, 'auth-407', { keys });
+  const b = await carrierFor(t, wrong, { user: 'fuse', password: 'wrong' });
+  b.carrier.dial(dialAction());
+  await b.reported(1);
+  assert.deepEqual(b.reports.map(({ event, reason }) => ({ event, reason })), [{ event: 'rejected', reason: '403 Forbidden' }]);
+
+  const none = await startSipp(t, 'auth-407', { keys });
+  const c = await carrierFor(t, none);
+  c.carrier.dial(dialAction());
+  await c.reported(1);
+  assert.deepEqual(c.reports.map(({ event, reason }) => ({ event, reason })), [{ event: 'rejected', reason: '407 Proxy Authentication Required (no credentials configured)' }]);
+});
+
+test('postd without telephone-event in the answer: SIP INFO (application/dtmf-relay), p = 1 s, w = --sip-postd-wait', { skip, timeout: 30000 }, async (t) => {
+  const sipp = await startSipp(t, 'info-digits');
+  const { carrier, reports, reported } = await carrierFor(t, sipp, { postdWait: 0.5 });
+  carrier.dial(dialAction({ postd: '12p#w*9ABCD0' }));
+  await reported(2, 20000);
+  assert.deepEqual(reports.map((r) => r.event), ['connected', 'disconnected']);
+  await sippSucceeded(sipp);
+  const infos = requests(sipp.messages(), 'INFO');
+  assert.ok(infos.every((i) => i.headers['content-type'][0] === 'application/dtmf-relay'));
+  const digits = infos.map((i) => /^Signal=(.)$/m.exec(i.body)[1]).join('');
+  assert.equal(digits, '12#*9ABCD0');
+  // The pauses are at least their length (never shorter; how much longer depends on the machine).
+  assert.ok(infos[2].at - infos[1].at >= 1000, `p: ${infos[2].at - infos[1].at} ms`);
+  assert.ok(infos[3].at - infos[2].at >= 500, `w: ${infos[3].at - infos[2].at} ms`);
+});
+
+test('postd with telephone-event in the answer: RFC 4733 events to the answer\'s RTP address, decoded by our own listener', { skip, timeout: 30000 }, async (t) => {
+  const rtp = await startRtpListener(t);
+  const sipp = await startSipp(t, 'rtp-digits', { duration: 3000, keys: { rtp_ip: rtp.host, rtp_port: rtp.port } });
+  const { carrier, reported } = await carrierFor(t, sipp);
+  carrier.dial(dialAction({ postd: '159#*D0' }));
+  await reported(2, 20000);
+  await sippSucceeded(sipp);
+  assert.deepEqual(rtp.digits.join(''), '159#*D0');
+  assert.equal(requests(sipp.messages(), 'INFO').length, 0);
+  assert.ok(rtp.packets.every((p) => p.payloadType === 101));
+  // Each event: a first packet with the marker bit, the end sent three times.
+  const first = rtp.packets.filter((p) => p.timestamp === rtp.packets[0].timestamp);
+  assert.equal(first[0].marker, true);
+  assert.equal(first.filter((p) => p.end).length, 3);
+});
+
+test('TCP: the same dialog over --transport tcp; a trunk that refuses the connection is rejected', { skip, timeout: 30000 }, async (t) => {
+  const sipp = await startSipp(t, 'answer-then-bye', { transport: 'tcp', duration: 300 });
+  const { carrier, reports, reported } = await carrierFor(t, sipp, { transport: 'tcp' });
+  carrier.dial(dialAction());
+  await reported(2);
+  assert.deepEqual(reports.map((r) => r.event), ['connected', 'disconnected']);
+  await sippSucceeded(sipp);
+  assert.match(requests(sipp.messages(), 'INVITE')[0].headers.via[0], /^SIP\/2\.0\/TCP /);
+
+  const closedPort = await freePort('127.0.0.2', 'tcp'); // nobody listens there
+  const down = await carrierFor(t, { trunk: `127.0.0.2:${closedPort}` }, { transport: 'tcp' });
+  down.carrier.dial(dialAction());
+  await down.reported(1);
+  assert.equal(down.reports[0].event, 'rejected');
+  assert.match(down.reports[0].reason, /^503 Service Unavailable/);
+});
+
+// ---- the service ---------------------------------------------------------------------------
+
+async function sipService(t, sipp, { ringTimeout, speed = 1, capacity = 10, carrierOptions = {} } = {}) {
+  const bindPort = await freePort(OUR_HOST);
+  return startServer(t, {
+    clock: 'real',
+    speed,
+    capacity,
+    ringTimeout,
+    carrier: 'sip',
+    carrierOptions: { trunk: sipp.trunk, bind: `${OUR_HOST}:${bindPort}`, ...carrierOptions },
+  });
+}
+
+const queue = (s, params) => request(`${s.url}/api/apps/app1/main/queue`, { method: 'POST', auth: s.auth, form: params });
+const resultsOf = (receiver) => receiver.got.map((r) => JSON.parse(r.body));
+
+test('serve --carrier sip: calls queued over HTTP are dialed through SIPp; results with the right statuses and events', { skip, timeout: 60000 }, async (t) => {
+  const sipp = await startSipp(t, 'answer-then-bye', { duration: 1000, calls: 2 });
+  const s = await sipService(t, sipp);
+  const receiver = await startReceiver(t);
+  const ids = [];
+  for (const phone of ['6172001234;ani=8005550100', '6172001235']) {
+    const r = await queue(s, { phone_number: phone, result_url: `${receiver.url}/r`, metadata: JSON.stringify({ n: phone }) });
+    assert.equal(r.status, 200, r.text);
+    ids.push(r.json.call_id);
+  }
+  await until(() => receiver.got.length >= 2, 20000, 'two results');
+  for (const d of resultsOf(receiver)) {
+    assert.equal(d.status, 'completed');
+    assert.deepEqual(d.events.map((e) => e.event), ['queued', 'dialing', 'connected', 'disconnected']);
+    assert.ok(d.duration >= 1 && d.duration <= 5, `duration ${d.duration}`);
+    assert.ok(ids.includes(d.call_id));
+  }
+  await sippSucceeded(sipp);
+  const invites = requests(sipp.messages(), 'INVITE');
+  assert.deepEqual(invites.map((i) => i.headers['x-fuse-call-id'][0]).sort(), [...ids].sort());
+  assert.deepEqual(invites.map((i) => i.headers['x-fuse-deployment'][0]), ['app1/main', 'app1/main']);
+  const withAni = invites.find((i) => i.firstLine.includes('+16172001234'));
+  assert.match(withAni.headers.from[0], /<sip:\+18005550100@/);
+});
+
+test('serve --carrier sip: a 503 is a rejected attempt, re-attempted, failed with each reason in its events', { skip, timeout: 60000 }, async (t) => {
+  const sipp = await startSipp(t, 'unavailable-503', { calls: 2 });
+  const s = await sipService(t, sipp, { speed: 30 }); // reattempt_wait 60 s: 2 s of real time
+  const receiver = await startReceiver(t);
+  const r = await queue(s, { phone_number: '6172001234', max_attempts: 2, reattempt_wait: 60, result_url: `${receiver.url}/r` });
+  assert.equal(r.status, 200, r.text);
+  await until(() => receiver.got.length >= 1, 20000, 'the result');
+  const [d] = resultsOf(receiver);
+  assert.equal(d.status, 'failed');
+  assert.equal(d.attempts, '2');
+  assert.deepEqual(d.events.filter((e) => e.event === 'rejected').map((e) => e.reason), ['503 Service Unavailable', '503 Service Unavailable']);
+  await sippSucceeded(sipp);
+  const status = await request(`${s.url}/api/outbound/${r.json.call_id}`, { auth: s.auth });
+  assert.deepEqual(status.json.call_details, d, 'the same payload from the store');
+});
+
+test('serve --carrier sip: the ring timeout CANCELs a call that only rings; it fails with noanswer', { skip, timeout: 60000 }, async (t) => {
+  const sipp = await startSipp(t, 'ring-forever');
+  const s = await sipService(t, sipp, { ringTimeout: 2 });
+  const receiver = await startReceiver(t);
+  const r = await queue(s, { phone_number: '6172001234', result_url: `${receiver.url}/r` });
+  assert.equal(r.status, 200, r.text);
+  await until(() => receiver.got.length >= 1, 20000, 'the result');
+  const [d] = resultsOf(receiver);
+  assert.equal(d.status, 'failed');
+  assert.deepEqual(d.events.map((e) => e.event), ['queued', 'dialing', 'noanswer']);
+  assert.equal(d.events[2].timestamp - d.events[1].timestamp, 2);
+  await sippSucceeded(sipp);
+  assert.equal(requests(sipp.messages(), 'CANCEL').length, 1);
+});
+
+test('load: 1,000 calls through SIPp on 200 lines (about 100 calls/s); no call lost, every one completed', { skip, timeout: 180000 }, async (t) => {
+  const calls = 1000;
+  const sipp = await startSipp(t, 'answer-then-bye', { calls, duration: 2000, timeout: 150, extra: ['-max_recv_loops', '10000', '-max_sched_loops', '10000'] });
+  const s = await sipService(t, sipp, { capacity: 200 });
+  const receiver = await startReceiver(t);
+  const csv = ['destination', ...Array.from({ length: calls }, (_, i) => `617${2000000 + i}`)].join('\n');
+  const r = await request(`${s.url}/api/apps/app1/main/bulk_queue`, {
+    method: 'POST',
+    auth: s.auth,
+    body: multipart({ result_url: `${receiver.url}/r` }, csv),
+  });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.queued, calls);
+  await until(() => receiver.got.length >= calls, 150000, `${calls} results (got ${receiver.got.length})`);
+  const results = resultsOf(receiver);
+  assert.equal(new Set(results.map((d) => d.call_id)).size, calls, 'each call once');
+  const statuses = {};
+  for (const d of results) statuses[d.status] = (statuses[d.status] || 0) + 1;
+  assert.deepEqual(statuses, { completed: calls });
+  assert.ok(results.every((d) => d.events.map((e) => e.event).join() === 'queued,dialing,connected,disconnected'));
+  assert.ok(s.server.carrier.stats().maxActive <= 200);
+  await sippSucceeded(sipp);
+  assert.equal(requests(sipp.messages(), 'INVITE').length, calls);
+});
