@@ -229,6 +229,19 @@ test('TCP: the same dialog over --transport tcp; a trunk that refuses the connec
   assert.match(down.reports[0].reason, /^503 Service Unavailable/);
 });
 
+test('no response at all (a trunk that swallows every INVITE): rejected after Timer B, 32 s', { skip, timeout: 60000 }, async (t) => {
+  const silent = require('dgram').createSocket('udp4');
+  let invites = 0;
+  silent.on('message', (b) => (invites += /^INVITE /.test(b.toString('latin1')) ? 1 : 0));
+  await new Promise((r) => silent.bind(0, '127.0.0.2', r));
+  t.after(() => new Promise((r) => silent.close(r)));
+  const { carrier, reports, reported } = await carrierFor(t, { trunk: `127.0.0.2:${silent.address().port}` });
+  carrier.dial(dialAction());
+  await reported(1, 40000);
+  assert.deepEqual(reports.map(({ event, reason }) => ({ event, reason })), [{ event: 'rejected', reason: '408 Request Timeout (no response from the trunk)' }]);
+  assert.ok(invites > 1, 'the INVITE was retransmitted over UDP');
+});
+
 // ---- the service ---------------------------------------------------------------------------
 
 async function sipService(t, sipp, { ringTimeout, speed = 1, capacity = 10, carrierOptions = {} } = {}) {

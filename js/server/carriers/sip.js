@@ -338,10 +338,12 @@ class SipCarrier {
         phrase = seen.reason;
         reasonHeader = seen.headers.reason;
         challenge = seen;
-      } else if (status === 408) {
-        phrase = 'Request Timeout (no response from the trunk)';
       } else {
-        phrase = `${PHRASES[status] || 'Error'} (the trunk could not be reached)`;
+        // Nothing came from the trunk: "no response at all" is rejected (SPEC 13), never the
+        // noanswer or informationtone a real 408 or 404 would be.
+        this.received.delete(call.sipCallId);
+        if (call.canceled || call.cancelWanted) return this.#end(call);
+        return this.#fail(call, status === 408 ? '408 Request Timeout (no response from the trunk)' : `${status} ${PHRASES[status] || 'Error'} (the trunk could not be reached)`);
       }
     }
     this.received.delete(call.sipCallId);
