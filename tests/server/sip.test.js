@@ -6,7 +6,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { SipCarrier } = require('../../js/server/carriers/sip');
 const { sippMissing, startSipp, requests, until, startRtpListener, freePort, OUR_HOST } = require('./sipp');
-const { startServer, startReceiver, request, multipart } = require('./helpers');
+const { startServer, startReceiver, request, multipart, tempDir, basic } = require('./helpers');
 
 const skip = sippMissing || false;
 const ANI = '+18005550100';
@@ -313,6 +313,44 @@ test('serve --carrier sip: the ring timeout CANCELs a call that only rings; it f
   assert.equal(d.events[2].timestamp - d.events[1].timestamp, 2);
   await sippSucceeded(sipp);
   assert.equal(requests(sipp.messages(), 'CANCEL').length, 1);
+});
+
+test('kill -9 after a rejected attempt: the restart replays the journal, reason included', { skip, timeout: 60000 }, async (t) => {
+  const { spawn, execFileSync } = require('child_process');
+  const fs = require('fs');
+  const CLI = require('path').join(__dirname, '../../js/cli.js');
+  const data = tempDir();
+  t.after(() => fs.rmSync(data, { recursive: true, force: true }));
+  const a = JSON.parse(execFileSync(process.execPath, [CLI, 'accounts', 'add', 'x@example.com', '--json', '--data', data], { encoding: 'utf8' }));
+  execFileSync(process.execPath, [CLI, 'deployments', 'add', 'x@example.com', 'app1', 'main', '--data', data]);
+  const auth = basic(a.email, a.developer_key);
+  const serve = (args) => {
+    const proc = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    t.after(() => proc.exitCode === null && proc.kill('SIGKILL'));
+    let out = '';
+    return new Promise((resolve, reject) => {
+      proc.stdout.on('data', (c) => {
+        out += c;
+        const m = /fuse-outbound serving (http:\/\/\S+)/.exec(out);
+        if (m) resolve({ proc, url: m[1], replayed: Number((/replayed (\d+) journal entries/.exec(out) || [])[1]) });
+      });
+      proc.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    });
+  };
+  const sipp = await startSipp(t, 'unavailable-503');
+  const first = await serve(['--carrier', 'sip', '--trunk', sipp.trunk, '--sip-bind', `${OUR_HOST}:${await freePort(OUR_HOST)}`]);
+  const q = await request(`${first.url}/api/apps/app1/main/queue`, { method: 'POST', auth, form: { phone_number: '6172001234', max_attempts: 2, reattempt_wait: 3600 } });
+  assert.equal(q.status, 200, q.text);
+  const rejected = (d) => d && d.events.find((e) => e.event === 'rejected');
+  await until(async () => rejected((await request(`${first.url}/api/outbound/${q.json.call_id}`, { auth })).json?.call_details), 10000, 'the rejected attempt');
+  await sippSucceeded(sipp);
+  await new Promise((r) => { first.proc.once('exit', r); first.proc.kill('SIGKILL'); });
+  const second = await serve(['--capacity', '0']);
+  assert.ok(second.replayed >= 2, `replayed ${second.replayed} journal entries: the report came from the journal, not a checkpoint`);
+  const d = (await request(`${second.url}/api/outbound/${q.json.call_id}`, { auth })).json.call_details;
+  assert.equal(d.status, 'queued'); // waiting for its second attempt
+  assert.deepEqual(rejected(d), { event: 'rejected', timestamp: d.events[2].timestamp, reason: '503 Service Unavailable' });
+  second.proc.kill('SIGTERM');
 });
 
 test('load: 1,000 calls through SIPp on 200 lines (about 100 calls/s); no call lost, every one completed', { skip, timeout: 180000 }, async (t) => {
