@@ -242,6 +242,27 @@ test('no response at all (a trunk that swallows every INVITE): rejected after Ti
   assert.ok(invites > 1, 'the INVITE was retransmitted over UDP');
 });
 
+test('serve: sip flags are usage errors (exit 2) without --carrier sip, without --trunk, or with bad values', { timeout: 30000 }, async (t) => {
+  const { spawnSync } = require('child_process');
+  const fs = require('fs');
+  const CLI = require('path').join(__dirname, '../../js/cli.js');
+  const data = tempDir();
+  t.after(() => fs.rmSync(data, { recursive: true, force: true }));
+  for (const [args, message] of [
+    [['--carrier', 'sip'], /--carrier sip needs --trunk HOST:PORT/],
+    [['--trunk', '192.0.2.1:5060'], /--trunk is for --carrier sip/],
+    [['--carrier', 'sip', '--trunk', '192.0.2.1:5060', '--transport', 'tls'], /--transport must be udp or tcp, got 'tls'/],
+    [['--carrier', 'sip', '--trunk', 'sip.example.net:99999'], /--trunk must be HOST:PORT/],
+    [['--carrier', 'sip', '--trunk', '192.0.2.1', '--sip-user', 'u'], /--sip-user and --sip-password go together/],
+    [['--carrier', 'sip', '--trunk', '192.0.2.1', '--caller-id-header', 'rpid'], /--caller-id-header must be from or pai/],
+  ]) {
+    const r = spawnSync(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', ...args], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  assert.equal(fs.existsSync(require('path').join(data, 'serve.lock')), false, 'nothing left locked');
+});
+
 // ---- the service ---------------------------------------------------------------------------
 
 async function sipService(t, sipp, { ringTimeout, speed = 1, capacity = 10, carrierOptions = {} } = {}) {
