@@ -326,6 +326,7 @@ class SipCarrier {
       return;
     }
     if (rs.status < 300) return this.#onAnswer(call, rs);
+    if (call.state === 'ended') return; // given up already (closing): nothing to report
     const local = rs.headers.via === rq.headers.via; // made by the stack: a timeout or a transport error
     let status = rs.status;
     let phrase = rs.reason;
@@ -365,10 +366,11 @@ class SipCarrier {
   }
 
   #onAnswer(call, rs) {
-    if (call.state === 'confirmed' || call.state === 'ended') {
-      if (call.ack && rs.headers.cseq.seq === call.ack.headers.cseq.seq) this.#send(call.ack); // a retransmitted 2xx
+    if (call.state === 'confirmed' || (call.state === 'ended' && call.ack)) {
+      if (rs.headers.cseq.seq === call.ack.headers.cseq.seq) this.#send(call.ack); // a retransmitted 2xx
       return;
     }
+    const late = call.state === 'ended'; // answered after we gave the attempt up: ACK, then BYE
     call.remoteTo = rs.headers.to;
     const contact = Array.isArray(rs.headers.contact) && rs.headers.contact[0];
     call.remoteTarget = contact ? contact.uri : call.invite.uri;
@@ -376,6 +378,7 @@ class SipCarrier {
     call.routeSet = (rs.headers['record-route'] || []).slice().reverse();
     call.ack = this.#inDialog(call, 'ACK', call.invite.headers.cseq.seq);
     this.#send(call.ack);
+    if (late) return this.#sendBye(call);
     call.state = 'confirmed';
     if (call.canceled || call.cancelWanted || this.closed) {
       // The answer crossed our CANCEL: the call is up on the far side, so it is hung up at once.
@@ -501,16 +504,21 @@ class SipCarrier {
   // Requests from the far end: BYE ends a call; INFO/OPTIONS are answered; anything else is refused.
   #onRequest(rq) {
     const call = this.bySipCallId.get(rq.headers['call-id']);
-    const answer = (status, reason) => {
+    const answer = (status, reason, extension) => {
       try {
-        this.stack.send(sip.makeResponse(rq, status, reason));
+        this.stack.send(sip.makeResponse(rq, status, reason, extension));
       } catch (err) {
         this.log(`sip: could not answer ${rq.method}: ${err.message}`);
       }
     };
     if (rq.method === 'ACK') return;
     if (rq.method === 'OPTIONS') return answer(200, 'OK');
+    if (rq.method === 'INVITE' && !call) return answer(603, 'Decline'); // we place calls, we take none
     if (!call) return answer(481, 'Call/Transaction Does Not Exist');
+    if (rq.method === 'INVITE' && call.state === 'confirmed') {
+      // A re-INVITE (session timers, a hold): the same session again, so the call stays up.
+      return answer(200, 'OK', { headers: { contact: call.invite.headers.contact, 'content-type': 'application/sdp' }, content: call.invite.content });
+    }
     if (rq.method === 'BYE') {
       answer(200, 'OK');
       if (call.state === 'confirmed' && !call.byeSent) this.#report(call, 'disconnected');
