@@ -570,6 +570,7 @@ class SipCarrier {
     if (!call || call.state === 'ended') return;
     call.reported = call.reported || 'noanswer'; // the engine raised it: nothing more to report
     if (call.state === 'confirmed') return this.#sendBye(call);
+    if (!call.invite) return this.#end(call); // still opening its RTP port: never sent
     call.cancelWanted = true;
     // CANCEL only once the trunk has answered provisionally (RFC 3261 9.1); until then the INVITE
     // runs on and the CANCEL follows its first provisional response.
