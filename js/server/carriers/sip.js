@@ -192,6 +192,9 @@ class SipCarrier {
     this.bind = parseHostPort(bind, '--sip-bind', 5060);
     if (!(postdWait >= 0 && postdWait <= 60)) throw new RangeError(`--sip-postd-wait must be 0 to 60 seconds, got ${postdWait}`);
     this.postdWait = postdWait;
+    if (!(Number.isInteger(maxCallSeconds) && maxCallSeconds >= 0 && maxCallSeconds <= 86400)) {
+      throw new RangeError(`--sip-max-call must be a whole number of seconds from 0 to 86400, got ${maxCallSeconds}`);
+    }
     this.maxCallSeconds = maxCallSeconds;
     this.log = log;
     this.address = advertisedAddress(this.bind.host, this.trunk.host);
