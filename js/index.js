@@ -1,32 +1,27 @@
 'use strict';
-// Node entry: the native addon. Browsers get the wasm build through the package's "browser"
-// export (dist/fuse-outbound.browser.mjs); Node code that wants wasm uses require('fuse-outbound/wasm').
-const path = require('path');
+// Node entry. The native addon when one loads on this platform (js/native.js: the development
+// build, a source build from install time, or a prebuilt), else the WebAssembly build,
+// synchronously, with the same API and the same results. `backend` says which one answers;
+// FUSE_OUTBOUND_BACKEND=native|wasm forces one (native: an error when no addon loads).
+// Browsers get the wasm build through the package's "browser" export (dist/fuse-outbound.browser.mjs).
 const { createApi } = require('./api/index');
+const { wasmBackend } = require('./wasm-backend');
+const { loadAddon } = require('./native');
+const { loadWasmSync } = require('./wasm-node');
 const { version } = require('../package.json');
 
-function loadAddon() {
-  const candidates = [
-    process.env.FUSE_OUTBOUND_ADDON,
-    path.join(__dirname, '..', 'build', 'native', 'Release', 'fuse_outbound.node'),
-    path.join(__dirname, '..', 'build', 'Release', 'fuse_outbound.node'),
-  ].filter(Boolean);
-  const failures = [];
-  for (const file of candidates) {
-    try {
-      return require(file);
-    } catch (err) {
-      failures.push(`${file}: ${err.code === 'MODULE_NOT_FOUND' ? 'not built' : err.message}`);
-    }
+function load() {
+  const forced = process.env.FUSE_OUTBOUND_BACKEND || '';
+  if (forced && forced !== 'native' && forced !== 'wasm') {
+    throw new RangeError(`FUSE_OUTBOUND_BACKEND is '${forced}'; set it to native or wasm, or leave it unset to choose automatically`);
   }
-  const err = new Error(
-    'fuse-outbound: the native addon is not built. Run `npm run build:native` (needs cmake and g++), ' +
-      "or use the WebAssembly build: `await require('fuse-outbound/wasm').init()`.\n  " +
-      failures.join('\n  '),
-  );
-  err.code = 'FUSE_ADDON_NOT_FOUND';
-  throw err;
+  if (forced !== 'wasm') {
+    const { addon, error } = loadAddon();
+    if (addon) return createApi(addon, { name: 'native', version });
+    if (forced === 'native') throw error;
+  }
+  return createApi(wasmBackend(loadWasmSync()), { name: 'wasm', version });
 }
 
-const api = createApi(loadAddon(), { name: 'native', version });
+const api = load();
 module.exports = { ...api, init: async () => module.exports };

@@ -1,29 +1,22 @@
 'use strict';
-// The WebAssembly build: `const fuse = await require('fuse-outbound/wasm').init()`. Works in Node
-// (tests, benchmarks) and, bundled as dist/fuse-outbound.browser.mjs, in browsers and Web Workers.
+// The WebAssembly build whatever the platform: `const fuse = await require('fuse-outbound/wasm').init()`
+// (tests and benchmarks compare it with the addon). require('fuse-outbound') falls back to the
+// same build on its own when no addon loads; browsers use dist/fuse-outbound.browser.mjs.
 const { createApi } = require('./api/index');
 const { wasmBackend } = require('./wasm-backend');
+const { loadWasmSync } = require('./wasm-node');
 const { version } = require('../package.json');
 
-let ready = null;
+let api = null;
 
-/** Loads and instantiates the module once; every call returns the same API object. */
+/** Resolves to the API over the wasm build; every call returns the same object. */
 function init() {
-  if (!ready) {
-    let createModule;
-    try {
-      createModule = require('../dist/fuse_outbound.wasm.js');
-    } catch (err) {
-      return Promise.reject(
-        Object.assign(new Error('fuse-outbound: the wasm build is missing; run `npm run build:wasm`.'), {
-          code: 'FUSE_WASM_NOT_FOUND',
-          cause: err,
-        }),
-      );
-    }
-    ready = createModule().then((mod) => createApi(wasmBackend(mod), { name: 'wasm', version }));
+  try {
+    api ||= createApi(wasmBackend(loadWasmSync()), { name: 'wasm', version });
+    return Promise.resolve(api);
+  } catch (err) {
+    return Promise.reject(err);
   }
-  return ready;
 }
 
 module.exports = { init };

@@ -3,6 +3,8 @@
 //   native  cmake-js: core, Node-API addon and the Boost.Test suite      (build/native)
 //   wasm    Emscripten: the embind module, copied to dist/                (build/wasm)
 //   web     esbuild: the browser bundle dist/fuse-outbound.browser.mjs
+//   prebuild the native addon, stripped, as the tarball's prebuilt for this platform:
+//            prebuilds/<platform>-<arch>/fuse-outbound.napi.<libc>.node (found by node-gyp-build)
 //   clang   clang: core tests under ASan+UBSan and the libFuzzer targets (build/clang)
 // Usage: node scripts/build.js [native] [wasm] [web] [clang]   (no argument: native wasm web)
 // Builds are incremental: re-running after a change rebuilds only what changed.
@@ -47,6 +49,19 @@ const steps = {
       logLevel: 'warning',
     });
   },
+  prebuild() {
+    const built = path.join(root, 'build/native/Release/fuse_outbound.node');
+    if (!fs.existsSync(built)) steps.native();
+    const dir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+    const tags = process.platform === 'linux' ? `napi.${libc()}` : 'napi';
+    const file = path.join(dir, `fuse-outbound.${tags}.node`);
+    fs.rmSync(path.join(root, 'prebuilds'), { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(built, file);
+    // Symbols are for debugging the development build; the prebuilt ships without them (about half the size).
+    if (process.platform === 'linux') run('strip', ['--strip-unneeded', file]);
+    console.log(`$ prebuilt ${path.relative(root, file)} (${(fs.statSync(file).size / 1024).toFixed(0)} KiB)`);
+  },
   clang() {
     if (!fs.existsSync(path.join(root, 'build/clang/CMakeCache.txt'))) {
       run('cmake', ['-S', '.', '-B', 'build/clang', '-DCMAKE_CXX_COMPILER=clang++', '-DCMAKE_BUILD_TYPE=RelWithDebInfo',
@@ -55,6 +70,11 @@ const steps = {
     run('cmake', ['--build', 'build/clang', '--parallel', jobs]);
   },
 };
+
+// glibc or musl, as node-gyp-build tells them apart when it picks a prebuilt.
+function libc() {
+  return process.report?.getReport?.().header?.glibcVersionRuntime ? 'glibc' : 'musl';
+}
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : ['native', 'wasm', 'web']) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test, as CI does (.ci/run): installs what is missing, builds each flavour once, then
 # runs the C++ suite (plain, then under ASan+UBSan), a short run of every fuzzer, the JS API suite
-# against the native and the wasm build, the browser tests in headless Chromium, and the type check.
+# against the native and the wasm build, the service, the browser tests in headless Chromium, the
+# packed tarball installed into an empty project, and the type check.
 # FUZZ_SECONDS (default 20) sets each fuzzer's run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +55,9 @@ if [[ -d tests/browser ]]; then
   section "browser (headless Chromium)"
   node --test --test-reporter=spec tests/browser/
 fi
+
+section "install: the packed tarball in an empty project (prebuilt, wasm fallback, ESM, source build, bundlers)"
+node --test --test-reporter=spec tests/install/
 
 section "TypeScript declarations"
 node node_modules/typescript/bin/tsc -p tests/types

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "bridge_common.hpp"
 #include "engine_impl.hpp"
@@ -76,39 +75,9 @@ void write_counts(json::ObjectWriter& w, const EngineCounts& c) {
 }  // namespace
 
 std::string EngineSession::configure(std::string_view options_json) {
-  const auto parsed = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object())
-    return error_json(Code::invalid_option, "", "Engine options must be an object {capacity, ringTimeout?}.");
   EngineOptions options;
-  bool has_capacity = false;
-  for (const auto& [key, value] : parsed.items()) {
-    const bool whole = value.is_number_unsigned() ||
-                       (value.is_number_float() && std::isfinite(value.get<double>()) &&
-                        value.get<double>() == std::floor(value.get<double>()) && value.get<double>() >= 0);
-    const double n = whole ? value.get<double>() : -1;
-    const nlohmann::json& given = value;  // clang 14 cannot capture a structured binding
-    const auto shown = [&given] { return json::describe(given); };  // built only for a message
-    if (key == "capacity") {
-      if (!whole || n > 4294967295.0)
-        return error_json(Code::invalid_option, "capacity",
-                          "capacity must be a whole number of lines from 0 to 4294967295, got " + shown() + ".");
-      options.capacity = static_cast<std::uint32_t>(n);
-      has_capacity = true;
-    } else if (key == "ringTimeout") {
-      if (value.is_null()) continue;  // the default
-      if (!whole || n < 1 || n > kMaxRingTimeout)
-        return error_json(Code::invalid_option, "ringTimeout",
-                          "ringTimeout must be a whole number of seconds from 1 to 86400, got " + shown() + ".");
-      options.ring_timeout = static_cast<std::uint32_t>(n);
-    } else {
-      return error_json(Code::invalid_option, key,
-                        "Unknown engine option " + text::quote(key) + ": the options are capacity and ringTimeout.");
-    }
-  }
-  if (!has_capacity)
-    return error_json(Code::invalid_option, "capacity", "capacity is required: the number of concurrent outbound lines.");
   Problems problems;
-  if (!Engine::validate_options(options, problems)) return error_json(problems.front());
+  if (!Engine::read_options(options_json, options, problems)) return error_json(problems.front());
   upload_.reset();
   engine_.emplace(options);
   names_sent_ = 0;
@@ -141,8 +110,11 @@ std::string EngineSession::enqueue(std::string_view deployment, std::string_view
     vo.strict = strict;
     QueueRequest request;
     if (validate_queue_request(params_json, vo, request, problems_)) {
-      ref = engine_->enqueue(deployment, request, t, problems_);
-      ok = ref.has_value();
+      // Validated just now: the engine takes the row as checked instead of parsing it again.
+      const EngineRow row{request.phone_number, request.metadata, true};
+      CallRef first = 0;
+      ok = engine_->enqueue_many(deployment, request.options, {&row, 1}, t, first, problems_);
+      if (ok) ref = first;
     }
   }
   w.field_bool("ok", ok);

@@ -2,9 +2,11 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
-#include <nlohmann/json.hpp>
 
+#include "call_rules.hpp"
 #include "engine_impl.hpp"
+#include "json_describe.hpp"
+#include "json_reader.hpp"
 #include "result_url.hpp"
 #include "text.hpp"
 
@@ -47,18 +49,18 @@ bool check_time(const Engine::Impl& e, std::int64_t now, Problems& problems) {
   return true;
 }
 
-// What the engine relies on in a call's options; returns the stored form.
+// What the engine relies on in a call's options; returns the stored form. The window is checked
+// by the queue parameters' own rules (call_rules.hpp); the attempts by the engine's looser contract
+// (any wait up to a day, 0 included: the C++ API and the model tests schedule re-attempts freely).
 bool check_options(const CallOptions& o, std::int64_t now, StoredOptions& out, Problems& problems) {
-  bool ok = true;
+  const json::Node start = integer_node(o.start_timestamp.value_or(0));
+  const json::Node end = integer_node(o.end_timestamp.value_or(0));
+  CallOptions window;
+  bool ok = check_call_rules({o.start_timestamp ? &start : nullptr, o.end_timestamp ? &end : nullptr, nullptr, nullptr},
+                             call_rule_fields(CallRuleNaming::queue_params), now, window, problems);
   if (o.max_attempts < 1 || o.max_attempts > kMaxAttempts) {
     add_error(problems, Code::invalid_max_attempts, "max_attempts",
               "max_attempts must be between 1 and 10, got " + num(o.max_attempts) + ".");
-    ok = false;
-  }
-  if (o.start_timestamp && o.end_timestamp && *o.end_timestamp <= *o.start_timestamp) {
-    add_error(problems, Code::end_before_start, "end_timestamp",
-              "end_timestamp (" + num(*o.end_timestamp) + ") must be after start_timestamp (" +
-                  num(*o.start_timestamp) + ").");
     ok = false;
   }
   if (o.reattempt_wait > kMaxReattemptWait) {
@@ -71,12 +73,6 @@ bool check_options(const CallOptions& o, std::int64_t now, StoredOptions& out, P
       add_error(problems, Code::invalid_result_url, "result_url", "result_url " + text::quote(o.result_url, 80) + " " + why);
       ok = false;
     }
-  }
-  if (o.end_timestamp && *o.end_timestamp <= now) {
-    add_error(problems, Code::end_in_past, "end_timestamp",
-              "end_timestamp (" + num(*o.end_timestamp) + ") must be after now (" + num(now) +
-                  "): the window has already closed.");
-    ok = false;
   }
   out.has_start = o.start_timestamp.has_value();
   out.start = o.start_timestamp.value_or(0);
@@ -113,30 +109,23 @@ bool engine_detail::check_metadata(std::string_view metadata, std::string_view f
     return false;
   }
   const std::string_view t = text::trim(metadata);
-  // One pass (SAX, no DOM): an object whose keys are metadata variable names and whose values are
-  // scalars, as validate_queue_request and the CSV validator produce (and so a snapshot holds).
-  struct Flat : nlohmann::json_sax<nlohmann::json> {
-    int depth = 0;
-    std::string bad;
-    bool null() override { return true; }
-    bool boolean(bool) override { return true; }
-    bool number_integer(number_integer_t) override { return true; }
-    bool number_unsigned(number_unsigned_t) override { return true; }
-    bool number_float(number_float_t, const string_t&) override { return true; }
-    bool string(string_t&) override { return true; }
-    bool binary(binary_t&) override { return false; }
-    bool start_object(std::size_t) override { return ++depth == 1 || (bad = "a value is an object", false); }
-    bool end_object() override { return --depth >= 0; }
-    bool start_array(std::size_t) override { return (bad = depth == 0 ? "it is an array" : "a value is an array", false); }
-    bool end_array() override { return false; }
-    bool key(string_t& k) override {
-      return is_valid_metadata_key(k) || (bad = "the key " + text::quote(k, 40) + " is not a metadata variable name", false);
-    }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-  } flat;
-  if (t.empty() || t.front() != '{' || !nlohmann::json::sax_parse(metadata.begin(), metadata.end(), &flat)) {
+  // An object whose keys are metadata variable names and whose values are scalars, as
+  // validate_queue_request and the CSV validator produce (and so a snapshot holds). One level is
+  // kept: a nested value is seen by its kind without being stored.
+  json::Node root;
+  json::ReadError error;
+  std::string bad;
+  bool flat = !t.empty() && t.front() == '{' && json::read(t, 1, root, error) && root.kind == json::Kind::object;
+  for (std::size_t i = 0; flat && i < root.members.size(); ++i) {
+    const json::Member& m = root.members[i];
+    if (!is_valid_metadata_key(m.key)) bad = "the key " + text::quote(m.key, 40) + " is not a metadata variable name";
+    else if (m.value.kind == json::Kind::object || m.value.kind == json::Kind::array)
+      bad = std::string("a value is ") + (m.value.kind == json::Kind::object ? "an object" : "an array");
+    flat = bad.empty();
+  }
+  if (!flat) {
     problems.push_back({Code::invalid_metadata, Severity::error, std::string(field),
-                        "metadata must be the compact JSON text of a flat object" + (flat.bad.empty() ? "" : " (" + flat.bad + ")") +
+                        "metadata must be the compact JSON text of a flat object" + (bad.empty() ? "" : " (" + bad + ")") +
                             ", got " + text::quote(metadata, 80) + ".",
                         row});
     return false;
@@ -478,6 +467,41 @@ bool Engine::validate_options(const EngineOptions& options, Problems& problems) 
   return true;
 }
 
+bool Engine::read_options(std::string_view options_json, EngineOptions& out, Problems& problems) {
+  out = EngineOptions{};
+  json::Node root;
+  json::ReadError error;
+  if (!json::read(options_json, 1, root, error) || root.kind != json::Kind::object) {
+    add_error(problems, Code::invalid_option, "", "Engine options must be an object {capacity, ringTimeout?}.");
+    return false;
+  }
+  const auto fail = [&problems](std::string field, std::string message) {
+    add_error(problems, Code::invalid_option, std::move(field), std::move(message));
+    return false;
+  };
+  bool has_capacity = false;
+  for (const json::Member& m : root.members) {
+    if (m.duplicate) continue;  // the first of them holds the last value
+    const json::Node& v = m.value;
+    const bool whole = v.kind == json::Kind::number && v.integral && v.integer >= 0;
+    if (m.key == "capacity") {
+      if (!whole || v.integer > 4294967295)
+        return fail("capacity", "capacity must be a whole number of lines from 0 to 4294967295, got " + json::describe(v) + ".");
+      out.capacity = static_cast<std::uint32_t>(v.integer);
+      has_capacity = true;
+    } else if (m.key == "ringTimeout") {
+      if (v.kind == json::Kind::null) continue;  // the default
+      if (!whole || v.integer < 1 || v.integer > kMaxRingTimeout)
+        return fail("ringTimeout", "ringTimeout must be a whole number of seconds from 1 to 86400, got " + json::describe(v) + ".");
+      out.ring_timeout = static_cast<std::uint32_t>(v.integer);
+    } else {
+      return fail(m.key, "Unknown engine option " + text::quote(m.key) + ": the options are capacity and ringTimeout.");
+    }
+  }
+  if (!has_capacity) return fail("capacity", "capacity is required: the number of concurrent outbound lines.");
+  return validate_options(out, problems);
+}
+
 void Engine::Impl::reset(const EngineOptions& o) {
   options = o;
   has_now = false;
@@ -515,44 +539,13 @@ Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
 Engine::~Engine() = default;
 
-std::optional<CallRef> Engine::enqueue(std::string_view deployment, const QueueRequest& request, std::int64_t now,
-                                       Problems& problems) {
-  Impl& e = *impl_;
-  if (!check_time(e, now, problems)) return std::nullopt;
-  bool ok = true;
-  if (deployment.empty()) {
-    add_error(problems, Code::invalid_params, "deployment", "The deployment must be a non-empty name.");
-    ok = false;
-  }
-  StoredOptions stored;
-  ok &= check_options(request.options, now, stored, problems);
-  const std::string_view phone = text::trim(request.phone_number);
-  ok &= check_phone(phone, "phone_number", 0, problems);
-  ok &= check_metadata(request.metadata, "metadata", 0, problems);
-  if (ok && e.calls.size() >= kNone - 1) {
-    add_error(problems, Code::invalid_params, "", "The engine holds the most calls it can (4,294,967,294).");
-    ok = false;
-  }
-  if (!ok) return std::nullopt;
-  const std::uint32_t option = e.intern_options(stored);
-  const std::uint32_t d = e.deployment_for(deployment);
-  const StoredOptions& o = e.option_table[option];
-  const bool later = o.has_start && o.start > now;
-  const CallRef ref = e.add_call(d, option, phone, request.metadata, now, later ? State::pending : State::ready,
-                                 later ? o.start : now);
-  if (!later) {
-    e.push_ready(ref);
-    e.refresh(d);
-  }
-  e.arm_timers(ref);
-  e.has_now = true;
-  e.now = now;
-  return ref;
-}
+namespace {
 
-bool Engine::enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
-                          std::int64_t now, CallRef& first, Problems& problems) {
-  Impl& e = *impl_;
+// The one enqueue path. `single` is Engine::enqueue's one request: its problems name the request's
+// fields (phone_number, row 0) instead of the CSV's (destination, row i + 1).
+bool enqueue_rows(Engine::Impl& e, std::string_view deployment, const CallOptions& shared,
+                  std::span<const EngineRow> rows, std::int64_t now, bool single, CallRef& first,
+                  Problems& problems) {
   if (!check_time(e, now, problems)) return false;
   bool ok = true;
   if (deployment.empty()) {
@@ -563,8 +556,9 @@ bool Engine::enqueue_many(std::string_view deployment, const CallOptions& shared
   ok &= check_options(shared, now, stored, problems);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].checked) continue;
-    ok &= check_phone(text::trim(rows[i].phone_number), "destination", i + 1, problems);
-    ok &= check_metadata(rows[i].metadata, "metadata", i + 1, problems);
+    ok &= check_phone(text::trim(rows[i].phone_number), single ? "phone_number" : "destination", single ? 0 : i + 1,
+                      problems);
+    ok &= check_metadata(rows[i].metadata, "metadata", single ? 0 : i + 1, problems);
   }
   if (ok && e.calls.size() + rows.size() >= kNone - 1) {
     add_error(problems, Code::invalid_params, "", "The engine holds the most calls it can (4,294,967,294).");
@@ -585,10 +579,25 @@ bool Engine::enqueue_many(std::string_view deployment, const CallOptions& shared
     if (!later) e.push_ready(ref);
     e.arm_timers(ref);
   }
-  e.refresh(d);
+  if (!later) e.refresh(d);
   e.has_now = true;
   e.now = now;
   return true;
+}
+
+}  // namespace
+
+std::optional<CallRef> Engine::enqueue(std::string_view deployment, const QueueRequest& request, std::int64_t now,
+                                       Problems& problems) {
+  const EngineRow row{request.phone_number, request.metadata};
+  CallRef ref = 0;
+  if (!enqueue_rows(*impl_, deployment, request.options, {&row, 1}, now, true, ref, problems)) return std::nullopt;
+  return ref;
+}
+
+bool Engine::enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
+                          std::int64_t now, CallRef& first, Problems& problems) {
+  return enqueue_rows(*impl_, deployment, shared, rows, now, false, first, problems);
 }
 
 bool Engine::advance(std::int64_t now, Actions& actions, Problems& problems) {

@@ -1,11 +1,11 @@
 // The result payload (`call_details`, SPEC 5) and buildResultPayload.
 #include "fuse/payload.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
 #include "json_writer.hpp"
 #include "json_describe.hpp"
@@ -172,93 +172,45 @@ CallStatus derive_status(std::span<const EventRecord> events, std::uint32_t max_
 
 namespace {
 
-using ojson = nlohmann::ordered_json;
-
 constexpr int kMaxMetadataDepth = 64;
+// The call is read whole (arrays too: events, metadata) down to the deepest metadata it may hold.
+constexpr json::ReadLimits kCallLimits{kMaxMetadataDepth + 2, true};
 
-// An integer given as a JSON number (integral) or a decimal string.
-std::optional<std::int64_t> integer_of(const ojson& v) {
-  if (v.is_number_integer()) {
-    if (v.is_number_unsigned()) {
-      const auto u = v.get<std::uint64_t>();
-      if (u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
-      return static_cast<std::int64_t>(u);
-    }
-    return v.get<std::int64_t>();
-  }
-  if (v.is_number_float()) {
-    const double d = v.get<double>();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) <= 9007199254740992.0) return static_cast<std::int64_t>(d);
-    return std::nullopt;
-  }
-  if (v.is_string()) {
-    const std::string_view s = text::trim(v.get_ref<const std::string&>());
-    if (s.empty()) return std::nullopt;
-    std::int64_t out = 0;
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-    return out;
-  }
+// An integer given as a JSON number (whole) or a decimal string.
+std::optional<std::int64_t> integer_of(const json::Node& v) {
+  const json::WholeValue w = json::whole(v);
+  if (w.status == json::Whole::ok || w.status == json::Whole::negative) return w.value;
   return std::nullopt;
 }
 
-// Writes any JSON value compactly, object keys in their given order.
-bool write_value(std::string& out, const ojson& v, int depth) {
-  if (depth > kMaxMetadataDepth) return false;
-  switch (v.type()) {
-    case ojson::value_t::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& [key, value] : v.items()) {
-        if (!first) out += ',';
-        first = false;
-        json::write_string(out, key);
-        out += ':';
-        if (!write_value(out, value, depth + 1)) return false;
-      }
-      out += '}';
-      return true;
-    }
-    case ojson::value_t::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& value : v) {
-        if (!first) out += ',';
-        first = false;
-        if (!write_value(out, value, depth + 1)) return false;
-      }
-      out += ']';
-      return true;
-    }
-    case ojson::value_t::string: json::write_string(out, v.get_ref<const std::string&>()); return true;
-    case ojson::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return true;
-    case ojson::value_t::number_integer: json::write_int(out, v.get<std::int64_t>()); return true;
-    case ojson::value_t::number_unsigned: json::write_uint(out, v.get<std::uint64_t>()); return true;
-    case ojson::value_t::number_float: json::write_double(out, v.get<double>()); return true;
-    default: out += "null"; return true;
-  }
+// Containers nested in `v`, counting v itself (at most the read limits' levels).
+int nesting(const json::Node& v) {
+  int deepest = 0;
+  for (const json::Member& m : v.members) deepest = std::max(deepest, nesting(m.value));
+  for (const json::Node& e : v.elements) deepest = std::max(deepest, nesting(e));
+  return (v.kind == json::Kind::object || v.kind == json::Kind::array) ? deepest + 1 : 0;
 }
 
 void add_error(Problems& problems, Code code, std::string field, std::string message) {
   problems.push_back({code, Severity::error, std::move(field), std::move(message)});
 }
 
-std::string describe(const ojson& v) { return json::describe(v); }
+using json::describe;
 
 }  // namespace
 
 bool build_result_payload(std::string_view call_json, std::string& out, Problems& problems) {
   const std::size_t before = problems.size();
-  // ordered_json copies values recursively as its objects grow: deeper input than the payload
-  // can hold is refused before it is parsed.
+  // Deeper input than the payload can hold is refused before it is read.
   if (json::max_nesting(call_json) > kMaxMetadataDepth + 2) {
     add_error(problems, Code::invalid_params, "",
               "The call is nested more than " + std::to_string(kMaxMetadataDepth + 2) +
                   " levels deep; metadata may nest at most " + std::to_string(kMaxMetadataDepth) + ".");
     return false;
   }
-  const ojson call = ojson::parse(call_json.begin(), call_json.end(), nullptr, false);
-  if (call.is_discarded() || !call.is_object()) {
+  json::Node call;
+  json::ReadError error;
+  if (!json::read(call_json, kCallLimits, call, error) || call.kind != json::Kind::object) {
     add_error(problems, Code::invalid_params, "",
               "The call must be an object {phone_number, events, max_attempts?, reattempt_wait?, status?, call_id?, "
               "metadata?}.");
@@ -266,84 +218,83 @@ bool build_result_payload(std::string_view call_json, std::string& out, Problems
   }
 
   std::string_view phone;
-  const auto phone_it = call.find("phone_number");
-  if (phone_it == call.end() || phone_it->is_null()) {
+  const json::Node* phone_node = json::find(call, "phone_number");
+  if (!phone_node) {
     add_error(problems, Code::missing_phone_number, "phone_number", "phone_number is required: the destination as given.");
-  } else if (!phone_it->is_string()) {
+  } else if (phone_node->kind != json::Kind::string) {
     add_error(problems, Code::invalid_phone_number, "phone_number",
-              "phone_number must be a string (the destination as given), got " + describe(*phone_it) + ".");
+              "phone_number must be a string (the destination as given), got " + describe(*phone_node) + ".");
   } else {
-    phone = phone_it->get_ref<const std::string&>();
+    phone = phone_node->text;
   }
 
   std::int64_t max_attempts = 1, reattempt_wait = 0;
-  if (const auto it = call.find("max_attempts"); it != call.end() && !it->is_null()) {
-    const auto v = integer_of(*it);
-    if (!v || *v < 1 || *v > UINT32_MAX)
+  if (const json::Node* v = json::find(call, "max_attempts")) {
+    const auto n = integer_of(*v);
+    if (!n || *n < 1 || *n > UINT32_MAX)
       add_error(problems, Code::invalid_max_attempts, "max_attempts",
-                "max_attempts must be a whole number of at least 1, got " + describe(*it) + ".");
-    else max_attempts = *v;
+                "max_attempts must be a whole number of at least 1, got " + describe(*v) + ".");
+    else max_attempts = *n;
   }
-  if (const auto it = call.find("reattempt_wait"); it != call.end() && !it->is_null()) {
-    const auto v = integer_of(*it);
-    if (!v || *v < 0 || *v > UINT32_MAX)
+  if (const json::Node* v = json::find(call, "reattempt_wait")) {
+    const auto n = integer_of(*v);
+    if (!n || *n < 0 || *n > UINT32_MAX)
       add_error(problems, Code::invalid_reattempt_wait, "reattempt_wait",
-                "reattempt_wait must be a whole number of seconds (0 or more), got " + describe(*it) + ".");
-    else reattempt_wait = *v;
+                "reattempt_wait must be a whole number of seconds (0 or more), got " + describe(*v) + ".");
+    else reattempt_wait = *n;
   }
 
   std::vector<EventRecord> events;
-  const auto events_it = call.find("events");
-  if (events_it == call.end() || !events_it->is_array()) {
+  const json::Node* event_list = json::find(call, "events");
+  if (!event_list || event_list->kind != json::Kind::array) {
     add_error(problems, Code::invalid_params, "events",
               "events must be an array of {event, timestamp} (e.g. [{\"event\":\"queued\",\"timestamp\":1475095892}]).");
   } else {
-    events.reserve(events_it->size());
+    events.reserve(event_list->elements.size());
     std::size_t i = 0;
-    for (const auto& e : *events_it) {
+    for (const json::Node& e : event_list->elements) {
       const std::string field = "events[" + text::to_string(static_cast<std::uint64_t>(i++)) + "]";
-      if (!e.is_object()) {
+      if (e.kind != json::Kind::object) {
         add_error(problems, Code::invalid_params, field, field + " must be an object {event, timestamp}, got " + describe(e) + ".");
         continue;
       }
       EventRecord record{CallEvent::queued, 0};
       bool ok = true;
-      const auto name = e.find("event");
+      const json::Node* name = json::find(e, "event");
       const std::optional<CallEvent> kind =
-          name != e.end() && name->is_string() ? parse_event_name(name->get_ref<const std::string&>()) : std::nullopt;
+          name && name->kind == json::Kind::string ? parse_event_name(name->text) : std::nullopt;
       if (!kind) {
         add_error(problems, Code::unknown_event, field + ".event",
                   field + ".event must be one of queued, dialing, connected, disconnected, busy, noanswer, "
                           "informationtone, canceled, rejected; got " +
-                      (name == e.end() ? std::string("nothing") : describe(*name)) + ".");
+                      (name ? describe(*name) : std::string("nothing")) + ".");
         ok = false;
       } else {
         record.event = *kind;
       }
-      const auto ts = e.find("timestamp");
-      const auto value = ts != e.end() ? integer_of(*ts) : std::nullopt;
+      const json::Node* ts = json::find(e, "timestamp");
+      const auto value = ts ? integer_of(*ts) : std::nullopt;
       if (!value) {
         add_error(problems, Code::invalid_timestamp, field + ".timestamp",
                   field + ".timestamp must be a whole number of Unix seconds, got " +
-                      (ts == e.end() ? std::string("nothing") : describe(*ts)) + ".");
+                      (ts ? describe(*ts) : std::string("nothing")) + ".");
         ok = false;
       } else {
         record.timestamp = *value;
       }
-      const auto reason = e.find("reason");
+      const json::Node* reason = json::find(e, "reason");
       if (ok && record.event == CallEvent::rejected) {
         std::string why = "is missing";
-        if (reason == e.end() || !reason->is_string() ||
-            !valid_event_reason(reason->get_ref<const std::string&>(), &why)) {
-          if (reason != e.end() && !reason->is_string()) why = "must be a string, got " + describe(*reason);
+        if (!reason || reason->kind != json::Kind::string || !valid_event_reason(reason->text, &why)) {
+          if (reason && reason->kind != json::Kind::string) why = "must be a string, got " + describe(*reason);
           add_error(problems, Code::invalid_reason, field + ".reason",
                     field + ".reason " + why + ": a rejected event carries the carrier's reason, e.g. "
                             "\"503 Service Unavailable\".");
           ok = false;
         } else {
-          record.reason = reason->get_ref<const std::string&>();
+          record.reason = reason->text;  // the tree outlives the payload written below
         }
-      } else if (ok && reason != e.end() && !reason->is_null()) {
+      } else if (ok && reason) {
         add_error(problems, Code::invalid_reason, field + ".reason",
                   field + ".reason is only for rejected events; this one is " +
                       std::string(event_name(record.event)) + ".");
@@ -354,43 +305,40 @@ bool build_result_payload(std::string_view call_json, std::string& out, Problems
   }
 
   std::optional<CallStatus> status;
-  if (const auto it = call.find("status"); it != call.end() && !it->is_null()) {
-    if (it->is_string()) status = parse_status_name(it->get_ref<const std::string&>());
+  if (const json::Node* v = json::find(call, "status")) {
+    if (v->kind == json::Kind::string) status = parse_status_name(v->text);
     if (!status)
       add_error(problems, Code::invalid_params, "status",
-                "status must be one of queued, dialing, connected, completed, failed, canceled; got " + describe(*it) + ".");
+                "status must be one of queued, dialing, connected, completed, failed, canceled; got " + describe(*v) + ".");
   }
 
   std::string call_id;
-  if (const auto it = call.find("call_id"); it != call.end() && !it->is_null()) {
-    if (it->is_string()) call_id = it->get_ref<const std::string&>();
-    else if (it->is_number_integer()) write_value(call_id, *it, 0);
-    else add_error(problems, Code::invalid_params, "call_id", "call_id must be a string, got " + describe(*it) + ".");
+  if (const json::Node* v = json::find(call, "call_id")) {
+    if (v->kind == json::Kind::string) call_id = v->text;
+    else if (v->kind == json::Kind::number && v->integral) call_id = v->text;
+    else add_error(problems, Code::invalid_params, "call_id", "call_id must be a string, got " + describe(*v) + ".");
   }
 
   std::string metadata;
-  if (const auto it = call.find("metadata"); it != call.end() && !it->is_null()) {
-    const auto too_deep = [&] {
-      metadata.clear();
-      add_error(problems, Code::invalid_metadata, "metadata",
-                "metadata is nested more than " + std::to_string(kMaxMetadataDepth) + " levels deep.");
-    };
-    ojson parsed;
-    const ojson* object = &*it;
-    bool deep = false;
-    if (it->is_string()) {
-      const auto& s = it->get_ref<const std::string&>();
-      deep = json::max_nesting(s) > kMaxMetadataDepth + 1;  // checked before the recursive parse
-      if (!deep) parsed = ojson::parse(s.begin(), s.end(), nullptr, false);
+  if (const json::Node* v = json::find(call, "metadata")) {
+    json::Node parsed;
+    const json::Node* object = v;
+    bool readable = true;
+    if (v->kind == json::Kind::string) {
+      readable = json::max_nesting(v->text) <= kMaxMetadataDepth + 1 && json::read(v->text, kCallLimits, parsed, error);
       object = &parsed;
     }
-    if (deep) {
-      too_deep();
-    } else if (object->is_discarded() || !object->is_object()) {
+    if (readable && object->kind == json::Kind::object && nesting(*object) <= kMaxMetadataDepth + 1) {
+      json::write_value(metadata, *object);
+    } else if (readable && object->kind == json::Kind::object) {
       add_error(problems, Code::invalid_metadata, "metadata",
-                "metadata must be a JSON object (or its JSON text), got " + describe(*it) + ".");
-    } else if (!write_value(metadata, *object, 0)) {
-      too_deep();
+                "metadata is nested more than " + std::to_string(kMaxMetadataDepth) + " levels deep.");
+    } else if (v->kind == json::Kind::string && json::max_nesting(v->text) > kMaxMetadataDepth + 1) {
+      add_error(problems, Code::invalid_metadata, "metadata",
+                "metadata is nested more than " + std::to_string(kMaxMetadataDepth) + " levels deep.");
+    } else {
+      add_error(problems, Code::invalid_metadata, "metadata",
+                "metadata must be a JSON object (or its JSON text), got " + describe(*v) + ".");
     }
   }
 

@@ -102,7 +102,10 @@ struct DeploymentStats {
 class Engine {
  public:
   // Checks the options (capacity any 32-bit count, ring_timeout 1..86400).
-  static bool validate_options(const EngineOptions& options, Problems& problems);
+  [[nodiscard]] static bool validate_options(const EngineOptions& options, Problems& problems);
+  // Reads the options as the JS API gives them, JSON {capacity, ringTimeout?} (capacity required;
+  // ringTimeout null or missing: the default; any other key is an error), then validates them.
+  [[nodiscard]] static bool read_options(std::string_view options_json, EngineOptions& out, Problems& problems);
   explicit Engine(const EngineOptions& options);  // options must be valid
   // Makes this engine exactly a new Engine(options) (no calls, no deployments, no time), keeping
   // the memory it has allocated: for callers that run many engines one after another (previews).
