@@ -66,6 +66,18 @@ test('--caller-id-header pai: the ani in From and in P-Asserted-Identity; no ani
   assert.equal(without.headers['p-asserted-identity'], undefined);
 });
 
+test('a re-INVITE from the far end (a session refresh) is accepted with our SDP; the call stays up', { skip, timeout: 30000 }, async (t) => {
+  const sipp = await startSipp(t, 'answer-reinvite-bye', { duration: 500 });
+  const { carrier, reports, reported } = await carrierFor(t, sipp);
+  carrier.dial(dialAction());
+  await reported(2);
+  assert.deepEqual(reports.map((r) => r.event), ['connected', 'disconnected']);
+  await sippSucceeded(sipp); // it required the 200 with SDP, and sent its BYE after
+  const answers = sipp.messages().filter((m) => m.direction === 'received' && m.firstLine.startsWith('SIP/2.0 200') && /INVITE$/.test(m.headers.cseq[0]));
+  assert.equal(answers.length, 1);
+  assert.match(answers[0].body, /a=rtpmap:101 telephone-event\/8000/);
+});
+
 test('answer, then we hang up (the call reached --sip-max-call): our BYE, disconnected', { skip, timeout: 30000 }, async (t) => {
   const sipp = await startSipp(t, 'answer-then-wait-for-bye');
   const { carrier, reports, reported } = await carrierFor(t, sipp, { maxCallSeconds: 1 });
