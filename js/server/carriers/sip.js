@@ -221,7 +221,8 @@ class SipCarrier {
         tcp: this.transport === 'tcp',
         logger: {
           recv: (m) => {
-            if (m.status >= 300 && m.headers && m.headers['call-id']) this.received.set(m.headers['call-id'], m);
+            // Only for dialogs still open: a late retransmission must not be kept forever.
+            if (m.status >= 300 && m.headers && this.bySipCallId.has(m.headers['call-id'])) this.received.set(m.headers['call-id'], m);
           },
           error: (err) => this.log(`sip: ${err && err.message ? err.message : err}`),
         },
