@@ -4,7 +4,7 @@
 // (`serve --carrier sip`): calls queued over HTTP, results POSTed to a receiver.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { SipCarrier } = require('../../js/server/carriers/sip');
+const { SipCarrier, digestResponse, outcomeOf } = require('../../js/server/carriers/sip');
 const { sippMissing, startSipp, requests, until, startRtpListener, freePort, OUR_HOST } = require('./sipp');
 const { startServer, startReceiver, request, multipart, tempDir, basic } = require('./helpers');
 
@@ -30,6 +30,42 @@ async function sippSucceeded(sipp) {
   const { code, output } = await sipp.done;
   assert.equal(code, 0, `sipp failed: ${output.slice(-1500)}`);
 }
+
+test('digest: the RFC 2617 section 3.5 example gives its published response', () => {
+  const header = digestResponse(
+    { scheme: 'Digest', realm: '"testrealm@host.com"', qop: '"auth,auth-int"', nonce: '"dcd98b7102dd2f0e8b11d0f600bfb0c093"', opaque: '"5ccc069c403ebaf9f0171e9517f40e41"' },
+    { method: 'GET', uri: '/dir/index.html', user: 'Mufasa', password: 'Circle Of Life', cnonce: '0a4f113b', nc: '00000001' },
+  );
+  assert.match(header, /response="6629fae49393a05397450978507c4ef1"/);
+  assert.match(header, /opaque="5ccc069c403ebaf9f0171e9517f40e41"/);
+  assert.match(header, /qop=auth, nc=00000001, cnonce="0a4f113b"/);
+});
+
+test('outcomes of final responses (SPEC 13), the Q.850 cause deciding when present', () => {
+  const cases = [
+    [[486, 'Busy Here'], { event: 'busy' }],
+    [[600, 'Busy Everywhere'], { event: 'busy' }],
+    [[603, 'Decline'], { event: 'busy' }],
+    [[404, 'Not Found'], { event: 'informationtone' }],
+    [[410, 'Gone'], { event: 'informationtone' }],
+    [[484, 'Address Incomplete'], { event: 'informationtone' }],
+    [[485, 'Ambiguous'], { event: 'informationtone' }],
+    [[604, 'Does Not Exist Anywhere'], { event: 'informationtone' }],
+    [[408, 'Request Timeout'], { event: 'noanswer' }],
+    [[480, 'Temporarily Unavailable'], { event: 'noanswer' }],
+    [[503, 'Service Unavailable'], { event: 'rejected', reason: '503 Service Unavailable' }],
+    [[403, ''], { event: 'rejected', reason: '403 Forbidden' }],
+    [[302, 'Moved Temporarily'], { event: 'rejected', reason: '302 Moved Temporarily' }],
+    [[488, 'Not Acceptable\r\nX: y'], { event: 'rejected', reason: '488 Not Acceptable X: y' }],
+    [[503, 'Service Unavailable', 'Q.850;cause=17;text="User busy"'], { event: 'busy' }],
+    [[603, 'Decline', 'Q.850;cause=1'], { event: 'informationtone' }],
+    [[480, 'Temporarily Unavailable', 'Q.850 ; cause=18'], { event: 'noanswer' }],
+    [[486, 'Busy Here', 'Q.850;cause=19'], { event: 'noanswer' }],
+    [[486, 'Busy Here', 'SIP;cause=200, Q.850;cause=21;text="Call rejected"'], { event: 'rejected', reason: '486 Busy Here (Q.850 cause 21: Call rejected)' }],
+    [[486, 'Busy Here', 'SIP;cause=486'], { event: 'busy' }], // no Q.850: the status decides
+  ];
+  for (const [[status, phrase, reason], expected] of cases) assert.deepEqual(outcomeOf(status, phrase, reason), expected, `${status} ${reason || ''}`);
+});
 
 test('answer, then the far end hangs up: connected then disconnected; the INVITE carries the SPEC 13 headers', { skip, timeout: 30000 }, async (t) => {
   const sipp = await startSipp(t, 'answer-then-bye', { duration: 500 });

@@ -96,7 +96,7 @@ function outcomeOf(status, phrase, reasonHeader) {
   if (q) {
     const event = Q850[q.cause];
     if (event) return { event };
-    return { event: 'rejected', reason: `${line} (Q.850 cause ${q.cause}${q.text ? `: ${q.text}` : ''})`.slice(0, 256) };
+    return { event: 'rejected', reason: oneLine(`${line} (Q.850 cause ${q.cause}${q.text ? `: ${q.text}` : ''})`) };
   }
   if (BUSY.has(status)) return { event: 'busy' };
   if (INFORMATIONTONE.has(status)) return { event: 'informationtone' };
