@@ -85,13 +85,13 @@ function engineCoreClass(mod) {
       return this.#take();
     }
 
-    report(callId, event, now) {
-      this.#core.report(callId, event, now);
+    report(callId, event, now, reason = '') {
+      this.#core.report(callId, event, now, reason);
       return this.#take();
     }
 
-    reportNamed(callId, event, now) {
-      this.#core.reportNamed(callId, event, now);
+    reportNamed(callId, event, now, reason = '') {
+      this.#core.reportNamed(callId, event, now, reason);
       return this.#take();
     }
 

@@ -70,6 +70,8 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
   }
   Napi::Value Report(const Napi::CallbackInfo& info) {
     const Napi::Env env = info.Env();
+    // The reason (rejected only) is usually absent: no string is read then.
+    const std::string reason = info.Length() > 3 && info[3].IsString() ? text_of(info[3]) : std::string();
     // The id is short: read into a stack buffer (a longer one, which is no call's id anyway, whole).
     // Node stops before a character that does not fit, so up to 59 bytes the id is surely complete.
     char buf[64];
@@ -77,13 +79,14 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
     NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf8(env, info[0], buf, sizeof buf, &length), Napi::Value());
     if (length + 4 < sizeof buf) {
       return packed(env, session_.report_packed(std::string_view(buf, length), info[1].As<Napi::Number>().Uint32Value(),
-                                                number_of(info[2])));
+                                                number_of(info[2]), reason));
     }
     const std::string id = text_of(info[0]);
-    return packed(env, session_.report_packed(id, info[1].As<Napi::Number>().Uint32Value(), number_of(info[2])));
+    return packed(env, session_.report_packed(id, info[1].As<Napi::Number>().Uint32Value(), number_of(info[2]), reason));
   }
   Napi::Value ReportNamed(const Napi::CallbackInfo& info) {
-    return packed(info.Env(), session_.report_packed(text_of(info[0]), text_of(info[1]), number_of(info[2])));
+    const std::string reason = info.Length() > 3 && info[3].IsString() ? text_of(info[3]) : std::string();
+    return packed(info.Env(), session_.report_packed(text_of(info[0]), text_of(info[1]), number_of(info[2]), reason));
   }
   Napi::Value CancelDeployment(const Napi::CallbackInfo& info) {
     return packed(info.Env(), session_.cancel_deployment_packed(text_of(info[0]), number_of(info[1])));

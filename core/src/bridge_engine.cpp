@@ -234,20 +234,23 @@ const PackedActions& EngineSession::advance_packed(double now) {
   return pack_actions();
 }
 
-const PackedActions& EngineSession::report_packed(std::string_view call_id, std::uint32_t event, double now) {
-  if (event >= kCallEventCount) return report_packed(call_id, std::string_view{}, now);
+const PackedActions& EngineSession::report_packed(std::string_view call_id, std::uint32_t event, double now,
+                                                  std::string_view reason) {
+  if (event >= kCallEventCount) return report_packed(call_id, std::string_view{}, now, reason);
   std::int64_t t = 0;
   if (!begin_packed(now, t)) return packed_error(problems_.front());
   // The call found here, the event already known: the engine's CallRef form, no name lookups.
   const auto ref = engine_->find_call(call_id);
-  if (!ref) return report_packed(call_id, event_name(static_cast<CallEvent>(event)), now);  // its error
-  if (!engine_->report(*ref, static_cast<CallEvent>(event), t, actions_, problems_)) return packed_error(problems_.front());
+  if (!ref) return report_packed(call_id, event_name(static_cast<CallEvent>(event)), now, reason);  // its error
+  if (!engine_->report(*ref, static_cast<CallEvent>(event), reason, t, actions_, problems_))
+    return packed_error(problems_.front());
   return pack_actions();
 }
 
-const PackedActions& EngineSession::report_packed(std::string_view call_id, std::string_view event, double now) {
+const PackedActions& EngineSession::report_packed(std::string_view call_id, std::string_view event, double now,
+                                                  std::string_view reason) {
   std::int64_t t = 0;
-  if (!begin_packed(now, t) || !engine_->report(call_id, event, t, actions_, problems_)) {
+  if (!begin_packed(now, t) || !engine_->report(call_id, event, reason, t, actions_, problems_)) {
     return packed_error(problems_.front());
   }
   return pack_actions();

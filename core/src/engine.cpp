@@ -235,10 +235,19 @@ bool Engine::Impl::timer_live(const Timer& t) const noexcept {
   }
 }
 
-void Engine::Impl::add_event(Call& c, CallEvent e, std::int64_t ts) {
+void Engine::Impl::add_event(Call& c, CallEvent e, std::int64_t ts, std::string_view reason) {
   const auto node = static_cast<std::uint32_t>(events.size());
   events.push_back({ts, c.last_event, e});
   c.last_event = node;
+  if (e == CallEvent::rejected)
+    reasons.push_back({node, static_cast<std::uint32_t>(reason.size()), text.add(reason, {})});
+}
+
+std::string_view Engine::Impl::reason_of(std::uint32_t node) const noexcept {
+  const auto it = std::lower_bound(reasons.begin(), reasons.end(), node,
+                                   [](const engine_detail::EventReason& r, std::uint32_t n) { return r.node < n; });
+  if (it == reasons.end() || it->node != node) return {};
+  return text.get(it->text, 0, it->length);
 }
 
 bool Engine::Impl::deployment_before(std::uint32_t a, std::uint32_t b) const noexcept {
@@ -441,7 +450,8 @@ void Engine::Impl::dial_free_lines(std::int64_t at, Actions& actions) {
 std::size_t Engine::Impl::gather_events(const Call& c, EventRecord* out) const noexcept {
   std::size_t n = 0;
   for (std::uint32_t e = c.last_event; e != kNone && n < kMaxEventsPerCall - 1; e = events[e].prev)
-    out[++n] = {events[e].event, events[e].timestamp};
+    out[++n] = {events[e].event, events[e].timestamp,
+                events[e].event == CallEvent::rejected ? reason_of(e) : std::string_view{}};
   out[0] = {CallEvent::queued, c.queued_at};
   std::reverse(out + 1, out + n + 1);
   return n + 1;
@@ -515,6 +525,7 @@ void Engine::Impl::reset(const EngineOptions& o) {
   calls.clear();
   events.clear();
   text.clear();
+  reasons.clear();
   option_table.clear();
   option_index.clear();
   deployments.clear();
@@ -616,6 +627,15 @@ bool Engine::advance(std::int64_t now, Actions& actions, Problems& problems) {
 
 bool Engine::report(std::string_view call_id, std::string_view event, std::int64_t now, Actions& actions,
                     Problems& problems) {
+  return report(call_id, event, {}, now, actions, problems);
+}
+
+bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& actions, Problems& problems) {
+  return report(ref, event, {}, now, actions, problems);
+}
+
+bool Engine::report(std::string_view call_id, std::string_view event, std::string_view reason, std::int64_t now,
+                    Actions& actions, Problems& problems) {
   const auto ref = find_call(call_id);
   if (!ref) {
     add_error(problems, Code::unknown_call, "callId", "There is no call " + text::quote(call_id) + " in this engine.");
@@ -625,13 +645,14 @@ bool Engine::report(std::string_view call_id, std::string_view event, std::int64
   if (!kind) {
     add_error(problems, Code::unknown_event, "event",
               "Unknown event " + text::quote(event) +
-                  ": report connected, disconnected, busy, noanswer or informationtone.");
+                  ": report connected, disconnected, busy, noanswer, informationtone or rejected.");
     return false;
   }
-  return report(*ref, *kind, now, actions, problems);
+  return report(*ref, *kind, reason, now, actions, problems);
 }
 
-bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& actions, Problems& problems) {
+bool Engine::report(CallRef ref, CallEvent event, std::string_view reason, std::int64_t now, Actions& actions,
+                    Problems& problems) {
   Impl& e = *impl_;
   if (ref >= e.calls.size()) {
     add_error(problems, Code::unknown_call, "callId", "There is no call with ref " + num(std::int64_t{ref}) + " in this engine.");
@@ -643,8 +664,21 @@ bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& act
   const auto name = [event] { return std::string(event_name(event)); };
   if (event == CallEvent::queued || event == CallEvent::dialing || event == CallEvent::canceled) {
     add_error(problems, Code::invalid_transition, "event",
-              "'" + name() + "' is raised by the engine itself; report connected, disconnected, busy, noanswer or "
-              "informationtone.");
+              "'" + name() + "' is raised by the engine itself; report connected, disconnected, busy, noanswer, "
+              "informationtone or rejected.");
+    return false;
+  }
+  if (event == CallEvent::rejected) {
+    std::string why;
+    if (!valid_event_reason(reason, &why)) {
+      add_error(problems, Code::invalid_reason, "reason",
+                "The reason of 'rejected' " + why + (reason.empty() ? "" : " (" + text::quote(reason) + ")") +
+                    ": give the carrier's answer, e.g. \"503 Service Unavailable\" (at most 256 bytes, one line).");
+      return false;
+    }
+  } else if (!reason.empty()) {
+    add_error(problems, Code::invalid_reason, "reason",
+              "Only 'rejected' carries a reason; '" + name() + "' takes none (got " + text::quote(reason) + ").");
     return false;
   }
   const bool needs_dialing = event != CallEvent::disconnected;
@@ -668,7 +702,7 @@ bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& act
   e.now = now;
   e.process_timers(now, actions);  // cannot touch this call: its only timer is due after `now`
   Call& call = e.calls[ref];
-  e.add_event(call, event, now);
+  e.add_event(call, event, now, reason);
   if (event == CallEvent::connected) {
     e.set_state(ref, State::connected);
   } else if (event == CallEvent::disconnected) {
@@ -864,7 +898,8 @@ std::size_t hash_map_bytes(const Map& m) noexcept {
 }  // namespace
 
 std::uint64_t Engine::Impl::memory_bytes() const noexcept {
-  std::size_t n = sizeof(Impl) + calls.memory_bytes() + events.memory_bytes() + text.memory_bytes();
+  std::size_t n = sizeof(Impl) + calls.memory_bytes() + events.memory_bytes() + text.memory_bytes() +
+                  vector_bytes(reasons);
   n += vector_bytes(option_table) + hash_map_bytes(option_index);
   for (const StoredOptions& o : option_table) n += string_heap_bytes(o.result_url);
   n += vector_bytes(deployments) + hash_map_bytes(deployment_index);

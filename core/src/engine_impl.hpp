@@ -121,6 +121,13 @@ struct EventNode {
   CallEvent event;
 };
 
+// A rejected event's reason, kept beside the event nodes (rare, so the 16-byte node stays as is).
+struct EventReason {
+  std::uint32_t node;    // its event node; increasing along the list, as nodes are appended
+  std::uint32_t length;
+  std::uint64_t text;    // arena ref
+};
+
 struct Call {
   std::int64_t queued_at;
   std::int64_t ready_at;    // pending: window start; waiting: re-attempt time; ready: when it became eligible
@@ -297,6 +304,7 @@ struct Engine::Impl {
   engine_detail::Chunked<Call, 14> calls;
   engine_detail::Chunked<engine_detail::EventNode, 15> events;
   TextArena text;
+  std::vector<engine_detail::EventReason> reasons;  // by node (rejected events only)
   std::vector<engine_detail::StoredOptions> option_table;
   std::unordered_map<std::string, std::uint32_t> option_index;
   std::vector<Deployment> deployments;
@@ -341,7 +349,8 @@ struct Engine::Impl {
   // The next timer due at or before `until`, live or not, in the timers' total order.
   bool pop_due_timer(std::int64_t until, Timer& out);
   bool timer_live(const Timer& t) const noexcept;
-  void add_event(Call& c, CallEvent e, std::int64_t ts);
+  void add_event(Call& c, CallEvent e, std::int64_t ts, std::string_view reason = {});
+  std::string_view reason_of(std::uint32_t node) const noexcept;
   void set_state(CallRef ref, State s);
   void refresh(std::uint32_t d);
   void push_ready(CallRef ref);

@@ -9,7 +9,8 @@
 // {"format":"fuse-outbound-engine","version":2,"capacity":n,"ringTimeout":n,"now":n|null,"served":n,
 //  "nextId":n,"deployments":[[name,lastServed],...],
 //  "options":[[start|null,end|null,maxAttempts,reattemptWait,isPci,resultUrl],...],
-//  "calls":[[id,deployment,options,phone,metadata,queuedAt,state,[[event,timestamp],...]],...]}
+//  "calls":[[id,deployment,options,phone,metadata,queuedAt,state,[[event,timestamp(,reason)],...]],...]}
+// (a rejected event carries its reason as a third element; other events have none)
 // Ids increase along "calls" and stay below nextId (compact() leaves gaps). Version 1 (still
 // restored) has no nextId and no ids: the calls are 1, 2, ... in order.
 #include <charconv>
@@ -107,6 +108,10 @@ void Engine::Impl::write_snapshot(std::string& out, bool live_only) const {
       out += event_name(records[k].event);
       out += "\",";
       json::write_int(out, records[k].timestamp);
+      if (records[k].event == CallEvent::rejected) {
+        out += ',';
+        json::write_string(out, records[k].reason);
+      }
       out += ']';
     }
     out += ']';
@@ -135,15 +140,17 @@ class Restorer {
  private:
   std::string call(Engine::Impl& e);
   // The events after the implicit `queued`, replayed through the call's state machine.
+  // A rejected event's reason is kept in `reasons` as (index into list, reason).
   std::string events(const Engine::Impl& e, const StoredOptions& o, const std::string& id, std::int64_t queued_at,
-                     std::vector<EventRecord>& list, std::uint32_t& attempts, int& phase, std::int64_t& last_failure);
+                     std::vector<EventRecord>& list, std::vector<std::pair<std::size_t, std::string>>& reasons,
+                     std::uint32_t& attempts, int& phase, std::int64_t& last_failure);
   std::string error() { return r_.ok() ? std::string() : r_.error(); }
 
   Reader r_;
   bool has_ids_ = false;
   std::int64_t next_id_ = 0;
   std::vector<std::uint64_t> ids_;
-  std::string str_, phone_, metadata_, state_name_, event_;
+  std::string str_, phone_, metadata_, state_name_, event_, reason_;
   Problems found_;
 };
 
@@ -304,10 +311,12 @@ std::string Restorer::call(Engine::Impl& e) {
   const StoredOptions& o = e.option_table[static_cast<std::size_t>(option)];
 
   std::vector<EventRecord> list;
+  std::vector<std::pair<std::size_t, std::string>> reasons;
   std::uint32_t attempts = 0;
   int phase = queued;
   std::int64_t last_failure = -1;
-  if (std::string why = events(e, o, id, queued_at, list, attempts, phase, last_failure); !why.empty()) return why;
+  if (std::string why = events(e, o, id, queued_at, list, reasons, attempts, phase, last_failure); !why.empty())
+    return why;
   bool cancel_requested = false;
   if (r_.ok() && r_.peek(',')) {
     r_.expect(',');
@@ -346,13 +355,19 @@ std::string Restorer::call(Engine::Impl& e) {
   Call& c = e.calls[ref];
   c.attempts = static_cast<std::uint8_t>(attempts);
   c.cancel_requested = cancel_requested;
-  for (const auto& rec : list) e.add_event(c, rec.event, rec.timestamp);
+  std::size_t next_reason = 0;
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    std::string_view why;
+    if (next_reason < reasons.size() && reasons[next_reason].first == k) why = reasons[next_reason++].second;
+    e.add_event(c, list[k].event, list[k].timestamp, why);
+  }
   ids_.push_back(static_cast<std::uint64_t>(call_number));
   return "";
 }
 
 std::string Restorer::events(const Engine::Impl& e, const StoredOptions& o, const std::string& id,
-                             std::int64_t queued_at, std::vector<EventRecord>& list, std::uint32_t& attempts,
+                             std::int64_t queued_at, std::vector<EventRecord>& list,
+                             std::vector<std::pair<std::size_t, std::string>>& reasons, std::uint32_t& attempts,
                              int& phase, std::int64_t& last_failure) {
   std::int64_t v = 0, last = queued_at;
   r_.expect('[');
@@ -361,10 +376,17 @@ std::string Restorer::events(const Engine::Impl& e, const StoredOptions& o, cons
     r_.string(event_, "event name");
     r_.expect(',');
     r_.integer(v, 0, kMaxEngineTime, "event timestamp");
+    const bool has_reason = r_.ok() && r_.peek(',');
+    if (has_reason) {
+      r_.expect(',');
+      r_.string(reason_, "event reason");
+    }
     r_.expect(']');
     if (!r_.ok()) return r_.error();
     const auto kind = parse_event_name(event_);
     if (!kind) return id + " has an unknown event " + text::quote(event_);
+    if ((*kind == CallEvent::rejected) != has_reason || (has_reason && !valid_event_reason(reason_)))
+      return id + " has a '" + event_ + "' event " + (has_reason ? "with a reason it cannot have" : "without its reason");
     if (v < last || v > e.now) return id + " has events out of time order";
     if (list.size() >= kMaxEventsPerCall - 1) return id + " has too many events";
     last = v;
@@ -399,7 +421,8 @@ std::string Restorer::events(const Engine::Impl& e, const StoredOptions& o, cons
       default: break;
     }
     if (!fits) return id + ": '" + event_ + "' cannot follow its earlier events";
-    list.push_back({*kind, v});
+    list.push_back({*kind, v, {}});
+    if (has_reason) reasons.push_back({list.size() - 1, reason_});
   }
   return error();
 }

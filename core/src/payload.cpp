@@ -51,6 +51,23 @@ std::string_view event_name(CallEvent event) noexcept {
   return i < kEventNames.size() ? kEventNames[i] : std::string_view("unknown");
 }
 
+bool valid_event_reason(std::string_view reason, std::string* why) {
+  const auto say = [why](const char* text) {
+    if (why) *why = text;
+    return false;
+  };
+  if (reason.empty()) return say("is empty");
+  if (reason.size() > kMaxEventReason) return say("is longer than 256 bytes");
+  for (std::size_t i = 0; i < reason.size();) {
+    const auto ch = static_cast<unsigned char>(reason[i]);
+    if (ch < 0x20 || ch == 0x7F) return say("holds a control character");
+    const std::size_t n = text::utf8_sequence_length(reason, i);
+    if (n == 0) return say("is not valid UTF-8");
+    i += n;
+  }
+  return true;
+}
+
 std::optional<CallStatus> parse_status_name(std::string_view name) noexcept {
   for (std::size_t i = 0; i < kStatusNames.size(); ++i)
     if (kStatusNames[i] == name) return static_cast<CallStatus>(i);
@@ -92,6 +109,10 @@ void write_call_details(std::string& out, const CallDetails& call) {
     out += event_name(e.event);
     out += "\",\"timestamp\":";
     json::write_int(out, e.timestamp);
+    if (e.event == CallEvent::rejected) {
+      out += ",\"reason\":";
+      json::write_string(out, e.reason);
+    }
     out += '}';
   }
   out += "],\"phone_number\":";
@@ -152,7 +173,8 @@ CallStatus derive_status(std::span<const EventRecord> events, std::uint32_t max_
     case CallEvent::dialing: return CallStatus::dialing;
     case CallEvent::busy:
     case CallEvent::noanswer:
-    case CallEvent::informationtone: return attempts >= max_attempts ? CallStatus::failed : CallStatus::queued;
+    case CallEvent::informationtone:
+    case CallEvent::rejected: return attempts >= max_attempts ? CallStatus::failed : CallStatus::queued;
     default: return CallStatus::queued;
   }
 }
@@ -240,7 +262,24 @@ std::optional<EventRecord> read_event(const json::Node& e, const std::string& fi
               field + ".timestamp must be a whole number of Unix seconds, got " +
                   (ts ? describe(*ts) : std::string("nothing")) + ".");
   if (!kind || !timestamp) return std::nullopt;
-  return EventRecord{*kind, *timestamp};
+  EventRecord record{*kind, *timestamp};
+  const json::Node* reason = json::find(e, "reason");
+  if (record.event == CallEvent::rejected) {
+    std::string why = "is missing";
+    if (!reason || reason->kind != json::Kind::string || !valid_event_reason(reason->text, &why)) {
+      if (reason && reason->kind != json::Kind::string) why = "must be a string, got " + describe(*reason);
+      add_error(problems, Code::invalid_reason, field + ".reason",
+                field + ".reason " + why + ": a rejected event carries the carrier's reason, e.g. "
+                        "\"503 Service Unavailable\".");
+      return std::nullopt;
+    }
+    record.reason = reason->text;  // the tree outlives the payload written from it
+  } else if (reason) {
+    add_error(problems, Code::invalid_reason, field + ".reason",
+              field + ".reason is only for rejected events; this one is " + std::string(event_name(record.event)) + ".");
+    return std::nullopt;
+  }
+  return record;
 }
 
 std::vector<EventRecord> read_events(const json::Node& call, Problems& problems) {

@@ -299,6 +299,7 @@ void Simulation::handle(const Actions& actions, ReportQueue& reports, bool full)
             case Outcome::busy: ++po.busy; break;
             case Outcome::noanswer: ++po.noanswer; break;
             case Outcome::informationtone: ++po.informationtone; break;
+            case Outcome::rejected: ++po.rejected; break;
           }
         }
         CallEvent event = CallEvent::connected;
@@ -306,6 +307,7 @@ void Simulation::handle(const Actions& actions, ReportQueue& reports, bool full)
           case Outcome::connected: break;
           case Outcome::busy: event = CallEvent::busy; break;
           case Outcome::informationtone: event = CallEvent::informationtone; break;
+          case Outcome::rejected: event = CallEvent::rejected; break;
           case Outcome::noanswer: continue;  // the engine's ring timeout raises it
         }
         reports.push({a.timestamp + at.ring, a.call, event, a.attempt, static_cast<std::uint16_t>(g)});
@@ -407,7 +409,8 @@ bool Simulation::run(std::uint32_t capacity, bool full, RunResult& out, Problems
     bool ok;
     if (!reports.empty() && reports.next_time(now) == t) {
       const Pending p = reports.pop(t);
-      ok = engine.report(p.call, p.event, t, actions, problems);
+      ok = engine.report(p.call, p.event, p.event == CallEvent::rejected ? kSimRejectedReason : std::string_view{}, t,
+                         actions, problems);
       if (p.event == CallEvent::connected) {
         const Attempt at = carrier_.draw(groups_[p.group].id, p.call - first_of_[p.group], p.attempt);
         reports.push({t + at.talk, p.call, CallEvent::disconnected, p.attempt, p.group});
@@ -511,7 +514,8 @@ bool validate_preview_options(const PreviewOptions& o, Problems& problems) {
   const std::pair<const char*, double> rates[] = {{"connected", o.rates.connected},
                                                   {"busy", o.rates.busy},
                                                   {"noanswer", o.rates.noanswer},
-                                                  {"informationtone", o.rates.informationtone}};
+                                                  {"informationtone", o.rates.informationtone},
+                                                  {"rejected", o.rates.rejected}};
   bool rates_ok = true;
   double total = 0;
   for (const auto& [name, v] : rates) {
@@ -677,13 +681,14 @@ void read_carrier_model(const Json& root, PreviewDuration& talk_time, PreviewDur
     r.whole(*v, "ringTimeout", 1, kMaxSeconds, "a whole number of seconds from 1 to 86400", ring_timeout);
 
   if (const Json* v = member(root, "rates")) {
-    if (r.object(*v, "rates", {"connected", "busy", "noanswer", "informationtone"},
-                 "{connected: 0.7, busy: 0.1, noanswer: 0.15, informationtone: 0.05}")) {
-      rates = PreviewRates{0, 0, 0, 0};  // given rates replace the defaults; missing ones are 0
+    if (r.object(*v, "rates", {"connected", "busy", "noanswer", "informationtone", "rejected"},
+                 "{connected: 0.7, busy: 0.1, noanswer: 0.15, informationtone: 0.05, rejected: 0}")) {
+      rates = PreviewRates{0, 0, 0, 0, 0};  // given rates replace the defaults; missing ones are 0
       const std::pair<const char*, double*> slots[] = {{"connected", &rates.connected},
                                                        {"busy", &rates.busy},
                                                        {"noanswer", &rates.noanswer},
-                                                       {"informationtone", &rates.informationtone}};
+                                                       {"informationtone", &rates.informationtone},
+                                                       {"rejected", &rates.rejected}};
       for (const auto& [name, slot] : slots)
         if (const Json* rate = member(*v, name)) r.number(*rate, std::string("rates.") + name, *slot);
     }

@@ -304,15 +304,20 @@ function engineApi(backend) {
       return this.#actions(this.#live().advance(now));
     }
 
-    /** A carrier outcome: connected, disconnected, busy, noanswer or informationtone. @returns actions */
-    report(callId, event, now = unixNow()) {
-      expectString(callId, 'engine.report(callId, event, now): callId');
-      expectString(event, 'engine.report(callId, event, now): event');
-      expectNumber(now, 'engine.report(callId, event, now): now');
+    /**
+     * A carrier outcome: connected, disconnected, busy, noanswer, informationtone or rejected
+     * (with `reason`, the carrier's answer, e.g. "503 Service Unavailable"). @returns actions
+     */
+    report(callId, event, now = unixNow(), reason = undefined) {
+      expectString(callId, 'engine.report(callId, event, now, reason?): callId');
+      expectString(event, 'engine.report(callId, event, now, reason?): event');
+      expectNumber(now, 'engine.report(callId, event, now, reason?): now');
+      if (reason !== undefined && reason !== null) expectString(reason, 'engine.report(callId, event, now, reason?): reason');
+      const why = reason == null ? '' : wellFormed(reason);
       const core = this.#live();
       const value = eventValues.get(event);
       // An unknown name goes to the core as it is, for its message.
-      const text = value === undefined ? core.reportNamed(wellFormed(callId), wellFormed(event), now) : core.report(wellFormed(callId), value, now);
+      const text = value === undefined ? core.reportNamed(wellFormed(callId), wellFormed(event), now, why) : core.report(wellFormed(callId), value, now, why);
       return this.#actions(text);
     }
 

@@ -71,6 +71,9 @@ function lockDataDir(dir) {
 
 async function createServer(o = {}) {
   const fuse = o.fuse || require('../index');
+  const log = o.log || (() => {});
+  // Before the store is opened, so that bad carrier options leave nothing open or locked.
+  const carrier = createCarrier(o.carrier || 'sim', { fuse, ringTimeout: o.ringTimeout, log, ...(o.carrierOptions || {}) });
   const store = o.store || new SqliteStore(o.data || path.resolve('fuse-data'));
   if (!store.db) store.open();
   // One service per data directory: a second one would replay and dial what the first carries.
@@ -80,15 +83,14 @@ async function createServer(o = {}) {
       unlock = lockDataDir(store.dir);
     } catch (err) {
       store.close();
+      carrier.close();
       throw err;
     }
   }
   const storedClock = store.getMeta('clock');
   const stored = storedClock === null ? null : Number(storedClock);
   const clock = o.clock === 'manual' ? new ManualClock({ start: o.startTime ?? null, stored }) : new RealClock({ speed: o.speed ?? 1, stored });
-  const carrier = createCarrier(o.carrier || 'sim', { fuse, ringTimeout: o.ringTimeout, ...(o.carrierOptions || {}) });
   const allow = o.allowCallbacksTo ? parseAllowList(o.allowCallbacksTo) : null;
-  const log = o.log || (() => {});
   const outbound = new Outbound({
     fuse,
     store,

@@ -56,8 +56,10 @@ class EngineSession {
   // call on this session), or count -1 and the error object as text.
   // report_packed takes the event as its CallEvent value (an unknown name goes to the string form).
   const PackedActions& advance_packed(double now);
-  const PackedActions& report_packed(std::string_view call_id, std::uint32_t event, double now);
-  const PackedActions& report_packed(std::string_view call_id, std::string_view event, double now);
+  const PackedActions& report_packed(std::string_view call_id, std::uint32_t event, double now,
+                                     std::string_view reason = {});
+  const PackedActions& report_packed(std::string_view call_id, std::string_view event, double now,
+                                     std::string_view reason = {});
   const PackedActions& cancel_deployment_packed(std::string_view deployment, double now);
 
   // enqueueCsv: csv_begin (replacing any upload not finished), csv_push for each piece of the file,

@@ -131,8 +131,16 @@ class Engine {
 
   [[nodiscard]] bool advance(std::int64_t now, Actions& actions, Problems& problems);
   // Carrier outcomes: connected (from dialing), disconnected (from connected), busy / noanswer /
-  // informationtone (from dialing). A dialing call whose ring timeout is due at or before `now`
-  // has already stopped ringing, so an outcome reported for it is an invalid_transition.
+  // informationtone / rejected (from dialing). A dialing call whose ring timeout is due at or before
+  // `now` has already stopped ringing, so an outcome reported for it is an invalid_transition.
+  // `rejected` (SPEC 13: the carrier refused the call for another reason) needs its `reason`
+  // (valid_event_reason, e.g. "503 Service Unavailable"), which its event carries; the other
+  // events take none (invalid_reason).
+  [[nodiscard]] bool report(std::string_view call_id, std::string_view event, std::string_view reason, std::int64_t now,
+                            Actions& actions, Problems& problems);
+  [[nodiscard]] bool report(CallRef call, CallEvent event, std::string_view reason, std::int64_t now, Actions& actions,
+                            Problems& problems);
+  // The same without a reason.
   [[nodiscard]] bool report(std::string_view call_id, std::string_view event, std::int64_t now, Actions& actions,
               Problems& problems);
   [[nodiscard]] bool report(CallRef call, CallEvent event, std::int64_t now, Actions& actions, Problems& problems);

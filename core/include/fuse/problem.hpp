@@ -52,6 +52,7 @@ namespace fuse {
   X(unknown_call) \
   X(unknown_event) \
   X(invalid_transition) \
+  X(invalid_reason) \
   X(invalid_time) \
   X(invalid_snapshot) \
   /* window preview (SPEC 6) */ \
