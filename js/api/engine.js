@@ -25,7 +25,7 @@ function detached(s) {
 }
 
 /**
- * The action objects from packed actions (core/include/fuse/bridge_engine.hpp, PackedActions):
+ * The action objects from packed actions (core/bridge/include/fuse/bridge_engine.hpp, PackedActions):
  * `numbers` holds the records, `text` their strings one after the other; `names` are the
  * deployment names this engine's core has sent so far (the new ones are appended here).
  */
@@ -288,7 +288,12 @@ function engineApi(backend) {
     }
     #actions(text) {
       let numbers = this.#numbers;
-      if (numbers[0] === -2) numbers = this.#numbers = this.#core.output(); // the core needed a larger array
+      if (numbers[0] <= -2) {
+        // They did not fit (-2 - count): the one place the array grows, for both builds.
+        numbers = this.#numbers = new Float64Array(Math.max(-2 - numbers[0], 2 * numbers.length));
+        this.#core.bindOutput(numbers);
+        this.#core.copyOutput();
+      }
       const actions = readActions(text, numbers, this.#names, events, statuses);
       if (numbers.length > NUMBERS_KEPT) {
         // A rare huge batch does not keep its memory.

@@ -13,8 +13,6 @@
 #include <string_view>
 #include <vector>
 
-#include "fuse/engine.hpp"
-#include "fuse/engine_csv.hpp"
 
 namespace fuse::bridge {
 
@@ -42,6 +40,11 @@ std::string engine_vocabulary();
 
 class EngineSession {
  public:
+  EngineSession();
+  ~EngineSession();
+  EngineSession(const EngineSession&) = delete;
+  EngineSession& operator=(const EngineSession&) = delete;
+
   // {"capacity":n,"ringTimeout":n?}: "" or an error (invalid_option). Replaces any engine (and
   // starts the packed actions' deployment names afresh).
   std::string configure(std::string_view options_json);
@@ -73,7 +76,7 @@ class EngineSession {
                  double now);
   void csv_push(std::string_view bytes);
   std::string csv_finish();
-  void csv_abort() noexcept { upload_.reset(); }
+  void csv_abort() noexcept;
   // "" or an error (invalid_option: capacity must be a whole number 0..4294967295).
   std::string set_capacity(double capacity);
 
@@ -90,23 +93,11 @@ class EngineSession {
   double compact();
 
   // Frees the engine now (the JS dispose()); the session then answers as if never configured.
-  void clear() noexcept {
-    upload_.reset();
-    engine_.reset();
-  }
-  bool ready() const noexcept { return engine_.has_value(); }
-  Engine* engine() noexcept { return engine_ ? &*engine_ : nullptr; }
+  void clear() noexcept;
 
  private:
-  const PackedActions& pack_actions();
-  const PackedActions& packed_error(const Problem& p);
-  bool begin_packed(double now, std::int64_t& t);
-  std::optional<Engine> engine_;
-  Actions actions_;  // reused between calls
-  Problems problems_;
-  PackedActions packed_;
-  std::uint32_t names_sent_ = 0;  // deployment names sent with packed actions
-  std::unique_ptr<EngineCsvUpload> upload_;
+  struct Impl;  // the engine, the upload and the buffers reused between calls (bridge_engine.cpp)
+  std::unique_ptr<Impl> impl_;
 };
 
 // buildResultPayload(call): the payload text, or {"error":{...},"errors":[...]} (one entry per problem).

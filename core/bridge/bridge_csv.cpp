@@ -7,7 +7,6 @@
 #include "bridge_common.hpp"
 #include "fuse/csv_validator.hpp"
 #include "fuse/queue_request.hpp"
-#include "json_reader.hpp"
 #include "json_writer.hpp"
 #include "text.hpp"
 
