@@ -308,6 +308,18 @@ test('serve: sip flags are usage errors (exit 2) without --carrier sip, without 
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }
+  // A --sip-bind port already taken: said at start, nothing left locked.
+  const busy = require('dgram').createSocket('udp4');
+  await new Promise((r) => busy.bind(0, OUR_HOST, r));
+  t.after(() => busy.close());
+  const taken = await new Promise((resolve) => {
+    const p = require('child_process').spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--carrier', 'sip', '--trunk', '127.0.0.2:5060', '--sip-bind', `${OUR_HOST}:${busy.address().port}`]);
+    let err = '';
+    p.stderr.on('data', (c) => (err += c));
+    p.on('exit', (code) => resolve({ code, err }));
+  });
+  assert.equal(taken.code, 2, taken.err);
+  assert.match(taken.err, /--sip-bind 127\.0\.0\.1:\d+: the port is in use; give --sip-bind HOST:PORT a free one/);
   assert.equal(fs.existsSync(require('path').join(data, 'serve.lock')), false, 'nothing left locked');
 });
 

@@ -209,6 +209,24 @@ class SipCarrier {
     this.stack = null;
   }
 
+  /** Whether our SIP address can be bound (the stack itself would only crash on a busy port). */
+  async prepare() {
+    const { host, port } = this.bind;
+    await new Promise((resolve, reject) => {
+      const fail = (err) =>
+        reject(new RangeError(`--sip-bind ${host}:${port || 5060}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}; give --sip-bind HOST:PORT a free one`));
+      if (this.transport === 'udp') {
+        const s = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+        s.once('error', fail);
+        s.bind(port || 5060, host, () => s.close(resolve));
+      } else {
+        const srv = net.createServer();
+        srv.once('error', fail);
+        srv.listen(port || 5060, host, () => srv.close(resolve));
+      }
+    });
+  }
+
   start({ report }) {
     this.report = report;
     const port = this.bind.port || 5060;
