@@ -183,6 +183,7 @@ class SipCarrier {
   constructor({ trunk, transport = 'udp', user, password, callerIdHeader = 'from', bind = '0.0.0.0:5060', postdWait = 1, maxCallSeconds = 0, log = () => {} } = {}) {
     if (!trunk) throw new RangeError('--carrier sip needs --trunk HOST:PORT');
     this.trunk = parseHostPort(trunk, '--trunk', 5060);
+    if (net.isIPv6(this.trunk.host)) throw new RangeError(`--trunk ${trunk}: the SIP stack (sip 0.0.6) speaks IPv4 only; give an IPv4 address or a name`);
     this.transport = String(transport).toLowerCase();
     if (!['udp', 'tcp'].includes(this.transport)) throw new RangeError(`--transport must be udp or tcp, got '${transport}'`);
     if ((user === undefined) !== (password === undefined)) throw new RangeError('--sip-user and --sip-password go together');
@@ -230,6 +231,26 @@ class SipCarrier {
   start({ report }) {
     this.report = report;
     const port = this.bind.port || 5060;
+    // sip 0.0.6 sends UDP without a callback and has no 'error' listener on its socket, so a failed
+    // send (no route to the trunk) would be an uncaught exception: its socket is caught as it is
+    // made (synchronously, inside create) and given one.
+    const made = [];
+    const createSocket = dgram.createSocket;
+    dgram.createSocket = (...args) => {
+      const socket = createSocket.apply(dgram, args);
+      made.push(socket);
+      return socket;
+    };
+    try {
+      this.#create(port);
+    } finally {
+      dgram.createSocket = createSocket;
+    }
+    for (const socket of made) socket.on('error', (err) => this.log(`sip: udp: ${err.message}`));
+    this.port = port;
+  }
+
+  #create(port) {
     this.stack = sip.create(
       {
         address: this.bind.host,
@@ -247,7 +268,6 @@ class SipCarrier {
       },
       (rq, remote) => this.#onRequest(rq, remote),
     );
-    this.port = port;
   }
 
   /** The SIP URI of a number at the trunk. */
