@@ -87,6 +87,23 @@ test('answer, then the far end hangs up: connected then disconnected; the INVITE
   assert.equal(carrier.stats().active, 0);
 });
 
+test('--sip-bind 0.0.0.0 with --sip-public-address: the public address in Via, Contact and SDP', { skip, timeout: 30000 }, async (t) => {
+  const sipp = await startSipp(t, 'answer-then-bye', { duration: 200 });
+  const port = await freePort('0.0.0.0');
+  const carrier = new SipCarrier({ trunk: sipp.trunk, bind: `0.0.0.0:${port}`, publicAddress: OUR_HOST });
+  const reports = [];
+  carrier.start({ report: (callId, event) => reports.push(event) });
+  t.after(() => carrier.close());
+  carrier.dial(dialAction());
+  await until(() => reports.length >= 2, 10000, 'connected and disconnected');
+  assert.deepEqual(reports, ['connected', 'disconnected']);
+  await sippSucceeded(sipp);
+  const [invite] = requests(sipp.messages(), 'INVITE');
+  assert.match(invite.headers.via[0], new RegExp(`^SIP/2\\.0/UDP 127\\.0\\.0\\.1:${port};`));
+  assert.match(invite.headers.contact[0], new RegExp(`<sip:fuse@127\\.0\\.0\\.1:${port}>`));
+  assert.match(invite.body, /^c=IN IP4 127\.0\.0\.1$/m);
+});
+
 test('--caller-id-header pai: the ani in From and in P-Asserted-Identity; no ani: anonymous, no PAI', { skip, timeout: 30000 }, async (t) => {
   const sipp = await startSipp(t, 'answer-then-bye', { duration: 200, calls: 2 });
   const { carrier, reported } = await carrierFor(t, sipp, { callerIdHeader: 'pai' });

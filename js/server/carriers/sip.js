@@ -179,8 +179,10 @@ class SipCarrier {
    * @param {string} [o.bind]  HOST:PORT our stack listens on (default 0.0.0.0:5060)
    * @param {number} [o.postdWait]  seconds a `w` in postd waits (default 1)
    * @param {number} [o.maxCallSeconds]  BYE a connected call after this long (default 0: never)
+   * @param {string} [o.publicAddress]  the IPv4 address the trunk reaches us at (behind NAT), in
+   *   Via, Contact and SDP (default: the bound address, or the first external one for 0.0.0.0)
    */
-  constructor({ trunk, transport = 'udp', user, password, callerIdHeader = 'from', bind = '0.0.0.0:5060', postdWait = 1, maxCallSeconds = 0, log = () => {} } = {}) {
+  constructor({ trunk, transport = 'udp', user, password, callerIdHeader = 'from', bind = '0.0.0.0:5060', postdWait = 1, maxCallSeconds = 0, publicAddress, log = () => {} } = {}) {
     if (!trunk) throw new RangeError('--carrier sip needs --trunk HOST:PORT');
     this.trunk = parseHostPort(trunk, '--trunk', 5060);
     if (net.isIPv6(this.trunk.host)) throw new RangeError(`--trunk ${trunk}: the SIP stack (sip 0.0.6) speaks IPv4 only; give an IPv4 address or a name`);
@@ -198,7 +200,10 @@ class SipCarrier {
     }
     this.maxCallSeconds = maxCallSeconds;
     this.log = log;
-    this.address = advertisedAddress(this.bind.host, this.trunk.host);
+    if (publicAddress !== undefined && !net.isIPv4(String(publicAddress))) {
+      throw new RangeError(`--sip-public-address must be an IPv4 address, got '${publicAddress}'`);
+    }
+    this.address = publicAddress !== undefined ? String(publicAddress) : advertisedAddress(this.bind.host, this.trunk.host);
     this.calls = new Map(); // our call id -> dialog
     this.bySipCallId = new Map(); // SIP Call-ID -> dialog
     // The stack answers 503 itself after a remote 503 (it would try another address), so the
