@@ -453,7 +453,7 @@ test('kill -9 after a rejected attempt: the restart replays the journal, reason 
 
 test('load: 1,000 calls through SIPp on 200 lines (about 100 calls/s); no call lost, every outcome right', { skip, timeout: 180000 }, async (t) => {
   const calls = 1000;
-  const sipp = await startSipp(t, 'load-mixed', { calls, duration: 2000, timeout: 150, extra: ['-max_recv_loops', '10000', '-max_sched_loops', '10000'] });
+  const sipp = await startSipp(t, 'load-mixed', { calls, duration: 2000, timeout: 150, extra: ['-max_recv_loops', '10000', '-max_sched_loops', '10000', '-buff_size', '1048576'] });
   const s = await sipService(t, sipp, { capacity: 200 });
   const receiver = await startReceiver(t);
   const numbers = Array.from({ length: calls }, (_, i) => `617${2000000 + i}`);
