@@ -271,7 +271,7 @@ void EngineSession::csv_begin(std::string_view deployment, std::string_view para
                               std::string_view options_json, double now) {
   upload_.reset();
   if (!engine_) return;
-  CsvSettings settings = parse_csv_settings(options_json, CsvCaller::enqueue_csv);
+  CsvSettings settings = read_csv_settings(options_json, CsvCaller::enqueue_csv);
   // A bad time is reported, and the file is still checked (at the engine's own time).
   Problems time_problems;
   std::int64_t t = 0;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "call.hpp"
 #include "call_rules.hpp"
 #include "engine_impl.hpp"
 #include "json_describe.hpp"
@@ -682,8 +683,9 @@ bool Engine::report(CallRef ref, CallEvent event, std::string_view reason, std::
     return false;
   }
   const bool needs_dialing = event != CallEvent::disconnected;
-  const State required = needs_dialing ? State::dialing : State::connected;
-  if (c.state != required) {
+  // The call's state machine (call.hpp) says whether the event may follow.
+  CallProgress progress{status_of(c.state), c.attempts};
+  if (!progress.step(event, e.option_table[c.options].max_attempts)) {
     add_error(problems, Code::invalid_transition, "event",
               "Call " + call_id(ref) + " is " + std::string(status_name(status_of(c.state))) + "; '" + name() +
                   "' is only valid while it is " + (needs_dialing ? "dialing." : "connected."));

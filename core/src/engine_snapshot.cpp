@@ -15,6 +15,7 @@
 // restored) has no nextId and no ids: the calls are 1, 2, ... in order.
 #include <charconv>
 
+#include "call.hpp"
 #include "engine_impl.hpp"
 #include "result_url.hpp"
 #include "json_reader.hpp"
@@ -139,11 +140,11 @@ class Restorer {
 
  private:
   std::string call(Engine::Impl& e);
-  // The events after the implicit `queued`, replayed through the call's state machine.
+  // The events after the implicit `queued`, replayed through the call's state machine (call.hpp).
   // A rejected event's reason is kept in `reasons` as (index into list, reason).
   std::string events(const Engine::Impl& e, const StoredOptions& o, const std::string& id, std::int64_t queued_at,
                      std::vector<EventRecord>& list, std::vector<std::pair<std::size_t, std::string>>& reasons,
-                     std::uint32_t& attempts, int& phase, std::int64_t& last_failure);
+                     CallProgress& progress, std::int64_t& last_failure);
   std::string error() { return r_.ok() ? std::string() : r_.error(); }
 
   Reader r_;
@@ -268,9 +269,6 @@ std::string Restorer::calls(Engine::Impl& e) {
   return error();
 }
 
-// Where the replay of a call's events has got to.
-enum Phase { queued, dialing, connected, done_completed, done_failed, done_canceled };
-
 std::string Restorer::call(Engine::Impl& e) {
   std::int64_t deployment = 0, option = 0, queued_at = 0, call_number = 0, v = 0;
   r_.expect('[');
@@ -312,11 +310,9 @@ std::string Restorer::call(Engine::Impl& e) {
 
   std::vector<EventRecord> list;
   std::vector<std::pair<std::size_t, std::string>> reasons;
-  std::uint32_t attempts = 0;
-  int phase = queued;
+  CallProgress progress;
   std::int64_t last_failure = -1;
-  if (std::string why = events(e, o, id, queued_at, list, reasons, attempts, phase, last_failure); !why.empty())
-    return why;
+  if (std::string why = events(e, o, id, queued_at, list, reasons, progress, last_failure); !why.empty()) return why;
   bool cancel_requested = false;
   if (r_.ok() && r_.peek(',')) {
     r_.expect(',');
@@ -325,15 +321,16 @@ std::string Restorer::call(Engine::Impl& e) {
   }
   r_.expect(']');
   if (!r_.ok()) return r_.error();
-  if (cancel_requested && phase != dialing && phase != connected) return id + " has a cancel flag but no attempt under way";
+  if (cancel_requested && progress.status != CallStatus::dialing && progress.status != CallStatus::connected)
+    return id + " has a cancel flag but no attempt under way";
 
   // The stored state must be the one its events lead to.
   const State s = static_cast<State>(state);
   std::int64_t ready_at = queued_at;
   bool consistent = false;
-  switch (phase) {
-    case queued:
-      if (attempts == 0) {
+  switch (progress.status) {
+    case CallStatus::queued:
+      if (progress.attempts == 0) {
         const bool later = o.has_start && o.start > queued_at;
         ready_at = later ? o.start : queued_at;
         consistent = s == State::pending ? later : s == State::ready && ready_at <= e.now;
@@ -342,18 +339,14 @@ std::string Restorer::call(Engine::Impl& e) {
         consistent = s == State::waiting || (s == State::ready && ready_at <= e.now);
       }
       break;
-    case dialing: consistent = s == State::dialing; break;
-    case connected: consistent = s == State::connected; break;
-    case done_completed: consistent = s == State::completed; break;
-    case done_failed: consistent = s == State::failed; break;
-    case done_canceled: consistent = s == State::canceled; break;
+    default: consistent = status_of(s) == progress.status; break;
   }
   if (!consistent) return id + "'s state " + text::quote(state_name_) + " does not match its events";
 
   const CallRef ref = e.add_call(static_cast<std::uint32_t>(deployment), static_cast<std::uint32_t>(option), phone_,
                                  metadata_, queued_at, s, ready_at);
   Call& c = e.calls[ref];
-  c.attempts = static_cast<std::uint8_t>(attempts);
+  c.attempts = static_cast<std::uint8_t>(progress.attempts);
   c.cancel_requested = cancel_requested;
   std::size_t next_reason = 0;
   for (std::size_t k = 0; k < list.size(); ++k) {
@@ -367,8 +360,8 @@ std::string Restorer::call(Engine::Impl& e) {
 
 std::string Restorer::events(const Engine::Impl& e, const StoredOptions& o, const std::string& id,
                              std::int64_t queued_at, std::vector<EventRecord>& list,
-                             std::vector<std::pair<std::size_t, std::string>>& reasons, std::uint32_t& attempts,
-                             int& phase, std::int64_t& last_failure) {
+                             std::vector<std::pair<std::size_t, std::string>>& reasons, CallProgress& progress,
+                             std::int64_t& last_failure) {
   std::int64_t v = 0, last = queued_at;
   r_.expect('[');
   for (bool first_event = true; r_.next_element(first_event);) {
@@ -390,36 +383,8 @@ std::string Restorer::events(const Engine::Impl& e, const StoredOptions& o, cons
     if (v < last || v > e.now) return id + " has events out of time order";
     if (list.size() >= kMaxEventsPerCall - 1) return id + " has too many events";
     last = v;
-    bool fits = false;
-    switch (phase) {
-      case queued:
-        if (*kind == CallEvent::dialing && attempts < o.max_attempts) {
-          ++attempts;
-          phase = dialing;
-          fits = true;
-        } else if (*kind == CallEvent::canceled) {
-          phase = done_canceled;
-          fits = true;
-        }
-        break;
-      case dialing:
-        if (*kind == CallEvent::connected) {
-          phase = connected;
-          fits = true;
-        } else if (is_failed_attempt(*kind)) {
-          phase = attempts >= o.max_attempts ? done_failed : queued;
-          last_failure = v;
-          fits = true;
-        }
-        break;
-      case connected:
-        if (*kind == CallEvent::disconnected) {
-          phase = done_completed;
-          fits = true;
-        }
-        break;
-      default: break;
-    }
+    const bool fits = progress.step(*kind, o.max_attempts);
+    if (fits && is_failed_attempt(*kind)) last_failure = v;
     if (!fits) return id + ": '" + event_ + "' cannot follow its earlier events";
     list.push_back({*kind, v, {}});
     if (has_reason) reasons.push_back({list.size() - 1, reason_});

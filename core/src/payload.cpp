@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "call.hpp"
 #include "json_writer.hpp"
 #include "json_describe.hpp"
 #include "json_reader.hpp"
@@ -160,23 +161,12 @@ std::string call_details_json(const CallDetails& call) {
   return out;
 }
 
+// The events through the call's state machine (call.hpp); an event that cannot follow is passed over.
 CallStatus derive_status(std::span<const EventRecord> events, std::uint32_t max_attempts) noexcept {
-  std::uint32_t attempts = 0;
-  for (const auto& e : events) {
-    if (e.event == CallEvent::canceled) return CallStatus::canceled;
-    if (e.event == CallEvent::disconnected) return CallStatus::completed;
-    if (e.event == CallEvent::dialing) ++attempts;
-  }
-  if (events.empty()) return CallStatus::queued;
-  switch (events.back().event) {
-    case CallEvent::connected: return CallStatus::connected;
-    case CallEvent::dialing: return CallStatus::dialing;
-    case CallEvent::busy:
-    case CallEvent::noanswer:
-    case CallEvent::informationtone:
-    case CallEvent::rejected: return attempts >= max_attempts ? CallStatus::failed : CallStatus::queued;
-    default: return CallStatus::queued;
-  }
+  CallProgress progress;
+  for (const auto& e : events)
+    if (e.event != CallEvent::queued) static_cast<void>(progress.step(e.event, max_attempts));
+  return progress.status;
 }
 
 // ---- buildResultPayload ----

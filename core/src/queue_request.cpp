@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -450,6 +451,24 @@ json::Node integer_node(std::int64_t value) {
   n.number = static_cast<double>(value);
   n.text = text::to_string(value);
   return n;
+}
+
+ValidationOptions read_validation_options(std::string_view options_json) {
+  ValidationOptions options;
+  json::Node root;
+  json::ReadError error;
+  if (!json::read(options_json, 1, root, error) || root.kind != json::Kind::object) return options;
+  for (const json::Member& m : root.members) {
+    const json::Node& v = m.value;
+    if (m.key == "now" && v.kind == json::Kind::number && v.finite) {
+      if (v.integral) options.now = v.integer;
+      else if (std::fabs(v.number) < 9.2e18) options.now = static_cast<std::int64_t>(std::floor(v.number));
+      else options.now = v.number < 0 ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
+    } else if (m.key == "strict" && v.kind == json::Kind::boolean) {
+      options.strict = v.boolean;
+    }
+  }
+  return options;
 }
 
 bool validate_queue_request(std::string_view params_json, const ValidationOptions& options, QueueRequest& out,
