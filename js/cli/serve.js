@@ -115,7 +115,8 @@ async function run(args, { stdout, stderr }) {
     server.outbound.on('result', (r) => stdout.write(`result call ${r.callId} ${r.status}\n`));
   }
   const url = await server.listen({ port: options.port ?? 8080, host: options.host || '127.0.0.1' });
-  stdout.write(`fuse-outbound serving ${url} (data ${server.store.dir}, ${server.outbound.capacity} lines, ${options.carrier || 'sim'} carrier${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
+  const carrier = options.carrier === 'sip' ? `sip carrier to ${options.trunk} over ${(options.transport || 'udp').toLowerCase()}` : `${options.carrier || 'sim'} carrier`;
+  stdout.write(`fuse-outbound serving ${url} (data ${server.store.dir}, ${server.outbound.capacity} lines, ${carrier}${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
   await new Promise((resolve) => {
     const stop = async (signal) => {
       stdout.write(`fuse-outbound: ${signal}: finishing what is in flight, then stopping\n`);
