@@ -62,7 +62,7 @@ async function run() {
   // SIPp on 127.0.0.2, our stack on 127.0.0.1 (sip 0.0.6 needs the hosts to differ).
   const sippPort = await freeUdpPort('127.0.0.2');
   const sipp = spawn('sipp', ['-sf', SCENARIO, '-i', '127.0.0.2', '-p', String(sippPort), '-mi', '127.0.0.2', '-m', String(CALLS), '-d', '0',
-    '-nostdin', '-timeout', '600s', '-max_recv_loops', '10000', '-max_sched_loops', '10000', '-trace_err', '-error_file', path.join(data, 'sipp-errors.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '-nostdin', '-timeout', '600s', '-max_recv_loops', '10000', '-max_sched_loops', '10000', '-buff_size', '1048576', '-trace_err', '-error_file', path.join(data, 'sipp-errors.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
   const sippDone = new Promise((resolve) => sipp.on('exit', (code) => resolve(code)));
   const bindPort = await freeUdpPort('127.0.0.1');
   const s = await serve(data, ['--carrier', 'sip', '--trunk', `127.0.0.2:${sippPort}`, '--sip-bind', `127.0.0.1:${bindPort}`, '--capacity', String(LINES)]);

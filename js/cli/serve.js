@@ -20,6 +20,7 @@ Options:
   --sip-user U --sip-password P   sip: digest credentials, used when the trunk challenges (401/407)
   --caller-id-header from|pai     sip: the ani in From only (default), or also in P-Asserted-Identity
   --sip-bind HOST:PORT     sip: where our SIP stack listens (default 0.0.0.0:5060)
+  --sip-public-address IP  sip: the address the trunk reaches us at, behind NAT (Via, Contact, SDP)
   --sip-postd-wait S       sip: seconds a 'w' in postd waits (default 1)
   --sip-max-call S         sip: hang up a connected call after S seconds (default 0: never)
   --speed N                run the clock N times faster than real time (default 1)
@@ -37,9 +38,10 @@ const SPEC = {
   seed: 'number', speed: 'number', allowCallbacksTo: 'string', rateLimit: 'number', maxUploadBytes: 'number',
   maxRows: 'number', verbose: 'boolean', trunk: 'string', transport: 'string', sipUser: 'string',
   sipPassword: 'string', callerIdHeader: 'string', sipBind: 'string', sipPostdWait: 'number', sipMaxCall: 'number',
+  sipPublicAddress: 'string',
 };
 
-const SIP_FLAGS = ['trunk', 'transport', 'sipUser', 'sipPassword', 'callerIdHeader', 'sipBind', 'sipPostdWait', 'sipMaxCall'];
+const SIP_FLAGS = ['trunk', 'transport', 'sipUser', 'sipPassword', 'callerIdHeader', 'sipBind', 'sipPostdWait', 'sipMaxCall', 'sipPublicAddress'];
 
 // The carrier's options from the flags; sip flags need --carrier sip.
 function carrierOptions(o) {
@@ -59,6 +61,7 @@ function carrierOptions(o) {
   if (o.sipBind !== undefined) out.bind = o.sipBind;
   if (o.sipPostdWait !== undefined) out.postdWait = o.sipPostdWait;
   if (o.sipMaxCall !== undefined) out.maxCallSeconds = o.sipMaxCall;
+  if (o.sipPublicAddress !== undefined) out.publicAddress = o.sipPublicAddress;
   return out;
 }
 
@@ -112,7 +115,8 @@ async function run(args, { stdout, stderr }) {
     server.outbound.on('result', (r) => stdout.write(`result call ${r.callId} ${r.status}\n`));
   }
   const url = await server.listen({ port: options.port ?? 8080, host: options.host || '127.0.0.1' });
-  stdout.write(`fuse-outbound serving ${url} (data ${server.store.dir}, ${server.outbound.capacity} lines, ${options.carrier || 'sim'} carrier${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
+  const carrier = options.carrier === 'sip' ? `sip carrier to ${options.trunk} over ${(options.transport || 'udp').toLowerCase()}` : `${options.carrier || 'sim'} carrier`;
+  stdout.write(`fuse-outbound serving ${url} (data ${server.store.dir}, ${server.outbound.capacity} lines, ${carrier}${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
   await new Promise((resolve) => {
     const stop = async (signal) => {
       stdout.write(`fuse-outbound: ${signal}: finishing what is in flight, then stopping\n`);

@@ -104,4 +104,6 @@ export interface SipCarrierOptions {
   postdWait?: number;
   /** Hang up a connected call after this many seconds (default 0: never). */
   maxCallSeconds?: number;
+  /** The IPv4 address the trunk reaches us at (behind NAT): in Via, Contact and SDP. */
+  publicAddress?: string;
 }

@@ -74,6 +74,7 @@ async function createServer(o = {}) {
   const log = o.log || (() => {});
   // Before the store is opened, so that bad carrier options leave nothing open or locked.
   const carrier = createCarrier(o.carrier || 'sim', { fuse, ringTimeout: o.ringTimeout, log, ...(o.carrierOptions || {}) });
+  if (carrier.prepare) await carrier.prepare(); // e.g. the SIP port is free: said now, not as a crash later
   const store = o.store || new SqliteStore(o.data || path.resolve('fuse-data'));
   if (!store.db) store.open();
   // One service per data directory: a second one would replay and dial what the first carries.

@@ -87,6 +87,23 @@ test('answer, then the far end hangs up: connected then disconnected; the INVITE
   assert.equal(carrier.stats().active, 0);
 });
 
+test('--sip-bind 0.0.0.0 with --sip-public-address: the public address in Via, Contact and SDP', { skip, timeout: 30000 }, async (t) => {
+  const sipp = await startSipp(t, 'answer-then-bye', { duration: 200 });
+  const port = await freePort('0.0.0.0');
+  const carrier = new SipCarrier({ trunk: sipp.trunk, bind: `0.0.0.0:${port}`, publicAddress: OUR_HOST });
+  const reports = [];
+  carrier.start({ report: (callId, event) => reports.push(event) });
+  t.after(() => carrier.close());
+  carrier.dial(dialAction());
+  await until(() => reports.length >= 2, 10000, 'connected and disconnected');
+  assert.deepEqual(reports, ['connected', 'disconnected']);
+  await sippSucceeded(sipp);
+  const [invite] = requests(sipp.messages(), 'INVITE');
+  assert.match(invite.headers.via[0], new RegExp(`^SIP/2\\.0/UDP 127\\.0\\.0\\.1:${port};`));
+  assert.match(invite.headers.contact[0], new RegExp(`<sip:fuse@127\\.0\\.0\\.1:${port}>`));
+  assert.match(invite.body, /^c=IN IP4 127\.0\.0\.1$/m);
+});
+
 test('--caller-id-header pai: the ani in From and in P-Asserted-Identity; no ani: anonymous, no PAI', { skip, timeout: 30000 }, async (t) => {
   const sipp = await startSipp(t, 'answer-then-bye', { duration: 200, calls: 2 });
   const { carrier, reported } = await carrierFor(t, sipp, { callerIdHeader: 'pai' });
@@ -308,6 +325,18 @@ test('serve: sip flags are usage errors (exit 2) without --carrier sip, without 
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }
+  // A --sip-bind port already taken: said at start, nothing left locked.
+  const busy = require('dgram').createSocket('udp4');
+  await new Promise((r) => busy.bind(0, OUR_HOST, r));
+  t.after(() => busy.close());
+  const taken = await new Promise((resolve) => {
+    const p = require('child_process').spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--carrier', 'sip', '--trunk', '127.0.0.2:5060', '--sip-bind', `${OUR_HOST}:${busy.address().port}`]);
+    let err = '';
+    p.stderr.on('data', (c) => (err += c));
+    p.on('exit', (code) => resolve({ code, err }));
+  });
+  assert.equal(taken.code, 2, taken.err);
+  assert.match(taken.err, /--sip-bind 127\.0\.0\.1:\d+: the port is in use; give --sip-bind HOST:PORT a free one/);
   assert.equal(fs.existsSync(require('path').join(data, 'serve.lock')), false, 'nothing left locked');
 });
 
@@ -424,7 +453,7 @@ test('kill -9 after a rejected attempt: the restart replays the journal, reason 
 
 test('load: 1,000 calls through SIPp on 200 lines (about 100 calls/s); no call lost, every outcome right', { skip, timeout: 180000 }, async (t) => {
   const calls = 1000;
-  const sipp = await startSipp(t, 'load-mixed', { calls, duration: 2000, timeout: 150, extra: ['-max_recv_loops', '10000', '-max_sched_loops', '10000'] });
+  const sipp = await startSipp(t, 'load-mixed', { calls, duration: 2000, timeout: 150, extra: ['-max_recv_loops', '10000', '-max_sched_loops', '10000', '-buff_size', '1048576'] });
   const s = await sipService(t, sipp, { capacity: 200 });
   const receiver = await startReceiver(t);
   const numbers = Array.from({ length: calls }, (_, i) => `617${2000000 + i}`);

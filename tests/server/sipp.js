@@ -61,7 +61,19 @@ function bound(host, port, type) {
  * @returns {{host, port, trunk, done: Promise<{code, output}>, messages(): object[], stop()}}
  *   done: its exit (code 0: every call went as the scenario says); messages(): its trace so far.
  */
-async function startSipp(t, scenario, { transport = 'udp', calls = 1, duration = 1000, keys = {}, extra = [], timeout = 60 } = {}) {
+async function startSipp(t, scenario, options = {}) {
+  // A port found free can be taken before SIPp binds it (other test files run alongside): then
+  // SIPp exits at once, and another port is tried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startSippOnce(t, scenario, options);
+    } catch (err) {
+      if (attempt >= 3 || !/Address already in use/.test(err.message)) throw err;
+    }
+  }
+}
+
+async function startSippOnce(t, scenario, { transport = 'udp', calls = 1, duration = 1000, keys = {}, extra = [], timeout = 60 } = {}) {
   const port = await freePort(SIPP_HOST, transport);
   const dir = tempDir('fuse-sipp-');
   const trace = path.join(dir, 'messages.log');

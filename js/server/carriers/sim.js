@@ -6,6 +6,8 @@
 // never reported, the engine's ring timeout applies), then `talk` seconds later disconnected.
 //
 // The carrier adapter interface (every carrier implements it):
+//   prepare()             optional, async: checks what start() will need (a free port); throws
+//                         a RangeError saying what to change
 //   start({report(callId, event, at?, reason?), clock})   report: carrier outcomes back to the
 //                         engine, at service time `at` when the carrier knows it (default: now);
 //                         `reason` with `rejected` only (the carrier's answer, "503 Service Unavailable")

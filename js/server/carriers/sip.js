@@ -179,10 +179,13 @@ class SipCarrier {
    * @param {string} [o.bind]  HOST:PORT our stack listens on (default 0.0.0.0:5060)
    * @param {number} [o.postdWait]  seconds a `w` in postd waits (default 1)
    * @param {number} [o.maxCallSeconds]  BYE a connected call after this long (default 0: never)
+   * @param {string} [o.publicAddress]  the IPv4 address the trunk reaches us at (behind NAT), in
+   *   Via, Contact and SDP (default: the bound address, or the first external one for 0.0.0.0)
    */
-  constructor({ trunk, transport = 'udp', user, password, callerIdHeader = 'from', bind = '0.0.0.0:5060', postdWait = 1, maxCallSeconds = 0, log = () => {} } = {}) {
+  constructor({ trunk, transport = 'udp', user, password, callerIdHeader = 'from', bind = '0.0.0.0:5060', postdWait = 1, maxCallSeconds = 0, publicAddress, log = () => {} } = {}) {
     if (!trunk) throw new RangeError('--carrier sip needs --trunk HOST:PORT');
     this.trunk = parseHostPort(trunk, '--trunk', 5060);
+    if (net.isIPv6(this.trunk.host)) throw new RangeError(`--trunk ${trunk}: the SIP stack (sip 0.0.6) speaks IPv4 only; give an IPv4 address or a name`);
     this.transport = String(transport).toLowerCase();
     if (!['udp', 'tcp'].includes(this.transport)) throw new RangeError(`--transport must be udp or tcp, got '${transport}'`);
     if ((user === undefined) !== (password === undefined)) throw new RangeError('--sip-user and --sip-password go together');
@@ -197,7 +200,10 @@ class SipCarrier {
     }
     this.maxCallSeconds = maxCallSeconds;
     this.log = log;
-    this.address = advertisedAddress(this.bind.host, this.trunk.host);
+    if (publicAddress !== undefined && !net.isIPv4(String(publicAddress))) {
+      throw new RangeError(`--sip-public-address must be an IPv4 address, got '${publicAddress}'`);
+    }
+    this.address = publicAddress !== undefined ? String(publicAddress) : advertisedAddress(this.bind.host, this.trunk.host);
     this.calls = new Map(); // our call id -> dialog
     this.bySipCallId = new Map(); // SIP Call-ID -> dialog
     // The stack answers 503 itself after a remote 503 (it would try another address), so the
@@ -209,9 +215,47 @@ class SipCarrier {
     this.stack = null;
   }
 
+  /** Whether our SIP address can be bound (the stack itself would only crash on a busy port). */
+  async prepare() {
+    const { host, port } = this.bind;
+    await new Promise((resolve, reject) => {
+      const fail = (err) =>
+        reject(new RangeError(`--sip-bind ${host}:${port || 5060}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}; give --sip-bind HOST:PORT a free one`));
+      if (this.transport === 'udp') {
+        const s = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+        s.once('error', fail);
+        s.bind(port || 5060, host, () => s.close(resolve));
+      } else {
+        const srv = net.createServer();
+        srv.once('error', fail);
+        srv.listen(port || 5060, host, () => srv.close(resolve));
+      }
+    });
+  }
+
   start({ report }) {
     this.report = report;
     const port = this.bind.port || 5060;
+    // sip 0.0.6 sends UDP without a callback and has no 'error' listener on its socket, so a failed
+    // send (no route to the trunk) would be an uncaught exception: its socket is caught as it is
+    // made (synchronously, inside create) and given one.
+    const made = [];
+    const createSocket = dgram.createSocket;
+    dgram.createSocket = (...args) => {
+      const socket = createSocket.apply(dgram, args);
+      made.push(socket);
+      return socket;
+    };
+    try {
+      this.#create(port);
+    } finally {
+      dgram.createSocket = createSocket;
+    }
+    for (const socket of made) socket.on('error', (err) => this.log(`sip: udp: ${err.message}`));
+    this.port = port;
+  }
+
+  #create(port) {
     this.stack = sip.create(
       {
         address: this.bind.host,
@@ -229,7 +273,6 @@ class SipCarrier {
       },
       (rq, remote) => this.#onRequest(rq, remote),
     );
-    this.port = port;
   }
 
   /** The SIP URI of a number at the trunk. */
