@@ -742,6 +742,12 @@ void add_value_rules(const PreviewOptions& o, std::size_t first, Problems& probl
   }
 }
 
+// Reads the options' JSON text; whether it was JSON at all.
+bool read_root(std::string_view options_json, Json& root) {
+  json::ReadError error;
+  return json::read(options_json, kOptionLimits, root, error);
+}
+
 }  // namespace
 
 bool read_preview_options(std::string_view options_json, PreviewOptions& out, Problems& problems) {
@@ -749,8 +755,7 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
   const std::size_t first = problems.size();
   OptionReader r(problems);
   Json root;
-  json::ReadError error;
-  const bool parsed = json::read(options_json, kOptionLimits, root, error);
+  const bool parsed = read_root(options_json, root);
   if (!parsed || root.kind != Kind::object) {
     r.error("options", !parsed ? "The preview options are not valid JSON; send an object such as "
                                              "{\"calls\":1000,\"capacity\":10,\"start\":1700000000}."
@@ -842,8 +847,7 @@ bool read_sim_carrier_options(std::string_view options_json, SimCarrierOptions& 
   const std::size_t first = problems.size();
   OptionReader r(problems);
   Json root;
-  json::ReadError error;
-  if (!json::read(options_json, kOptionLimits, root, error) || root.kind != Kind::object) {
+  if (!read_root(options_json, root) || root.kind != Kind::object) {
     r.error("options", "The simulated carrier's options must be an object such as {seed: 1, rates: {connected: 0.7, "
                        "busy: 0.1, noanswer: 0.15, informationtone: 0.05}}.");
     return false;

@@ -393,8 +393,17 @@ std::string unknown_message(Api api, std::string_view name) {
 
 // Parses the params text and sorts its members into `slots`; reports invalid params, duplicates and
 // (into `unknown`) names the endpoint does not take. False when params is not a JSON object.
-bool read_params(std::string_view params_json, Api api, json::Node& root, Slots& slots,
-                 std::vector<const json::Member*>& unknown, Report& r) {
+// The params as read: the tree, each known parameter's value (nullptr when absent) and the others.
+struct Params {
+  json::Node root;
+  Slots slots{};
+  std::vector<const json::Member*> unknown;
+};
+
+bool read_params(std::string_view params_json, Api api, Params& params, Report& r) {
+  json::Node& root = params.root;
+  Slots& slots = params.slots;
+  std::vector<const json::Member*>& unknown = params.unknown;
   constexpr std::string_view kExample = "{\"phone_number\":\"6175551234\"}";
   json::ReadError error;
   // Level 1: the parameters; level 2: the members of an object-valued metadata.
@@ -476,18 +485,16 @@ bool validate_queue_request(std::string_view params_json, const ValidationOption
   out = QueueRequest{};
   const std::size_t first = problems.size();
   Report r{problems};
-  json::Node root;
-  Slots slots{};
-  std::vector<const json::Member*> unknown;
-  if (!read_params(params_json, Api::queue, root, slots, unknown, r)) return false;
+  Params p;
+  if (!read_params(params_json, Api::queue, p, r)) return false;
   // In the order of SPEC 3's table.
-  check_phone_number(slots[p_phone_number], out, problems, r);
-  check_call_rules(rule_values(slots), call_rule_fields(CallRuleNaming::queue_params), options.now, out.options,
+  check_phone_number(p.slots[p_phone_number], out, problems, r);
+  check_call_rules(rule_values(p.slots), call_rule_fields(CallRuleNaming::queue_params), options.now, out.options,
                    problems);
-  check_result_url(slots[p_result_url], out.options, r);
-  check_metadata(slots[p_metadata], options, out.metadata, problems, r);
-  check_is_pci(slots[p_is_pci], out.options, r);
-  report_unknown(Api::queue, unknown, r);
+  check_result_url(p.slots[p_result_url], out.options, r);
+  check_metadata(p.slots[p_metadata], options, out.metadata, problems, r);
+  check_is_pci(p.slots[p_is_pci], out.options, r);
+  report_unknown(Api::queue, p.unknown, r);
   return !has_error(problems, first);
 }
 
@@ -496,14 +503,12 @@ bool validate_call_options(std::string_view params_json, const ValidationOptions
   out = CallOptions{};
   const std::size_t first = problems.size();
   Report r{problems};
-  json::Node root;
-  Slots slots{};
-  std::vector<const json::Member*> unknown;
-  if (!read_params(params_json, Api::bulk, root, slots, unknown, r)) return false;
-  check_call_rules(rule_values(slots), call_rule_fields(CallRuleNaming::queue_params), options.now, out, problems);
-  check_result_url(slots[p_result_url], out, r);
-  check_is_pci(slots[p_is_pci], out, r);
-  report_unknown(Api::bulk, unknown, r);
+  Params p;
+  if (!read_params(params_json, Api::bulk, p, r)) return false;
+  check_call_rules(rule_values(p.slots), call_rule_fields(CallRuleNaming::queue_params), options.now, out, problems);
+  check_result_url(p.slots[p_result_url], out, r);
+  check_is_pci(p.slots[p_is_pci], out, r);
+  report_unknown(Api::bulk, p.unknown, r);
   return !has_error(problems, first);
 }
 
