@@ -61,11 +61,15 @@ struct EngineCsvUpload::Impl {
     if (engine.enqueue_many(deployment, shared, rows, now, first, problems)) {
       if (queued == 0) result.first = first;
       queued += rows.size();
+      // The engine has its own copy: the next batch reuses this one's memory.
+      text.rollback({});
+      rows.clear();
+      places.clear();
     } else {
       place_problems(problems);
       holding = false;
+      release();
     }
-    release();
   }
 
   // The engine's problems for held rows, with their place in the file.
