@@ -120,7 +120,7 @@ std::string EngineSession::enqueue(std::string_view deployment, std::string_view
     QueueRequest request;
     if (validate_queue_request(params_json, vo, request, impl_->problems_)) {
       // Validated just now: the engine takes the row as checked instead of parsing it again.
-      const EngineRow row{request.phone_number, request.metadata, true};
+      const EngineRow row{request.phone_number, request.metadata, true, request.destination.number.key()};
       CallRef first = 0;
       ok = impl_->engine_->enqueue_many(deployment, request.options, {&row, 1}, t, first, impl_->problems_);
       if (ok) ref = first;

@@ -91,10 +91,12 @@ bool check_options(const CallOptions& o, std::int64_t now, StoredOptions& out, P
 }  // namespace
 
 // The number must parse (it is parsed again at dial time); only its errors matter here.
-bool engine_detail::check_phone(std::string_view phone, std::string_view field, std::uint64_t row, Problems& problems) {
+bool engine_detail::check_phone(std::string_view phone, std::string_view field, std::uint64_t row, Problems& problems,
+                                std::uint64_t* key) {
   Destination d;
   Problems found;
   const bool ok = parse_destination(phone, d, found, field);
+  if (ok && key) *key = d.number.key();
   for (auto& p : found) {
     if (p.severity != Severity::error) continue;
     p.row = row;
@@ -170,12 +172,13 @@ std::uint32_t Engine::Impl::deployment_for(std::string_view name) {
 }
 
 CallRef Engine::Impl::add_call(std::uint32_t deployment, std::uint32_t option, std::string_view phone,
-                               std::string_view metadata, std::int64_t queued_at, State state,
+                               std::uint64_t e164, std::string_view metadata, std::int64_t queued_at, State state,
                                std::int64_t ready_at) {
   Call c{};
   c.queued_at = queued_at;
   c.ready_at = ready_at;
   c.text = text.add(phone, metadata);
+  c.e164 = e164;
   c.metadata_length = static_cast<std::uint32_t>(metadata.size());
   c.options = option;
   c.deployment = deployment;
@@ -570,10 +573,13 @@ bool enqueue_rows(Engine::Impl& e, std::string_view deployment, const CallOption
   }
   StoredOptions stored;
   ok &= check_options(shared, now, stored, problems);
+  // The unchecked rows' numbers as parsed here (their E.164 keys), so that no dial parses them again.
+  std::vector<std::uint64_t> keys;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].checked) continue;
+    if (keys.empty()) keys.resize(rows.size());
     ok &= check_phone(text::trim(rows[i].phone_number), single ? "phone_number" : "destination", single ? 0 : i + 1,
-                      problems);
+                      problems, &keys[i]);
     ok &= check_metadata(rows[i].metadata, "metadata", single ? 0 : i + 1, problems);
   }
   if (ok && e.calls.size() + rows.size() >= kNone - 1) {
@@ -589,8 +595,10 @@ bool enqueue_rows(Engine::Impl& e, std::string_view deployment, const CallOption
   const bool later = o.has_start && o.start > now;
   e.deployments[d].open.reserve(e.deployments[d].open.size() + rows.size());
   if (!later) e.deployments[d].ready.fifo.reserve(e.deployments[d].ready.fifo.size() + rows.size());
-  for (const auto& row : rows) {
-    const CallRef ref = e.add_call(d, option, text::trim(row.phone_number), row.metadata, now,
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const EngineRow& row = rows[i];
+    const std::uint64_t e164 = row.checked ? row.e164 : keys[i];
+    const CallRef ref = e.add_call(d, option, text::trim(row.phone_number), e164, row.metadata, now,
                                    later ? State::pending : State::ready, later ? o.start : now);
     if (!later) e.push_ready(ref);
     e.arm_timers(ref);
@@ -853,6 +861,35 @@ std::string Engine::call_details(CallRef call) const {
   return out;
 }
 
+namespace {
+
+// A plain number (digits and the separators the parser allows, so no ani or postd) back from its
+// stored E.164 digits: the country code is the one prefix the table has (its codes are
+// prefix-free), the rest is the national number. False when the call keeps no key or the number
+// as given may hold more (a tel: URI): the dial then parses it.
+bool rebuild_number(std::uint64_t key, std::string_view given, Destination& out) {
+  if (key == 0) return false;
+  for (const char ch : given)
+    if (!text::is_digit(ch) && ch != '+' && ch != ' ' && ch != '-' && ch != '(' && ch != ')' && ch != '.') return false;
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, key).ptr;
+  const std::size_t n = static_cast<std::size_t>(end - digits);
+  unsigned cc = 0;
+  for (std::size_t k = 1; k <= 3 && k < n; ++k) {
+    cc = cc * 10 + static_cast<unsigned>(digits[k - 1] - '0');
+    if (!find_country_calling_code(cc)) continue;
+    if (n - k > kMaxE164Digits) return false;
+    out = Destination{};
+    out.number.country_code = static_cast<std::uint16_t>(cc);
+    out.number.national_length = static_cast<std::uint8_t>(n - k);
+    std::copy(digits + k, end, out.number.national);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 DialInfo Engine::dial_info(const Action& dial) const {
   const Impl& e = *impl_;
   const Call& c = e.calls[dial.call];
@@ -860,8 +897,10 @@ DialInfo Engine::dial_info(const Action& dial) const {
   info.deployment = e.deployments[c.deployment].name;
   info.phone_number = e.phone(c);
   info.attempt = dial.attempt;
-  Problems ignored;  // checked when queued
-  static_cast<void>(parse_destination(info.phone_number, info.destination, ignored));
+  if (!rebuild_number(c.e164, info.phone_number, info.destination)) {
+    Problems ignored;  // checked when queued
+    static_cast<void>(parse_destination(info.phone_number, info.destination, ignored));
+  }
   return info;
 }
 

@@ -132,6 +132,7 @@ struct Call {
   std::int64_t queued_at;
   std::int64_t ready_at;    // pending: window start; waiting: re-attempt time; ready: when it became eligible
   std::uint64_t text;       // arena ref: the number as given, then the metadata
+  std::uint64_t e164;       // PhoneNumber::key() of the number (0: not known, parsed when dialed)
   std::uint32_t metadata_length;
   std::uint32_t options;    // index into the interned options
   std::uint32_t deployment;
@@ -143,7 +144,7 @@ struct Call {
   // says, and then the call never dials again (canceled, unless that was its last attempt anyway).
   bool cancel_requested;
 };
-static_assert(sizeof(Call) == 48, "keep the call record compact");
+static_assert(sizeof(Call) == 56, "keep the call record compact");
 
 struct StoredOptions {
   bool has_start = false, has_end = false;
@@ -278,7 +279,9 @@ class RingTimers {
 };
 
 // Checks shared by enqueue and restore (engine.cpp). Problems carry `row` when it is not 0.
-bool check_phone(std::string_view phone, std::string_view field, std::uint64_t row, Problems& problems);
+// Parses the number; on success `key` (when given) gets its PhoneNumber::key().
+bool check_phone(std::string_view phone, std::string_view field, std::uint64_t row, Problems& problems,
+                 std::uint64_t* key = nullptr);
 bool check_metadata(std::string_view metadata, std::string_view field, std::uint64_t row, Problems& problems);
 // The interning key of an options entry.
 std::string option_key(const StoredOptions& o);
@@ -342,7 +345,7 @@ struct Engine::Impl {
   void set_ids(std::vector<std::uint64_t>&& ids, std::uint64_t next);
   std::uint32_t intern_options(const engine_detail::StoredOptions& o);
   std::uint32_t deployment_for(std::string_view name);
-  CallRef add_call(std::uint32_t deployment, std::uint32_t options, std::string_view phone,
+  CallRef add_call(std::uint32_t deployment, std::uint32_t options, std::string_view phone, std::uint64_t e164,
                    std::string_view metadata, std::int64_t now, State state, std::int64_t ready_at);
   void arm_timers(CallRef ref);  // the timers a call in its current state needs (enqueue, restore)
   void push_timer(std::int64_t time, CallRef call, TimerKind kind, std::uint8_t attempt);

@@ -301,7 +301,8 @@ std::string Restorer::call(Engine::Impl& e) {
   if (state < 0) return id + " has an unknown state " + text::quote(state_name_);
   if (!e.has_now || queued_at > e.now) return id + " was queued after the engine's time";
   found_.clear();
-  if (phone_.size() > kMaxDestinationChars || !check_phone(phone_, "phone_number", 0, found_) ||
+  std::uint64_t e164 = 0;
+  if (phone_.size() > kMaxDestinationChars || !check_phone(phone_, "phone_number", 0, found_, &e164) ||
       text::trim(phone_).size() != phone_.size())
     return id + " has a phone number that does not parse";
   if (!check_metadata(metadata_, "metadata", 0, found_)) return id + " has invalid metadata";
@@ -344,7 +345,7 @@ std::string Restorer::call(Engine::Impl& e) {
   if (!consistent) return id + "'s state " + text::quote(state_name_) + " does not match its events";
 
   const CallRef ref = e.add_call(static_cast<std::uint32_t>(deployment), static_cast<std::uint32_t>(option), phone_,
-                                 metadata_, queued_at, s, ready_at);
+                                 e164, metadata_, queued_at, s, ready_at);
   Call& c = e.calls[ref];
   c.attempts = static_cast<std::uint8_t>(progress.attempts);
   c.cancel_requested = cancel_requested;

@@ -265,7 +265,10 @@ bool Simulation::enqueue(Engine& engine, const Group& g, bool with_end, Problems
   // Queued in pieces at the same instant: the same queue as one batch, with a bounded row list.
   static constexpr std::string_view kPhone = "6172000000";
   static constexpr std::uint64_t kPiece = 65536;
-  std::vector<EngineRow> rows(static_cast<std::size_t>(std::min(g.calls, kPiece)), EngineRow{kPhone, {}, true});
+  Destination parsed;
+  Problems ignored;
+  const std::uint64_t key = parse_destination(kPhone, parsed, ignored) ? parsed.number.key() : 0;  // spares each dial a parse
+  std::vector<EngineRow> rows(static_cast<std::size_t>(std::min(g.calls, kPiece)), EngineRow{kPhone, {}, true, key});
   const std::string deployment = g.id == 0 ? "preview" : "competing-" + unum(g.id);
   for (std::uint64_t done = 0; done < g.calls;) {
     const std::size_t n = static_cast<std::size_t>(std::min(g.calls - done, kPiece));

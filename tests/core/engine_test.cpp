@@ -847,4 +847,47 @@ BOOST_AUTO_TEST_CASE(reset_is_a_new_engine) {
   BOOST_TEST(script(used) == script(fresh));
 }
 
+// A dial builds a plain number from the E.164 digits kept when it was queued, and parses a tel: URI
+// (ani, postd) again: either way its destination is what parsing the number as given says, for
+// numbers queued one by one, in batches (checked rows with and without their key) and restored.
+BOOST_AUTO_TEST_CASE(dial_destinations_are_the_numbers_as_parsed) {
+  const std::vector<std::string> numbers = {"6175551234",        "1 (617) 555-1235",   "+44 20 7946 0958",
+                                            "+39 06 1234 5678",  "+61 2 9876 5432",    "+1.617.555.1236",
+                                            "tel:+16175551237;ani=8009957586;postd=1w2", "011 44 20 7946 0959",
+                                            "+353 1 234 5678",   "+880 1712 345678"};
+  const auto expected_uri = [](const std::string& n) {
+    Destination d;
+    Problems p;
+    BOOST_REQUIRE_MESSAGE(parse_destination(n, d, p), n);
+    return d.uri();
+  };
+  for (int way = 0; way < 3; ++way) {
+    Engine e(EngineOptions{static_cast<std::uint32_t>(numbers.size()), 45});
+    Problems problems;
+    std::vector<Destination> parsed(numbers.size());
+    std::vector<EngineRow> rows;
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+      Problems ignored;
+      BOOST_REQUIRE(parse_destination(numbers[i], parsed[i], ignored));
+      if (way == 0) BOOST_REQUIRE(e.enqueue("a", request(numbers[i]), T0, problems));
+      else rows.push_back({numbers[i], {}, true, way == 1 ? parsed[i].number.key() : 0});
+    }
+    CallRef first = 0;
+    if (way > 0) BOOST_REQUIRE(e.enqueue_many("a", CallOptions{}, rows, T0, first, problems));
+    Problems restore_problems;
+    std::optional<Engine> restored = Engine::restore(e.snapshot(), restore_problems);
+    BOOST_REQUIRE(restored.has_value());
+    for (Engine* engine : {&e, &*restored}) {
+      Actions actions;
+      BOOST_REQUIRE(engine->advance(T0 + 1, actions, problems));
+      BOOST_REQUIRE(actions.size() == numbers.size());
+      for (std::size_t i = 0; i < actions.size(); ++i) {
+        const DialInfo info = engine->dial_info(actions[i]);
+        BOOST_TEST(info.destination.uri() == expected_uri(numbers[i]), numbers[i] << " (way " << way << ")");
+        BOOST_TEST(info.destination.number.e164() == parsed[i].number.e164());
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

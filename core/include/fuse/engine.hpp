@@ -53,7 +53,8 @@ struct Action {
 };
 using Actions = std::vector<Action>;
 
-// What a dial action dials (the destination is parsed again from the number as given).
+// What a dial action dials (a plain number is rebuilt from its stored E.164 digits; a tel: URI with
+// ani or postd is parsed again from the number as given).
 struct DialInfo {
   std::string_view deployment;
   std::string_view phone_number;  // as given, trimmed
@@ -69,6 +70,9 @@ struct EngineRow {
   // metadata is a compact JSON object as the validators write it): enqueue_many skips re-checking
   // it. For rows from validate_queue_request, the CSV validator or the window preview only.
   bool checked = false;
+  // A checked row's number as PhoneNumber::key() (its E.164 digits), kept so that a dial builds
+  // the number without parsing it again; 0 when not known (the dial then parses it).
+  std::uint64_t e164 = 0;
 };
 
 struct EngineCounts {
