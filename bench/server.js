@@ -241,4 +241,4 @@ async function run() {
   await deliveries();
 }
 
-module.exports = { run, queueThroughput, bulkAndRestart, deliveries };
+module.exports = { run, queueThroughput, bulkAndRestart, deliveries, serve };

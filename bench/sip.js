@@ -33,20 +33,8 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / TICK; // utime, stime
 }
 
-function serve(data, extra) {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  proc.stderr.on('data', (c) => (err += c));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (c) => {
-      out += c;
-      const m = /fuse-outbound serving (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ proc, url: m[1] });
-    });
-    proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-}
+// `fuse-outbound serve` in a child process, as the server bench starts it.
+const { serve } = require('./server');
 
 async function run() {
   console.log('\n== sip: serve --carrier sip against SIPp (answer, then BYE at once)');
