@@ -11,6 +11,9 @@ Options:
   --port N                 port to listen on (default 8080; 0 picks a free one)
   --host ADDR              address to listen on (default 127.0.0.1)
   --data DIR               data directory (default ./fuse-data)
+  --store postgres://...   several nodes on one PostgreSQL database instead (SPEC 12): any
+                           number of nodes, one leader at a time, the others take over
+  --lease S                with --store: seconds within which a follower takes over (default 10)
   --capacity N             concurrent outbound lines (default 10)
   --ring-timeout S         seconds of ringing before noanswer (default 45; set when DIR is new)
   --carrier sim            the carrier (default sim: simulated, SPEC 11)
@@ -26,7 +29,7 @@ Administration: fuse-outbound accounts add, fuse-outbound deployments add|delete
 `;
 
 const SPEC = {
-  port: 'number', host: 'string', data: 'string', capacity: 'number', ringTimeout: 'number', carrier: 'string',
+  port: 'number', host: 'string', data: 'string', store: 'string', lease: 'number', capacity: 'number', ringTimeout: 'number', carrier: 'string',
   seed: 'number', speed: 'number', allowCallbacksTo: 'string', rateLimit: 'number', maxUploadBytes: 'number',
   maxRows: 'number', verbose: 'boolean',
 };
@@ -43,6 +46,10 @@ function checkOptions(o) {
   wholeNumber(o, 'capacity', 0, 100000);
   wholeNumber(o, 'ringTimeout', 1, 86400);
   wholeNumber(o, 'seed', 0, Number.MAX_SAFE_INTEGER);
+  wholeNumber(o, 'lease', 2, 3600);
+  if (o.store !== undefined && !/^postgres(ql)?:\/\//.test(o.store)) throw new UsageError(`--store takes a postgres:// URL, got '${o.store}'`);
+  if (o.store !== undefined && o.data !== undefined) throw new UsageError('give --data (SQLite) or --store (PostgreSQL), not both');
+  if (o.lease !== undefined && o.store === undefined) throw new UsageError('--lease applies to --store postgres://... only');
   wholeNumber(o, 'rateLimit', 0, 1e9);
   wholeNumber(o, 'maxUploadBytes', 1, 2 ** 40);
   wholeNumber(o, 'maxRows', 1, 1000000);
@@ -62,6 +69,8 @@ async function run(args, { stdout, stderr }) {
   }
   const server = await createServer({
     data: options.data || 'fuse-data',
+    store: options.store,
+    lease: options.lease,
     capacity: options.capacity,
     ringTimeout: options.ringTimeout,
     carrier: options.carrier || 'sim',
@@ -81,7 +90,12 @@ async function run(args, { stdout, stderr }) {
     server.outbound.on('result', (r) => stdout.write(`result call ${r.callId} ${r.status}\n`));
   }
   const url = await server.listen({ port: options.port ?? 8080, host: options.host || '127.0.0.1' });
-  stdout.write(`fuse-outbound serving ${url} (data ${server.store.dir}, ${server.outbound.capacity} lines, ${options.carrier || 'sim'} carrier${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
+  if (options.verbose && server.store.kind === 'postgres') {
+    server.outbound.on('leader', ({ term }) => stdout.write(`leader term ${term}\n`));
+    server.outbound.on('follower', () => stdout.write('follower\n'));
+  }
+  const where = server.store.kind === 'postgres' ? `store postgres, ${server.outbound.isLeader ? 'leader' : 'follower'}` : `data ${server.store.dir}`;
+  stdout.write(`fuse-outbound serving ${url} (${where}, ${server.outbound.capacity} lines, ${options.carrier || 'sim'} carrier${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
   await new Promise((resolve) => {
     const stop = async (signal) => {
       stdout.write(`fuse-outbound: ${signal}: finishing what is in flight, then stopping\n`);

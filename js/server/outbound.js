@@ -576,11 +576,15 @@ class Outbound extends EventEmitter {
   // ---------------------------------------------------------------------------------------------
   // what the HTTP layer calls
 
-  /** Queues one call; resolves (after the commit) to the engine's enqueue result. */
-  async queue(deploymentId, params) {
+  /**
+   * Queues one call; resolves (after the commit) to the engine's enqueue result. `inboxId`: the
+   * request came through the store from another node (cluster.js), answered in the same commit.
+   */
+  async queue(deploymentId, params, inboxId) {
     const op = { t: 'enqueue', d: String(deploymentId), p: stripEmpty(params), n: this.clock.now() };
     // A refused call changes nothing in the engine, so the journal does not keep it.
     const result = this.#input(op, (r) => r.ok);
+    if (inboxId) this.#answer(inboxId, result);
     if (!result.ok) return result;
     await this.journal.committed();
     this.#kick();
@@ -591,10 +595,11 @@ class Outbound extends EventEmitter {
    * Queues a bulk upload already spooled to `file` (in the store's upload directory, synced):
    * resolves (after the commit) to enqueueCsv's result.
    */
-  async bulkQueue(deploymentId, params, options, file) {
+  async bulkQueue(deploymentId, params, options, file, inboxId) {
     const now = this.clock.now();
     const op = { t: 'csv', d: String(deploymentId), p: stripEmpty(params), o: options, n: now, f: path.basename(file) };
     const result = this.#input(op, (r) => r.firstCallId !== null);
+    if (inboxId) this.#answer(inboxId, { ...result, callIds: undefined });
     if (result.firstCallId === null) {
       // Nothing was queued: the entry changes no state, so it need not be kept.
       this.uploads = this.uploads.filter(([, f]) => f !== op.f);
@@ -606,10 +611,16 @@ class Outbound extends EventEmitter {
   }
 
   /** Cancels the deployment's pending calls; resolves after the commit. */
-  async cancel(deploymentId) {
+  async cancel(deploymentId, inboxId) {
     this.#input({ t: 'cancel', d: String(deploymentId), n: this.clock.now() });
+    if (inboxId) this.#answer(inboxId, {});
     await this.journal.committed();
     this.#kick();
+  }
+
+  // The answer rides with the entry's commit: the other node learns it once the entry is durable.
+  #answer(id, result) {
+    this.journal.add('answers', { id, answer: JSON.stringify(result), seq: this.journal.seq });
   }
 
   /** A carrier outcome. Outcomes the engine refuses (a late report after the ring timeout) are dropped. */

@@ -176,8 +176,11 @@ class PgStore {
         await c.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [k, v]);
       }
       if (b.answers && b.answers.length) {
-        await c.query('UPDATE inbox SET answer = x.a, seq = x.s FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS x(i, a, s) WHERE inbox.id = x.i',
+        const u = await c.query('UPDATE inbox SET answer = x.a, seq = x.s FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS x(i, a, s) WHERE inbox.id = x.i AND inbox.answer IS NULL',
           [b.answers.map((a) => a.id), b.answers.map((a) => a.answer), b.answers.map((a) => a.seq)]);
+        // A node that gave up waiting withdrew its request (and answered 503): applying it now
+        // would apply what was refused; the batch fails and the leader rebuilds from the store.
+        if (u.rowCount !== b.answers.length) throw new Error('a forwarded request was withdrawn before its commit');
         await c.query("SELECT pg_notify('fuse_answer', '')");
       }
       if (b.log.length) await c.query("SELECT pg_notify('fuse_log', $1)", [String(b.log[b.log.length - 1].seq)]);
