@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on a fresh Debian 12 machine, skipping what is there:
-# Debian packages (compilers, Emscripten, Boost.Test, nlohmann/json, Chromium) and npm packages.
+# Debian packages (compilers, Emscripten, Boost.Test, nlohmann/json, PostgreSQL for the service's
+# several-node tests, Chromium) and npm packages.
 # Usage: scripts/setup.sh [--no-browser]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ clang libclang-rt-14-dev emscripten nlohmann-json3-dev libboost-test-dev)
+packages=(cmake g++ clang libclang-rt-14-dev emscripten nlohmann-json3-dev libboost-test-dev postgresql)
 [[ "${1:-}" == "--no-browser" ]] || packages+=(chromium)
 
 missing=()

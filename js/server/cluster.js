@@ -91,7 +91,10 @@ class ClusterNode extends EventEmitter {
   async #follow() {
     const o = new Outbound({ ...this.options, carrier: this.makeCarrier() });
     for (const e of EVENTS) o.on(e, (x) => this.emit(e, x));
-    o.on('fatal', (err) => this.#lost(`its commit failed (${err && err.message})`));
+    o.on('fatal', (err) => {
+      this.emit('fatal', err);
+      this.#lost(`its commit failed (${err && err.message})`);
+    });
     const { replayed } = await o.load({ follower: true });
     o.replayedAtLoad = replayed;
     this.current = o;

@@ -361,7 +361,10 @@ class Outbound extends EventEmitter {
 
   #range(first, last, deploymentId) {
     this.journal.add('ranges', { first, last, deploymentId });
-    (this.pendingRanges ||= []).push({ first, last, deploymentId });
+    // Tagged with the commit that will write it: with an asynchronous store, later batches fill
+    // while one is being written, and their ranges must stay here until their own commit.
+    const commit = this.journal.commits + (this.journal.flushing ? 2 : 1);
+    (this.pendingRanges ||= []).push({ first, last, deploymentId, commit });
   }
 
   #deploymentOfCall(callId) {
@@ -448,7 +451,11 @@ class Outbound extends EventEmitter {
   // checkpoints: compact the engine, snapshot it, drop the log before it
 
   #maybeCheckpoint() {
-    this.pendingRanges = null; // committed: the store answers for them now
+    // Committed: the store answers for them now.
+    if (this.pendingRanges) {
+      const left = this.pendingRanges.filter((r) => r.commit > this.journal.commits);
+      this.pendingRanges = left.length ? left : null;
+    }
     if (this.stopped || this.replaying) return;
     const s = this.engine.stats();
     const finalHeld = s.completed + s.failed + s.canceled;
