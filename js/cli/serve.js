@@ -24,7 +24,8 @@ Options:
   --rate-limit N           requests per second per account (default 0: no limit)
   --max-upload-bytes N     a bulk_queue file's limit (default 1073741824)
   --max-rows N             a bulk_queue file's row limit (default 1000000)
-  --verbose                print each dial and result
+  --verbose                print each dial and result, the lines in use (and with --store
+                           when this node becomes leader or follower)
 Administration: fuse-outbound accounts add, fuse-outbound deployments add|delete.
 `;
 
@@ -86,13 +87,27 @@ async function run(args, { stdout, stderr }) {
     throw err;
   });
   if (options.verbose) {
-    server.outbound.on('dial', (a) => stdout.write(`dial   call ${a.callId} attempt ${a.attempt} ${a.e164}\n`));
+    // Lines in use in the carrier after each batch of dials, with the wall time (ms): tests add
+    // them up across the nodes of a cluster.
+    let counting = false;
+    const countLines = () => {
+      if (counting) return;
+      counting = true;
+      queueMicrotask(() => {
+        counting = false;
+        stdout.write(`lines ${server.carrier.stats().active} at ${Date.now()}\n`);
+      });
+    };
+    server.outbound.on('dial', (a) => {
+      stdout.write(`dial   call ${a.callId} attempt ${a.attempt} ${a.e164}\n`);
+      countLines();
+    });
     server.outbound.on('result', (r) => stdout.write(`result call ${r.callId} ${r.status}\n`));
   }
   const url = await server.listen({ port: options.port ?? 8080, host: options.host || '127.0.0.1' });
   if (options.verbose && server.store.kind === 'postgres') {
-    server.outbound.on('leader', ({ term }) => stdout.write(`leader term ${term}\n`));
-    server.outbound.on('follower', () => stdout.write('follower\n'));
+    server.outbound.on('leader', ({ term }) => stdout.write(`leader term ${term} at ${Date.now()}\n`));
+    server.outbound.on('follower', () => stdout.write(`follower at ${Date.now()}\n`));
   }
   const where = server.store.kind === 'postgres' ? `store postgres, ${server.outbound.isLeader ? 'leader' : 'follower'}` : `data ${server.store.dir}`;
   stdout.write(`fuse-outbound serving ${url} (${where}, ${server.outbound.capacity} lines, ${options.carrier || 'sim'} carrier${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);

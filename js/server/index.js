@@ -75,7 +75,9 @@ function lockDataDir(dir) {
 
 async function createServer(o = {}) {
   const fuse = o.fuse || require('../index');
-  const store = isPostgresUrl(o.store) ? new PgStore(o.store) : o.store || new SqliteStore(o.data || path.resolve('fuse-data'));
+  // A node's id names its database sessions (application_name) and its inbox requests.
+  const nodeId = o.nodeId || `${require('os').hostname()}:${process.pid}:${require('crypto').randomBytes(3).toString('hex')}`;
+  const store = isPostgresUrl(o.store) ? new PgStore(o.store, { applicationName: `fuse-outbound ${nodeId}` }) : o.store || new SqliteStore(o.data || path.resolve('fuse-data'));
   if (store.kind === 'postgres') {
     if (!store.pool) await store.open();
   } else if (!store.db) store.open();
@@ -107,7 +109,7 @@ async function createServer(o = {}) {
   };
   // PostgreSQL: this node is one of several (js/server/cluster.js), leader or follower.
   const outbound = store.kind === 'postgres'
-    ? new ClusterNode({ ...options, makeCarrier, lease: o.lease ?? 10, nodeId: o.nodeId })
+    ? new ClusterNode({ ...options, makeCarrier, lease: o.lease ?? 10, nodeId })
     : new Outbound({ ...options, carrier: makeCarrier() });
   let started;
   try {

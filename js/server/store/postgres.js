@@ -76,8 +76,9 @@ const DEPLOYMENT = ['id', 'account_id', 'created_at', 'deleted_at', 'canceled'];
 
 class PgStore {
   /** @param {string} url postgres://user@host:port/db */
-  constructor(url, { poolSize = 4 } = {}) {
+  constructor(url, { poolSize = 4, applicationName = 'fuse-outbound' } = {}) {
     this.url = url;
+    this.applicationName = applicationName.slice(0, 63);
     this.kind = 'postgres';
     this.poolSize = poolSize;
     this.term = null; // set by the cluster node while it leads
@@ -86,7 +87,7 @@ class PgStore {
   }
 
   async open() {
-    this.pool = new Pool({ connectionString: this.url, max: this.poolSize, keepAlive: true });
+    this.pool = new Pool({ connectionString: this.url, max: this.poolSize, keepAlive: true, application_name: this.applicationName });
     this.pool.on('error', () => {}); // an idle client cut off (pg_terminate_backend): the pool replaces it
     this.uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'fuse-pg-uploads-'));
     const c = await this.pool.connect();
@@ -117,7 +118,7 @@ class PgStore {
   /** A connection of its own (the cluster node's session: advisory lock, LISTEN). */
   connect() {
     const { Client } = require('pg');
-    return new Client({ connectionString: this.url, keepAlive: true });
+    return new Client({ connectionString: this.url, keepAlive: true, application_name: `${this.applicationName.slice(0, 55)} session` });
   }
 
   query(text, values) {
