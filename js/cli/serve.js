@@ -108,6 +108,7 @@ async function run(args, { stdout, stderr }) {
   if (options.verbose && server.store.kind === 'postgres') {
     server.outbound.on('leader', ({ term }) => stdout.write(`leader term ${term} at ${Date.now()}\n`));
     server.outbound.on('follower', () => stdout.write(`follower at ${Date.now()}\n`));
+    if (server.outbound.isLeader) stdout.write(`leader term ${server.store.term} at ${Date.now()}\n`); // taken while starting
   }
   const where = server.store.kind === 'postgres' ? `store postgres, ${server.outbound.isLeader ? 'leader' : 'follower'}` : `data ${server.store.dir}`;
   stdout.write(`fuse-outbound serving ${url} (${where}, ${server.outbound.capacity} lines, ${options.carrier || 'sim'} carrier${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);

@@ -10,9 +10,10 @@
 //
 // No two leaders dial at once: a leader stops dialing as soon as it learns it lost the session,
 // and by itself when its session has not answered a heartbeat for half the lease. PostgreSQL is
-// told (tcp_keepalives_*) to drop a silent session only after 0.6 of the lease, so a leader cut
-// off by the network has stopped before its lock can pass to another node; a follower takes over
-// within the lease (at once when the old session's end is seen: kill -9, pg_terminate_backend).
+// told (tcp_keepalives_*, idle_session_timeout) to end a silent session only after 0.6 of the
+// lease, so a leader cut off by the network has stopped before its lock can pass to another node;
+// a follower takes over within the lease (at once when the old session's end is seen: kill -9,
+// pg_terminate_backend). Whatever a stale leader still tries to commit fails on the term.
 //
 // Followers: each keeps an engine replica current by applying the log (LISTEN fuse_log, plus a
 // poll), without carrying out its actions; status reads come from it (and the results table).
@@ -60,8 +61,10 @@ class ClusterNode extends EventEmitter {
     this.session = null;
     this.stopped = false;
     this.waiting = new Map(); // inbox id -> {resolve, reject, timer}
-    this.taken = new Set(); // inbox ids this leader is applying
+    this.taken = new Set(); // inbox ids this leader applied or is applying
+    this.answered = []; // of those, the ones whose answer is committed
     this.leaderships = 0;
+    this.tags = 0;
   }
 
   get engine() {
@@ -111,7 +114,10 @@ class ClusterNode extends EventEmitter {
     // leader gives up by itself (0.5), so the two never overlap.
     const idle = Math.max(1, Math.round(this.lease * 0.4));
     const interval = Math.max(1, Math.round(this.lease * 0.1));
-    await s.query(`SET tcp_keepalives_idle = ${idle}; SET tcp_keepalives_interval = ${interval}; SET tcp_keepalives_count = 2`);
+    // A process that hangs (stopped, frozen) keeps its TCP connection up but sends no heartbeat:
+    // PostgreSQL ends a session idle for 0.6 of the lease, which frees the lock for a follower
+    // (the heartbeat and the followers' lock tries run every second).
+    await s.query(`SET tcp_keepalives_idle = ${idle}; SET tcp_keepalives_interval = ${interval}; SET tcp_keepalives_count = 2; SET idle_session_timeout = ${Math.round(this.lease * 600)}`);
     await s.query('LISTEN fuse_log; LISTEN fuse_inbox; LISTEN fuse_answer; LISTEN fuse_admin');
     this.session = s;
     this.sessionOk = Date.now();
@@ -256,6 +262,7 @@ class ClusterNode extends EventEmitter {
     const old = this.current;
     const abandoned = old.abandon(); // synchronously: carrier closed, timers stopped, nothing more dialed
     this.taken.clear();
+    this.answered = [];
     if (this.session) {
       const s = this.session;
       this.session = null;
@@ -277,12 +284,33 @@ class ClusterNode extends EventEmitter {
 
   // ---- the inbox: writes taken by followers, applied here in id order ----
 
+  // A notification that arrives while a pass is running asks for one more pass (none is lost).
   async #takeInbox() {
-    if (this.role !== 'leader' || this.takingInbox) return;
+    if (this.role !== 'leader') return;
+    if (this.takingInbox) {
+      this.inboxAgain = true;
+      return;
+    }
     this.takingInbox = true;
+    try {
+      do {
+        this.inboxAgain = false;
+        await this.#takeInboxOnce();
+      } while (this.inboxAgain && this.role === 'leader');
+    } finally {
+      this.takingInbox = false;
+    }
+  }
+
+  async #takeInboxOnce() {
     const o = this.current;
     try {
+      // A request stays `taken` until a read that began after its answer's commit: an earlier
+      // snapshot still shows it unanswered, and it must not be applied twice.
+      const answered = this.answered;
+      this.answered = [];
       const r = await this.store.query('SELECT id, op FROM inbox WHERE answer IS NULL ORDER BY id LIMIT 1000');
+      for (const id of answered) this.taken.delete(id);
       for (const row of r.rows) {
         const id = Number(row.id);
         if (this.taken.has(id)) continue;
@@ -303,21 +331,45 @@ class ClusterNode extends EventEmitter {
           this.taken.delete(id);
           continue;
         }
-        done.then(
-          () => this.taken.delete(id),
-          () => this.taken.delete(id),
-        );
+        done.catch(() => {}); // a failed commit: the leader steps down (and forgets `taken`)
+        o.journal.committed().then(() => this.answered.push(id), () => {});
       }
     } catch (err) {
       if (!this.stopped) this.log(`reading the inbox: ${err.message}`);
-    } finally {
-      this.takingInbox = false;
     }
   }
 
+  // Requests taken while an insert is being committed share the next one (group commit).
+  #sendToInbox(op) {
+    return new Promise((resolve, reject) => {
+      (this.outbox ||= []).push({ op: JSON.stringify(op), tag: String(++this.tags), resolve, reject });
+      if (!this.sending) {
+        this.sending = true;
+        setImmediate(() => this.#flushOutbox());
+      }
+    });
+  }
+
+  async #flushOutbox() {
+    while (this.outbox && this.outbox.length) {
+      const batch = this.outbox;
+      this.outbox = [];
+      try {
+        const r = await this.store.query(
+          "WITH i AS (INSERT INTO inbox (node, op, tag) SELECT $1, o, t FROM unnest($2::text[], $3::text[]) AS x(o, t) RETURNING id, tag) SELECT id, tag, pg_notify('fuse_inbox', '') FROM i",
+          [this.nodeId, batch.map((b) => b.op), batch.map((b) => b.tag)],
+        );
+        const ids = new Map(r.rows.map((row) => [row.tag, Number(row.id)]));
+        for (const b of batch) b.resolve(ids.get(b.tag));
+      } catch (err) {
+        for (const b of batch) b.reject(Object.assign(err, { statusCode: 503 }));
+      }
+    }
+    this.sending = false;
+  }
+
   async #forward(op) {
-    const r = await this.store.query("WITH i AS (INSERT INTO inbox (node, op) VALUES ($1, $2) RETURNING id) SELECT id, pg_notify('fuse_inbox', '') FROM i", [this.nodeId, JSON.stringify(op)]);
-    const id = Number(r.rows[0].id);
+    const id = await this.#sendToInbox(op);
     const answer = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.#withdraw(id), FORWARD_TIMEOUT_MS);
       this.waiting.set(id, { resolve, reject, timer });
@@ -340,8 +392,23 @@ class ClusterNode extends EventEmitter {
   }
 
   async #collectAnswers() {
-    if (!this.waiting.size || this.collecting) return;
+    if (!this.waiting.size) return;
+    if (this.collecting) {
+      this.collectAgain = true;
+      return;
+    }
     this.collecting = true;
+    try {
+      do {
+        this.collectAgain = false;
+        await this.#collectAnswersOnce();
+      } while (this.collectAgain && this.waiting.size);
+    } finally {
+      this.collecting = false;
+    }
+  }
+
+  async #collectAnswersOnce() {
     try {
       const ids = [...this.waiting.keys()];
       const r = await this.store.query('DELETE FROM inbox WHERE id = ANY($1::bigint[]) AND answer IS NOT NULL RETURNING id, answer, seq', [ids]);
@@ -354,8 +421,6 @@ class ClusterNode extends EventEmitter {
       }
     } catch (err) {
       if (!this.stopped) this.log(`reading answers: ${err.message}`);
-    } finally {
-      this.collecting = false;
     }
   }
 

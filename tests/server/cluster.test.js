@@ -19,7 +19,7 @@ const { createDatabase, sql } = require('./pg-helpers');
 const CLI = path.join(__dirname, '../../js/cli.js');
 const KILLS = Number(process.env.FUSE_CLUSTER_KILLS || 5);
 const SEED = Number(process.env.FUSE_CLUSTER_SEED || Date.now() % 100000);
-const CAPACITY = 12;
+const CAPACITY = 30;
 const LOCK_KEY = 7210002; // js/server/cluster.js
 const skip = process.env.FUSE_TEST_STORE === 'sqlite' && 'several nodes need PostgreSQL: run in the FUSE_TEST_STORE=postgres pass';
 const FINAL = new Set(['completed', 'failed', 'canceled']);
@@ -38,7 +38,7 @@ const cli = (args) => execFileSync(process.execPath, [CLI, ...args], { encoding:
 
 /** A node: `serve --store URL`; resolves once it serves, with its output lines (each with the time it arrived). */
 function startNode(url, name, extra = []) {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--store', url, '--port', '0', '--speed', '100', '--capacity', String(CAPACITY),
+  const proc = spawn(process.execPath, [CLI, 'serve', '--store', url, '--port', '0', '--speed', '200', '--capacity', String(CAPACITY),
     '--allow-callbacks-to', '127.0.0.1/32', '--verbose', '--lease', '4', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   const node = { name, proc, lines: [], err: '', exitedAt: null, url: null };
   let partial = '';
@@ -189,9 +189,11 @@ test(`three nodes on one database: kill -9 the leader ${KILLS} times under load 
         if (err.code === 'ERR_ASSERTION') throw err;
         await new Promise((r) => setTimeout(r, 20)); // that node was killed under the request: not acknowledged
       }
+      // About 150 requests a second in all: the 30 lines carry the load within the test's time.
+      await new Promise((r) => setTimeout(r, 25));
     }
   }
-  const workers = Array.from({ length: 6 }, (_, w) => worker(w));
+  const workers = Array.from({ length: 5 }, (_, w) => worker(w));
   const failovers = [];
   for (let k = 0; k < KILLS; k++) {
     await new Promise((r) => setTimeout(r, 700 + Math.floor(random() * 1500)));
@@ -259,9 +261,10 @@ test('a leader whose database session is cut (pg_terminate_backend) stops dialin
     nodes.push(await startNode(url, `n${i}`));
     all.push(nodes[i]);
   }
-  // Long calls keep lines busy: 555-0149 talks 100 s (1 s at --speed 100).
-  for (let i = 0; i < 40; i++) {
-    const res = await request(`${nodes[i % 3].url}/api/apps/app1/main/queue`, { method: 'POST', auth, json: { phone_number: '6175550149', max_attempts: 3, reattempt_wait: 60 } });
+  // 555-0150 is busy after 5 s: each call dials three times, 600 s (3 s at --speed 200) apart, so
+  // the next leader has re-attempts to dial.
+  for (let i = 0; i < 80; i++) {
+    const res = await request(`${nodes[i % 3].url}/api/apps/app1/main/queue`, { method: 'POST', auth, json: { phone_number: '6175550150', max_attempts: 3, reattempt_wait: 600 } });
     assert.equal(res.status, 200, res.text);
   }
   const leader = await until(async () => nodeOfBackend(nodes, await leaderBackend(url)), 15000, 'a leader');
@@ -295,7 +298,7 @@ test('a leader whose database session is cut (pg_terminate_backend) stops dialin
   const { peak, at: peakAt } = clusterPeak(events);
   assert.ok(peak <= CAPACITY, `${peak} lines in use at once across the cluster at ${peakAt}`);
   // The calls go on to the end on the new leader, each within max_attempts.
-  for (let id = 1; id <= 40; id += 13) {
+  for (let id = 1; id <= 80; id += 13) {
     const s = await until(async () => {
       const r = await request(`${next.n.url}/api/outbound/${id}`, { auth });
       return FINAL.has(r.json.call_details.status) && r.json.call_details;
