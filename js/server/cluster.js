@@ -162,6 +162,11 @@ class ClusterNode extends EventEmitter {
         } catch {}
         clearTimeout(check);
         this.#takeInbox();
+        // Answers nobody collected (their node died while waiting) go after ten minutes.
+        if (Date.now() - (this.swept || 0) > 60000) {
+          this.swept = Date.now();
+          this.store.query("DELETE FROM inbox WHERE answer IS NOT NULL AND created_at < now() - interval '10 minutes'").catch(() => {});
+        }
       } else if (this.role === 'follower') {
         await this.#catchUp();
         await this.#tryLead();
@@ -286,7 +291,7 @@ class ClusterNode extends EventEmitter {
 
   // A notification that arrives while a pass is running asks for one more pass (none is lost).
   async #takeInbox() {
-    if (this.role !== 'leader') return;
+    if (this.role !== 'leader' || this.stopped) return;
     if (this.takingInbox) {
       this.inboxAgain = true;
       return;

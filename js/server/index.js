@@ -77,7 +77,7 @@ async function createServer(o = {}) {
   const fuse = o.fuse || require('../index');
   // A node's id names its database sessions (application_name) and its inbox requests.
   const nodeId = o.nodeId || `${require('os').hostname()}:${process.pid}:${require('crypto').randomBytes(3).toString('hex')}`;
-  const store = isPostgresUrl(o.store) ? new PgStore(o.store, { applicationName: `fuse-outbound ${nodeId}` }) : o.store || new SqliteStore(o.data || path.resolve('fuse-data'));
+  const store = isPostgresUrl(o.store) ? new PgStore(o.store, { applicationName: `fuse-outbound ${nodeId}`, idleInTransactionMs: (o.lease ?? 10) * 500 }) : o.store || new SqliteStore(o.data || path.resolve('fuse-data'));
   if (store.kind === 'postgres') {
     if (!store.pool) await store.open();
   } else if (!store.db) store.open();

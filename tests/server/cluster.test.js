@@ -306,3 +306,50 @@ test('a leader whose database session is cut (pg_terminate_backend) stops dialin
     assert.ok(s.events.filter((e) => e.event === 'dialing').length <= 3);
   }
 });
+
+test('a frozen leader (SIGSTOP) is replaced within the lease and, thawed, steps down without dialing', { skip, timeout: 120000 }, async (t) => {
+  const { url, auth, all } = await setUp(t, 'frozen');
+  const nodes = [];
+  for (let i = 0; i < 3; i++) {
+    nodes.push(await startNode(url, `n${i}`));
+    all.push(nodes[i]);
+  }
+  for (let i = 0; i < 60; i++) {
+    const res = await request(`${nodes[i % 3].url}/api/apps/app1/main/queue`, { method: 'POST', auth, json: { phone_number: '6175550150', max_attempts: 3, reattempt_wait: 600 } });
+    assert.equal(res.status, 200, res.text);
+  }
+  const leader = await until(async () => nodeOfBackend(nodes, await leaderBackend(url)), 15000, 'a leader');
+  await until(() => leader.lines.some((l) => l.startsWith('dial ')), 10000, 'the leader dialing');
+  const termOf = (l) => Number(/^leader term (\d+)/.exec(l)[1]);
+  const oldTerm = Math.max(...leader.lines.filter((l) => l.startsWith('leader term ')).map(termOf));
+  // Frozen, its TCP connections stay up: only the silence of its session (no heartbeat) tells.
+  leader.proc.kill('SIGSTOP');
+  const frozeAt = Date.now();
+  t.after(() => leader.proc.kill('SIGCONT'));
+  const next = await until(() => {
+    for (const n of nodes) {
+      if (n === leader) continue;
+      const i = n.lines.findIndex((l) => l.startsWith('leader term ') && termOf(l) > oldTerm);
+      if (i >= 0) return { n, i };
+    }
+    return null;
+  }, 15000, 'a new leader');
+  const tookOver = Number(/ at (\d+)$/.exec(next.n.lines[next.i])[1]) - frozeAt;
+  assert.ok(tookOver < 4000, `the new leader took over ${tookOver} ms after the freeze (lease 4 s)`);
+  await until(() => next.n.lines.slice(next.i).some((l) => l.startsWith('dial ')), 20000, 'dials by the new leader');
+  const mark = leader.lines.length;
+  leader.proc.kill('SIGCONT');
+  await until(() => leader.lines.slice(mark).some((l) => l.startsWith('follower at ')), 10000, 'the thawed leader to step down');
+  const thawed = leader.lines.slice(mark);
+  const down = thawed.findIndex((l) => l.startsWith('follower at '));
+  assert.deepEqual(thawed.slice(0, down).filter((l) => l.startsWith('dial ')), [], 'the thawed leader dialed before stepping down');
+  // Every call still ends within max_attempts, on the new leader.
+  for (let id = 1; id <= 60; id += 11) {
+    const d = await until(async () => {
+      const r = await request(`${next.n.url}/api/outbound/${id}`, { auth });
+      return FINAL.has(r.json.call_details.status) && r.json.call_details;
+    }, 60000, `call ${id} to finish`);
+    assert.ok(d.events.filter((e) => e.event === 'dialing').length <= 3);
+  }
+  t.diagnostic(`a follower took over ${tookOver} ms after the leader froze`);
+});

@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS delivery_tries (
   call_id BIGINT NOT NULL, try INTEGER NOT NULL, at BIGINT NOT NULL, status INTEGER, error TEXT, PRIMARY KEY (call_id, try));
 CREATE TABLE IF NOT EXISTS leader (id INTEGER PRIMARY KEY CHECK (id = 1), term BIGINT NOT NULL, node TEXT, since TIMESTAMPTZ);
 INSERT INTO leader (id, term) VALUES (1, 0) ON CONFLICT DO NOTHING;
-CREATE TABLE IF NOT EXISTS inbox (id BIGSERIAL PRIMARY KEY, node TEXT NOT NULL, tag TEXT, op TEXT NOT NULL, answer TEXT, seq BIGINT);
+CREATE TABLE IF NOT EXISTS inbox (
+  id BIGSERIAL PRIMARY KEY, node TEXT NOT NULL, tag TEXT, op TEXT NOT NULL, answer TEXT, seq BIGINT, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
 CREATE TABLE IF NOT EXISTS uploads (name TEXT NOT NULL, part INTEGER NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (name, part));
 `;
 
@@ -76,7 +77,8 @@ const DEPLOYMENT = ['id', 'account_id', 'created_at', 'deleted_at', 'canceled'];
 
 class PgStore {
   /** @param {string} url postgres://user@host:port/db */
-  constructor(url, { poolSize = 4, applicationName = 'fuse-outbound' } = {}) {
+  constructor(url, { poolSize = 4, applicationName = 'fuse-outbound', idleInTransactionMs = 5000 } = {}) {
+    this.idleInTransactionMs = idleInTransactionMs;
     this.url = url;
     this.applicationName = applicationName.slice(0, 63);
     this.kind = 'postgres';
@@ -89,6 +91,9 @@ class PgStore {
   async open() {
     this.pool = new Pool({ connectionString: this.url, max: this.poolSize, keepAlive: true, application_name: this.applicationName });
     this.pool.on('error', () => {}); // an idle client cut off (pg_terminate_backend): the pool replaces it
+    // A process frozen inside a commit would hold the leader row FOR SHARE, and a new leader's term
+    // bump would wait for it forever: PostgreSQL ends such a transaction (half the lease).
+    this.pool.on('connect', (c) => c.query(`SET idle_in_transaction_session_timeout = ${Math.round(this.idleInTransactionMs)}`).catch(() => {}));
     this.uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'fuse-pg-uploads-'));
     const c = await this.pool.connect();
     try {
