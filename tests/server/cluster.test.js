@@ -6,7 +6,7 @@
 // max_attempts, no attempt was dialed twice, every result was delivered under one webhook-id, and
 // the lines in use, added up over the nodes' simulated carriers, never exceeded the capacity. A
 // leader whose database session is cut (pg_terminate_backend) stops dialing before another node
-// dials.
+// dials; a frozen one (SIGSTOP) is replaced within the lease and, thawed, dials nothing more.
 // Runs in the default pass and in FUSE_TEST_STORE=postgres; scripts/test.sh skips it in its
 // FUSE_TEST_STORE=sqlite pass so that it runs once.
 const test = require('node:test');
