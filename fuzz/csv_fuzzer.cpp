@@ -1,4 +1,4 @@
-// libFuzzer target for the CSV reader (fuse/csv.hpp) and validator (fuse/csv_validator.hpp).
+// libFuzzer target for the CSV reader (fuse/csv_reader.hpp) and validator (fuse/csv_validator.hpp).
 // Oracle: feeding the input in fuzzer-chosen chunks must give exactly the records and errors (and,
 // for the validator, the summary, problems and delivered rows) of feeding it at once; plus the
 // reader's and the summary's own invariants. The first bytes choose the record cap, the options
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fuse/csv.hpp"
+#include "fuse/csv_reader.hpp"
 #include "fuse/csv_validator.hpp"
 
 namespace {

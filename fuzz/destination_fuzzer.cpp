@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fuse/bridge.hpp"
+#include "fuse/bridge_destination.hpp"
 #include "fuse/destination.hpp"
 
 namespace {

@@ -72,9 +72,11 @@ void run_script(std::string_view input) {
       case 2: engine.advance(now, actions, problems); break;
       case 3:
       case 4: {
-        static const char* kEvents[] = {"connected", "disconnected", "busy", "noanswer", "informationtone", "queued", "x", "connected"};
-        engine.report(std::to_string(1 + arg % (results.size() + 1)), kEvents[(arg >> 5) & 7], now - (op & 8 ? 1 : 0),
-                      actions, problems);
+        static const char* kEvents[] = {"connected", "disconnected", "busy", "noanswer", "informationtone", "queued", "rejected", "connected"};
+        // A reason (rejected needs one; the others refuse it), sometimes one the engine must refuse.
+        static const char* kReasons[] = {"", "503 Service Unavailable", "", "bad\r\nreason"};
+        engine.report(std::to_string(1 + arg % (results.size() + 1)), kEvents[(arg >> 5) & 7], kReasons[(arg >> 8) & 3],
+                      now - (op & 8 ? 1 : 0), actions, problems);
         break;
       }
       case 5: engine.cancel_deployment(std::string(1, static_cast<char>('A' + (arg & 3))), now, actions, problems); break;
@@ -176,7 +178,11 @@ void run_packed(std::string_view input) {
         break;
       }
       case 1: check_packed(session.advance_packed(now - (op & 4 ? 1 : 0)), names); break;
-      case 2: check_packed(session.report_packed(std::to_string(1 + arg % 16), (arg >> 4) & 7, now), names); break;
+      case 2:
+        check_packed(session.report_packed(std::to_string(1 + arg % 16), (arg >> 4) & 15, now,
+                                           arg & 256 ? "486 Busy Here" : ""),
+                     names);
+        break;
       default: check_packed(session.cancel_deployment_packed(deployment, now), names); break;
     }
   }

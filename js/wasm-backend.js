@@ -37,8 +37,9 @@ function csvValidationClass(mod) {
 
 // The native EngineCore's interface over the embind one. Packed actions (bridge_engine.hpp): the
 // embind method leaves them in the heap and a header says where; the numbers are copied into the
-// Float64Array bound with bindOutput (replaced by a larger one, with -2 first in the old one, when
-// they do not fit, as the addon does) and the text is decoded and returned.
+// Float64Array bound with bindOutput (when they do not fit, -2 - their count goes first and
+// copyOutput() copies them into the larger array js/api/engine.js binds next, as with the addon)
+// and the text is decoded and returned.
 function engineCoreClass(mod) {
   const decoder = new TextDecoder();
 
@@ -76,8 +77,9 @@ function engineCoreClass(mod) {
       this.#out = array;
     }
 
-    output() {
-      return this.#out;
+    // The last packed numbers again, into the array bound since (js/api/engine.js grew it).
+    copyOutput() {
+      this.#copy();
     }
 
     advance(now) {
@@ -85,13 +87,13 @@ function engineCoreClass(mod) {
       return this.#take();
     }
 
-    report(callId, event, now) {
-      this.#core.report(callId, event, now);
+    report(callId, event, now, reason = '') {
+      this.#core.report(callId, event, now, reason);
       return this.#take();
     }
 
-    reportNamed(callId, event, now) {
-      this.#core.reportNamed(callId, event, now);
+    reportNamed(callId, event, now, reason = '') {
+      this.#core.reportNamed(callId, event, now, reason);
       return this.#take();
     }
 
@@ -102,19 +104,21 @@ function engineCoreClass(mod) {
 
     // The heap views are read here, after the call: a call may grow the memory, which replaces them.
     #take() {
+      this.#copy();
       const u32 = mod.HEAPU32;
-      const h = this.#header;
-      const numbersAt = u32[h] >>> 3;
-      const count = u32[h + 1];
-      const textAt = u32[h + 2];
-      const textBytes = u32[h + 3];
-      let out = this.#out;
-      if (out.length < count) {
-        if (out.length > 0) out[0] = -2;
-        this.#out = out = new Float64Array(Math.max(count, 2 * out.length));
-      }
-      out.set(mod.HEAPF64.subarray(numbersAt, numbersAt + count));
+      const textAt = u32[this.#header + 2];
+      const textBytes = u32[this.#header + 3];
       return textBytes === 0 ? '' : decoder.decode(mod.HEAPU8.subarray(textAt, textAt + textBytes));
+    }
+
+    // Into the bound array when they fit, else -2 - their count first (as the addon does).
+    #copy() {
+      const u32 = mod.HEAPU32;
+      const numbersAt = u32[this.#header] >>> 3;
+      const count = u32[this.#header + 1];
+      const out = this.#out;
+      if (count <= out.length) out.set(mod.HEAPF64.subarray(numbersAt, numbersAt + count));
+      else if (out.length > 0) out[0] = -2 - count;
     }
   }
   return EngineCore;

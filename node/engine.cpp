@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "binding.hpp"
-#include "fuse/bridge.hpp"
+#include "fuse/bridge_destination.hpp"
 #include "fuse/bridge_engine.hpp"
 
 namespace fuse::node {
@@ -25,7 +25,7 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
                            InstanceMethod<&EngineCore::Restore>("restore"),
                            InstanceMethod<&EngineCore::Enqueue>("enqueue"),
                            InstanceMethod<&EngineCore::BindOutput>("bindOutput"),
-                           InstanceMethod<&EngineCore::Output>("output"),
+                           InstanceMethod<&EngineCore::CopyOutput>("copyOutput"),
                            InstanceMethod<&EngineCore::Advance>("advance"),
                            InstanceMethod<&EngineCore::Report>("report"),
                            InstanceMethod<&EngineCore::ReportNamed>("reportNamed"),
@@ -58,18 +58,23 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
                                                   info[3].As<Napi::Boolean>().Value()));
   }
   // Packed actions (bridge::PackedActions): the numbers go into the Float64Array bound with
-  // bindOutput (when they do not fit, a larger one replaces it, output() returns it and the old
-  // one's first number is -2); the text is the return value.
+  // bindOutput; when they do not fit, its first number is -2 - their count, and copyOutput()
+  // copies them into a larger one bound next (js/api/engine.js grows it); the text is the return value.
   Napi::Value BindOutput(const Napi::CallbackInfo& info) {
     bind(info[0].As<Napi::Float64Array>());
     return info.Env().Undefined();
   }
-  Napi::Value Output(const Napi::CallbackInfo& info) { return output_.IsEmpty() ? info.Env().Null() : output_.Value(); }
+  Napi::Value CopyOutput(const Napi::CallbackInfo& info) {
+    if (last_) copy(*last_);
+    return info.Env().Undefined();
+  }
   Napi::Value Advance(const Napi::CallbackInfo& info) {
     return packed(info.Env(), session_.advance_packed(number_of(info[0])));
   }
   Napi::Value Report(const Napi::CallbackInfo& info) {
     const Napi::Env env = info.Env();
+    // The reason (rejected only) is usually absent: no string is read then.
+    const std::string reason = info.Length() > 3 && info[3].IsString() ? text_of(info[3]) : std::string();
     // The id is short: read into a stack buffer (a longer one, which is no call's id anyway, whole).
     // Node stops before a character that does not fit, so up to 59 bytes the id is surely complete.
     char buf[64];
@@ -77,13 +82,14 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
     NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf8(env, info[0], buf, sizeof buf, &length), Napi::Value());
     if (length + 4 < sizeof buf) {
       return packed(env, session_.report_packed(std::string_view(buf, length), info[1].As<Napi::Number>().Uint32Value(),
-                                                number_of(info[2])));
+                                                number_of(info[2]), reason));
     }
     const std::string id = text_of(info[0]);
-    return packed(env, session_.report_packed(id, info[1].As<Napi::Number>().Uint32Value(), number_of(info[2])));
+    return packed(env, session_.report_packed(id, info[1].As<Napi::Number>().Uint32Value(), number_of(info[2]), reason));
   }
   Napi::Value ReportNamed(const Napi::CallbackInfo& info) {
-    return packed(info.Env(), session_.report_packed(text_of(info[0]), text_of(info[1]), number_of(info[2])));
+    const std::string reason = info.Length() > 3 && info[3].IsString() ? text_of(info[3]) : std::string();
+    return packed(info.Env(), session_.report_packed(text_of(info[0]), text_of(info[1]), number_of(info[2]), reason));
   }
   Napi::Value CancelDeployment(const Napi::CallbackInfo& info) {
     return packed(info.Env(), session_.cancel_deployment_packed(text_of(info[0]), number_of(info[1])));
@@ -130,13 +136,15 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
     out_length_ = array.ElementLength();
   }
 
-  Napi::Value packed(Napi::Env env, const bridge::PackedActions& p) {
+  void copy(const bridge::PackedActions& p) {
     const std::size_t n = p.numbers.size();
-    if (n > out_length_) {
-      if (out_length_ > 0) out_data_[0] = -2;
-      bind(Napi::Float64Array::New(env, std::max<std::size_t>(n, 2 * out_length_)));
-    }
-    std::memcpy(out_data_, p.numbers.data(), n * sizeof(double));
+    if (n <= out_length_) std::memcpy(out_data_, p.numbers.data(), n * sizeof(double));
+    else if (out_length_ > 0) out_data_[0] = -2.0 - static_cast<double>(n);
+  }
+
+  Napi::Value packed(Napi::Env env, const bridge::PackedActions& p) {
+    last_ = &p;  // valid until the session's next call (copyOutput comes first)
+    copy(p);
     if (p.text.empty()) return Napi::String::New(env, "", 0);
     return p.ascii ? ascii_string_of(env, p.text) : string_of(env, p.text);
   }
@@ -145,6 +153,7 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
   Napi::Reference<Napi::Float64Array> output_;
   double* out_data_ = nullptr;
   std::size_t out_length_ = 0;
+  const bridge::PackedActions* last_ = nullptr;
 };
 
 Napi::Value BuildResultPayload(const Napi::CallbackInfo& info) {

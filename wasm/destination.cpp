@@ -1,6 +1,6 @@
-// parseDestination / parseDestinations (fuse/bridge.hpp).
+// parseDestination / parseDestinations (fuse/bridge_destination.hpp).
 #include "binding.hpp"
-#include "fuse/bridge.hpp"
+#include "fuse/bridge_destination.hpp"
 
 namespace fuse::wasm {
 namespace {

@@ -19,11 +19,12 @@ class EngineCore {
     return session_.enqueue(deployment, params, now, strict);
   }
   void advance(double now) { publish(session_.advance_packed(now)); }
-  void report(const std::string& call_id, std::uint32_t event, double now) {
-    publish(session_.report_packed(call_id, event, now));
+  // reason: "" unless the event is rejected.
+  void report(const std::string& call_id, std::uint32_t event, double now, const std::string& reason) {
+    publish(session_.report_packed(call_id, event, now, reason));
   }
-  void report_named(const std::string& call_id, const std::string& event, double now) {
-    publish(session_.report_packed(call_id, event, now));
+  void report_named(const std::string& call_id, const std::string& event, double now, const std::string& reason) {
+    publish(session_.report_packed(call_id, event, now, reason));
   }
   void cancel_deployment(const std::string& deployment, double now) {
     publish(session_.cancel_deployment_packed(deployment, now));

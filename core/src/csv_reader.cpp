@@ -1,4 +1,4 @@
-// The incremental CSV tokenizer (fuse/csv.hpp).
+// The incremental CSV tokenizer (fuse/csv_reader.hpp).
 //
 // One state machine runs over each chunk ("segment") and remembers where it stopped. Field
 // boundaries are kept as offsets from the start of the record, so a record that began in an earlier
@@ -12,7 +12,7 @@
 #include <cstring>
 #include <limits>
 
-#include "fuse/csv.hpp"
+#include "fuse/csv_reader.hpp"
 #include "text.hpp"
 
 namespace fuse {

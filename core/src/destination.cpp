@@ -147,7 +147,7 @@ bool parse_number(const Context& ctx, Role role, std::string_view text, PhoneNum
       return check_nanp(ctx, role, code, text, out.national);
     } else {
       ctx.error(code, subject(ctx, role, text) + " has " + text::to_string(static_cast<std::uint64_t>(n)) +
-                          " digits, so its country is unclear: write a US/Canada number with 10 digits "
+                          (n == 1 ? " digit" : " digits") + ", so its country is unclear: write a US/Canada number with 10 digits "
                           "(or 11 starting with 1), and any other as + and country code, e.g. +44 20 "
                           "7946 0958.");
       return false;

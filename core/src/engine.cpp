@@ -1,10 +1,15 @@
 // The queue engine (SPEC 5). See fuse/engine.hpp for the contract and engine_impl.hpp for the layout.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <limits>
-#include <nlohmann/json.hpp>
 
+#include "call.hpp"
+#include "call_rules.hpp"
 #include "engine_impl.hpp"
+#include "json_describe.hpp"
+#include "json_reader.hpp"
+#include "json_writer.hpp"
 #include "result_url.hpp"
 #include "text.hpp"
 
@@ -47,18 +52,18 @@ bool check_time(const Engine::Impl& e, std::int64_t now, Problems& problems) {
   return true;
 }
 
-// What the engine relies on in a call's options; returns the stored form.
+// What the engine relies on in a call's options; returns the stored form. The window is checked
+// by the queue parameters' own rules (call_rules.hpp); the attempts by the engine's looser contract
+// (any wait up to a day, 0 included: the C++ API and the model tests schedule re-attempts freely).
 bool check_options(const CallOptions& o, std::int64_t now, StoredOptions& out, Problems& problems) {
-  bool ok = true;
+  const json::Node start = integer_node(o.start_timestamp.value_or(0));
+  const json::Node end = integer_node(o.end_timestamp.value_or(0));
+  CallOptions window;
+  bool ok = check_call_rules({o.start_timestamp ? &start : nullptr, o.end_timestamp ? &end : nullptr, nullptr, nullptr},
+                             call_rule_fields(CallRuleNaming::queue_params), now, window, problems);
   if (o.max_attempts < 1 || o.max_attempts > kMaxAttempts) {
     add_error(problems, Code::invalid_max_attempts, "max_attempts",
               "max_attempts must be between 1 and 10, got " + num(o.max_attempts) + ".");
-    ok = false;
-  }
-  if (o.start_timestamp && o.end_timestamp && *o.end_timestamp <= *o.start_timestamp) {
-    add_error(problems, Code::end_before_start, "end_timestamp",
-              "end_timestamp (" + num(*o.end_timestamp) + ") must be after start_timestamp (" +
-                  num(*o.start_timestamp) + ").");
     ok = false;
   }
   if (o.reattempt_wait > kMaxReattemptWait) {
@@ -71,12 +76,6 @@ bool check_options(const CallOptions& o, std::int64_t now, StoredOptions& out, P
       add_error(problems, Code::invalid_result_url, "result_url", "result_url " + text::quote(o.result_url, 80) + " " + why);
       ok = false;
     }
-  }
-  if (o.end_timestamp && *o.end_timestamp <= now) {
-    add_error(problems, Code::end_in_past, "end_timestamp",
-              "end_timestamp (" + num(*o.end_timestamp) + ") must be after now (" + num(now) +
-                  "): the window has already closed.");
-    ok = false;
   }
   out.has_start = o.start_timestamp.has_value();
   out.start = o.start_timestamp.value_or(0);
@@ -113,30 +112,23 @@ bool engine_detail::check_metadata(std::string_view metadata, std::string_view f
     return false;
   }
   const std::string_view t = text::trim(metadata);
-  // One pass (SAX, no DOM): an object whose keys are metadata variable names and whose values are
-  // scalars, as validate_queue_request and the CSV validator produce (and so a snapshot holds).
-  struct Flat : nlohmann::json_sax<nlohmann::json> {
-    int depth = 0;
-    std::string bad;
-    bool null() override { return true; }
-    bool boolean(bool) override { return true; }
-    bool number_integer(number_integer_t) override { return true; }
-    bool number_unsigned(number_unsigned_t) override { return true; }
-    bool number_float(number_float_t, const string_t&) override { return true; }
-    bool string(string_t&) override { return true; }
-    bool binary(binary_t&) override { return false; }
-    bool start_object(std::size_t) override { return ++depth == 1 || (bad = "a value is an object", false); }
-    bool end_object() override { return --depth >= 0; }
-    bool start_array(std::size_t) override { return (bad = depth == 0 ? "it is an array" : "a value is an array", false); }
-    bool end_array() override { return false; }
-    bool key(string_t& k) override {
-      return is_valid_metadata_key(k) || (bad = "the key " + text::quote(k, 40) + " is not a metadata variable name", false);
-    }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-  } flat;
-  if (t.empty() || t.front() != '{' || !nlohmann::json::sax_parse(metadata.begin(), metadata.end(), &flat)) {
+  // An object whose keys are metadata variable names and whose values are scalars, as
+  // validate_queue_request and the CSV validator produce (and so a snapshot holds). One level is
+  // kept: a nested value is seen by its kind without being stored.
+  json::Node root;
+  json::ReadError error;
+  std::string bad;
+  bool flat = !t.empty() && t.front() == '{' && json::read(t, 1, root, error) && root.kind == json::Kind::object;
+  for (std::size_t i = 0; flat && i < root.members.size(); ++i) {
+    const json::Member& m = root.members[i];
+    if (!is_valid_metadata_key(m.key)) bad = "the key " + text::quote(m.key, 40) + " is not a metadata variable name";
+    else if (m.value.kind == json::Kind::object || m.value.kind == json::Kind::array)
+      bad = std::string("a value is ") + (m.value.kind == json::Kind::object ? "an object" : "an array");
+    flat = bad.empty();
+  }
+  if (!flat) {
     problems.push_back({Code::invalid_metadata, Severity::error, std::string(field),
-                        "metadata must be the compact JSON text of a flat object" + (flat.bad.empty() ? "" : " (" + flat.bad + ")") +
+                        "metadata must be the compact JSON text of a flat object" + (bad.empty() ? "" : " (" + bad + ")") +
                             ", got " + text::quote(metadata, 80) + ".",
                         row});
     return false;
@@ -244,10 +236,19 @@ bool Engine::Impl::timer_live(const Timer& t) const noexcept {
   }
 }
 
-void Engine::Impl::add_event(Call& c, CallEvent e, std::int64_t ts) {
+void Engine::Impl::add_event(Call& c, CallEvent e, std::int64_t ts, std::string_view reason) {
   const auto node = static_cast<std::uint32_t>(events.size());
   events.push_back({ts, c.last_event, e});
   c.last_event = node;
+  if (e == CallEvent::rejected)
+    reasons.push_back({node, static_cast<std::uint32_t>(reason.size()), text.add(reason, {})});
+}
+
+std::string_view Engine::Impl::reason_of(std::uint32_t node) const noexcept {
+  const auto it = std::lower_bound(reasons.begin(), reasons.end(), node,
+                                   [](const engine_detail::EventReason& r, std::uint32_t n) { return r.node < n; });
+  if (it == reasons.end() || it->node != node) return {};
+  return text.get(it->text, 0, it->length);
 }
 
 bool Engine::Impl::deployment_before(std::uint32_t a, std::uint32_t b) const noexcept {
@@ -450,7 +451,8 @@ void Engine::Impl::dial_free_lines(std::int64_t at, Actions& actions) {
 std::size_t Engine::Impl::gather_events(const Call& c, EventRecord* out) const noexcept {
   std::size_t n = 0;
   for (std::uint32_t e = c.last_event; e != kNone && n < kMaxEventsPerCall - 1; e = events[e].prev)
-    out[++n] = {events[e].event, events[e].timestamp};
+    out[++n] = {events[e].event, events[e].timestamp,
+                events[e].event == CallEvent::rejected ? reason_of(e) : std::string_view{}};
   out[0] = {CallEvent::queued, c.queued_at};
   std::reverse(out + 1, out + n + 1);
   return n + 1;
@@ -468,6 +470,54 @@ bool Engine::validate_options(const EngineOptions& options, Problems& problems) 
   return true;
 }
 
+bool Engine::read_time(double now, std::int64_t& out, Problems& problems) {
+  constexpr auto kMax = static_cast<double>(kMaxEngineTime);
+  if (!std::isfinite(now) || now != std::floor(now) || now < 0 || now > kMax) {
+    std::string shown;
+    json::write_double(shown, now);
+    add_error(problems, Code::invalid_time, "now",
+              time_range_message(shown, std::isfinite(now) && now > kMax && now / 1000 <= kMax));
+    return false;
+  }
+  out = static_cast<std::int64_t>(now);
+  return true;
+}
+
+bool Engine::read_options(std::string_view options_json, EngineOptions& out, Problems& problems) {
+  out = EngineOptions{};
+  json::Node root;
+  json::ReadError error;
+  if (!json::read(options_json, 1, root, error) || root.kind != json::Kind::object) {
+    add_error(problems, Code::invalid_option, "", "Engine options must be an object {capacity, ringTimeout?}.");
+    return false;
+  }
+  const auto fail = [&problems](std::string field, std::string message) {
+    add_error(problems, Code::invalid_option, std::move(field), std::move(message));
+    return false;
+  };
+  bool has_capacity = false;
+  for (const json::Member& m : root.members) {
+    if (m.duplicate) continue;  // the first of them holds the last value
+    const json::Node& v = m.value;
+    const bool whole = v.kind == json::Kind::number && v.integral && v.integer >= 0;
+    if (m.key == "capacity") {
+      if (!whole || v.integer > 4294967295)
+        return fail("capacity", "capacity must be a whole number of lines from 0 to 4294967295, got " + json::describe(v) + ".");
+      out.capacity = static_cast<std::uint32_t>(v.integer);
+      has_capacity = true;
+    } else if (m.key == "ringTimeout") {
+      if (v.kind == json::Kind::null) continue;  // the default
+      if (!whole || v.integer < 1 || v.integer > kMaxRingTimeout)
+        return fail("ringTimeout", "ringTimeout must be a whole number of seconds from 1 to 86400, got " + json::describe(v) + ".");
+      out.ring_timeout = static_cast<std::uint32_t>(v.integer);
+    } else {
+      return fail(m.key, "Unknown engine option " + text::quote(m.key) + ": the options are capacity and ringTimeout.");
+    }
+  }
+  if (!has_capacity) return fail("capacity", "capacity is required: the number of concurrent outbound lines.");
+  return validate_options(out, problems);
+}
+
 void Engine::Impl::reset(const EngineOptions& o) {
   options = o;
   has_now = false;
@@ -476,6 +526,7 @@ void Engine::Impl::reset(const EngineOptions& o) {
   calls.clear();
   events.clear();
   text.clear();
+  reasons.clear();
   option_table.clear();
   option_index.clear();
   deployments.clear();
@@ -577,6 +628,15 @@ bool Engine::advance(std::int64_t now, Actions& actions, Problems& problems) {
 
 bool Engine::report(std::string_view call_id, std::string_view event, std::int64_t now, Actions& actions,
                     Problems& problems) {
+  return report(call_id, event, {}, now, actions, problems);
+}
+
+bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& actions, Problems& problems) {
+  return report(ref, event, {}, now, actions, problems);
+}
+
+bool Engine::report(std::string_view call_id, std::string_view event, std::string_view reason, std::int64_t now,
+                    Actions& actions, Problems& problems) {
   const auto ref = find_call(call_id);
   if (!ref) {
     add_error(problems, Code::unknown_call, "callId", "There is no call " + text::quote(call_id) + " in this engine.");
@@ -586,13 +646,14 @@ bool Engine::report(std::string_view call_id, std::string_view event, std::int64
   if (!kind) {
     add_error(problems, Code::unknown_event, "event",
               "Unknown event " + text::quote(event) +
-                  ": report connected, disconnected, busy, noanswer or informationtone.");
+                  ": report connected, disconnected, busy, noanswer, informationtone or rejected.");
     return false;
   }
-  return report(*ref, *kind, now, actions, problems);
+  return report(*ref, *kind, reason, now, actions, problems);
 }
 
-bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& actions, Problems& problems) {
+bool Engine::report(CallRef ref, CallEvent event, std::string_view reason, std::int64_t now, Actions& actions,
+                    Problems& problems) {
   Impl& e = *impl_;
   if (ref >= e.calls.size()) {
     add_error(problems, Code::unknown_call, "callId", "There is no call with ref " + num(std::int64_t{ref}) + " in this engine.");
@@ -604,13 +665,27 @@ bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& act
   const auto name = [event] { return std::string(event_name(event)); };
   if (event == CallEvent::queued || event == CallEvent::dialing || event == CallEvent::canceled) {
     add_error(problems, Code::invalid_transition, "event",
-              "'" + name() + "' is raised by the engine itself; report connected, disconnected, busy, noanswer or "
-              "informationtone.");
+              "'" + name() + "' is raised by the engine itself; report connected, disconnected, busy, noanswer, "
+              "informationtone or rejected.");
+    return false;
+  }
+  if (event == CallEvent::rejected) {
+    std::string why;
+    if (!valid_event_reason(reason, &why)) {
+      add_error(problems, Code::invalid_reason, "reason",
+                "The reason of 'rejected' " + why + (reason.empty() ? "" : " (" + text::quote(reason) + ")") +
+                    ": give the carrier's answer, e.g. \"503 Service Unavailable\" (at most 256 bytes, one line).");
+      return false;
+    }
+  } else if (!reason.empty()) {
+    add_error(problems, Code::invalid_reason, "reason",
+              "Only 'rejected' carries a reason; '" + name() + "' takes none (got " + text::quote(reason) + ").");
     return false;
   }
   const bool needs_dialing = event != CallEvent::disconnected;
-  const State required = needs_dialing ? State::dialing : State::connected;
-  if (c.state != required) {
+  // The call's state machine (call.hpp) says whether the event may follow.
+  CallProgress progress{status_of(c.state), c.attempts};
+  if (!progress.step(event, e.option_table[c.options].max_attempts)) {
     add_error(problems, Code::invalid_transition, "event",
               "Call " + call_id(ref) + " is " + std::string(status_name(status_of(c.state))) + "; '" + name() +
                   "' is only valid while it is " + (needs_dialing ? "dialing." : "connected."));
@@ -629,7 +704,7 @@ bool Engine::report(CallRef ref, CallEvent event, std::int64_t now, Actions& act
   e.now = now;
   e.process_timers(now, actions);  // cannot touch this call: its only timer is due after `now`
   Call& call = e.calls[ref];
-  e.add_event(call, event, now);
+  e.add_event(call, event, now, reason);
   if (event == CallEvent::connected) {
     e.set_state(ref, State::connected);
   } else if (event == CallEvent::disconnected) {
@@ -786,7 +861,7 @@ DialInfo Engine::dial_info(const Action& dial) const {
   info.phone_number = e.phone(c);
   info.attempt = dial.attempt;
   Problems ignored;  // checked when queued
-  parse_destination(info.phone_number, info.destination, ignored);
+  static_cast<void>(parse_destination(info.phone_number, info.destination, ignored));
   return info;
 }
 
@@ -825,7 +900,8 @@ std::size_t hash_map_bytes(const Map& m) noexcept {
 }  // namespace
 
 std::uint64_t Engine::Impl::memory_bytes() const noexcept {
-  std::size_t n = sizeof(Impl) + calls.memory_bytes() + events.memory_bytes() + text.memory_bytes();
+  std::size_t n = sizeof(Impl) + calls.memory_bytes() + events.memory_bytes() + text.memory_bytes() +
+                  vector_bytes(reasons);
   n += vector_bytes(option_table) + hash_map_bytes(option_index);
   for (const StoredOptions& o : option_table) n += string_heap_bytes(o.result_url);
   n += vector_bytes(deployments) + hash_map_bytes(deployment_index);

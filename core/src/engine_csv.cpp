@@ -2,39 +2,13 @@
 // queued with Engine::enqueue_many.
 #include "fuse/engine_csv.hpp"
 
-#include <cstring>
 #include <vector>
+
+#include "text_arena.hpp"
 
 namespace fuse {
 
 namespace {
-
-// Append-only text in blocks that never move, so the views handed out stay valid.
-class HeldText {
- public:
-  std::string_view add(std::string_view s) {
-    if (s.empty()) return {};
-    if (blocks_.empty() || used_ + s.size() > size_) {
-      size_ = s.size() > kBlock ? s.size() : kBlock;
-      blocks_.push_back(std::unique_ptr<char[]>(new char[size_]));
-      used_ = 0;
-    }
-    char* p = blocks_.back().get() + used_;
-    std::memcpy(p, s.data(), s.size());
-    used_ += s.size();
-    return {p, s.size()};
-  }
-  void clear() noexcept {
-    blocks_.clear();
-    blocks_.shrink_to_fit();
-    used_ = size_ = 0;
-  }
-
- private:
-  static constexpr std::size_t kBlock = std::size_t{1} << 16;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::size_t used_ = 0, size_ = 0;
-};
 
 struct FilePlace {
   std::uint64_t row, line;
@@ -49,7 +23,7 @@ struct EngineCsvUpload::Impl {
   std::string deployment;
   CallOptions shared;
   std::int64_t now;
-  HeldText text;
+  TextArena text;  // the held rows' text (views into it stay valid until release())
   std::vector<EngineRow> rows;    // held, in file order
   std::vector<FilePlace> places;  // each held row's place in the file, for enqueue_problems
   bool holding = true;            // false once the upload cannot be accepted
@@ -74,7 +48,7 @@ struct EngineCsvUpload::Impl {
 
   void hold(const CsvRow& r) {
     if (!holding) return;
-    rows.push_back({text.add(r.phone_number), text.add(r.metadata), true});  // the validator checked it
+    rows.push_back({text.hold(r.phone_number), text.hold(r.metadata), true});  // the validator checked it
     places.push_back({r.row, r.line});
     if (queue_as_read && rows.size() >= kBatch) queue_held();
   }
@@ -87,11 +61,15 @@ struct EngineCsvUpload::Impl {
     if (engine.enqueue_many(deployment, shared, rows, now, first, problems)) {
       if (queued == 0) result.first = first;
       queued += rows.size();
+      // The engine has its own copy: the next batch reuses this one's memory.
+      text.rollback({});
+      rows.clear();
+      places.clear();
     } else {
       place_problems(problems);
       holding = false;
+      release();
     }
-    release();
   }
 
   // The engine's problems for held rows, with their place in the file.

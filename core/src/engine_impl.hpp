@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "fuse/engine.hpp"
+#include "text_arena.hpp"
 #include "fuse/queue_request.hpp"
 
 namespace fuse {
@@ -41,8 +42,17 @@ inline constexpr std::uint32_t kMaxReattemptWait = 86400;  // seconds (SPEC 3: 6
 inline constexpr std::size_t kMaxEventsPerCall = 2 * kMaxAttempts + 4;
 
 // Internal call states; pending/ready/waiting all have the public status `queued`.
-enum class State : std::uint8_t { pending, ready, waiting, dialing, connected, completed, failed, canceled };
-inline constexpr std::size_t kStateCount = 8;
+// A call's engine state (finer than its CallStatus), once: the enum, the count and the snapshot's names.
+#define FUSE_ENGINE_STATES(X) X(pending) X(ready) X(waiting) X(dialing) X(connected) X(completed) X(failed) X(canceled)
+#define FUSE_ENUM_ENTRY(name) name,
+#define FUSE_COUNT_ENTRY(name) +1
+enum class State : std::uint8_t { FUSE_ENGINE_STATES(FUSE_ENUM_ENTRY) };
+inline constexpr std::size_t kStateCount = 0 FUSE_ENGINE_STATES(FUSE_COUNT_ENTRY);
+#undef FUSE_ENUM_ENTRY
+#undef FUSE_COUNT_ENTRY
+#define FUSE_NAME_ENTRY(name) #name,
+inline constexpr std::string_view kStateNames[kStateCount] = {FUSE_ENGINE_STATES(FUSE_NAME_ENTRY)};
+#undef FUSE_NAME_ENTRY
 
 inline CallStatus status_of(State s) noexcept {
   switch (s) {
@@ -105,61 +115,17 @@ class Chunked {
   std::size_t capacity_ = 0;
 };
 
-// Append-only text in blocks that start at 4 KiB and double up to 1 MiB (a small engine stays
-// small); a reference is (block << 32 | offset).
-class TextArena {
- public:
-  std::uint64_t add(std::string_view a, std::string_view b) {
-    const std::size_t n = a.size() + b.size();
-    if (n == 0) return 0;
-    if (blocks_.empty() || used_ + n > block_size_) {
-      const std::size_t next = blocks_.empty() ? kFirstBlock : std::min(kBlock, std::max(kFirstBlock, block_size_ * 2));
-      block_size_ = n > next ? n : next;
-      if (blocks_.empty()) block_size_of_first_ = block_size_;
-      blocks_.push_back(std::unique_ptr<char[]>(new char[block_size_]));
-      allocated_ += block_size_;
-      used_ = 0;
-    }
-    char* p = blocks_.back().get() + used_;
-    if (!a.empty()) std::memcpy(p, a.data(), a.size());
-    if (!b.empty()) std::memcpy(p + a.size(), b.data(), b.size());
-    const std::uint64_t ref = (static_cast<std::uint64_t>(blocks_.size() - 1) << 32) | used_;
-    used_ += n;
-    return ref;
-  }
-  std::string_view get(std::uint64_t ref, std::size_t offset, std::size_t length) const noexcept {
-    if (length == 0) return {};
-    return {blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu) + offset, length};
-  }
-  // Every block (the last one's unused tail included) and their pointer array.
-  std::size_t memory_bytes() const noexcept {
-    return allocated_ + blocks_.capacity() * sizeof(blocks_[0]);
-  }
-  // Empties it, keeping the first block (unless it was made for one huge text) for reuse.
-  void clear() {
-    if (!blocks_.empty() && block_size_of_first_ <= kBlock) {
-      blocks_.resize(1);
-      block_size_ = block_size_of_first_;
-      allocated_ = block_size_;
-    } else {
-      blocks_.clear();
-      block_size_ = allocated_ = 0;
-    }
-    used_ = 0;
-  }
-
- private:
-  static constexpr std::size_t kBlock = std::size_t{1} << 20;
-  static constexpr std::size_t kFirstBlock = std::size_t{1} << 12;
-  std::size_t block_size_of_first_ = 0;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::size_t used_ = 0, block_size_ = 0, allocated_ = 0;
-};
-
 struct EventNode {
   std::int64_t timestamp;
   std::uint32_t prev;  // the call's previous event node, kNone before the first after `queued`
   CallEvent event;
+};
+
+// A rejected event's reason, kept beside the event nodes (rare, so the 16-byte node stays as is).
+struct EventReason {
+  std::uint32_t node;    // its event node; increasing along the list, as nodes are appended
+  std::uint32_t length;
+  std::uint64_t text;    // arena ref
 };
 
 struct Call {
@@ -337,7 +303,8 @@ struct Engine::Impl {
   std::uint64_t serve_seq = 0;
   engine_detail::Chunked<Call, 14> calls;
   engine_detail::Chunked<engine_detail::EventNode, 15> events;
-  engine_detail::TextArena text;
+  TextArena text;
+  std::vector<engine_detail::EventReason> reasons;  // by node (rejected events only)
   std::vector<engine_detail::StoredOptions> option_table;
   std::unordered_map<std::string, std::uint32_t> option_index;
   std::vector<Deployment> deployments;
@@ -382,7 +349,8 @@ struct Engine::Impl {
   // The next timer due at or before `until`, live or not, in the timers' total order.
   bool pop_due_timer(std::int64_t until, Timer& out);
   bool timer_live(const Timer& t) const noexcept;
-  void add_event(Call& c, CallEvent e, std::int64_t ts);
+  void add_event(Call& c, CallEvent e, std::int64_t ts, std::string_view reason = {});
+  std::string_view reason_of(std::uint32_t node) const noexcept;
   void set_state(CallRef ref, State s);
   void refresh(std::uint32_t d);
   void push_ready(CallRef ref);

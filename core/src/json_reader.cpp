@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_writer.hpp"
+#include "text.hpp"
 
 namespace fuse::json {
 namespace {
@@ -28,8 +29,7 @@ class Builder {
   using string_t = nlohmann::json::string_t;
   using binary_t = nlohmann::json::binary_t;
 
-  Builder(Node& root, unsigned keep_levels, ReadError& error)
-      : root_(root), keep_levels_(keep_levels), error_(error) {}
+  Builder(Node& root, ReadLimits limits, ReadError& error) : root_(root), limits_(limits), error_(error) {}
 
   bool null() {
     if (Node* n = place()) n->kind = Kind::null, n->compact_bytes = 4;
@@ -99,7 +99,9 @@ class Builder {
   Node* place() {
     if (frames_.empty()) return &root_;
     const Frame& f = frames_.back();
-    return f.keep ? &f.node->members.back().value : nullptr;
+    if (!f.keep) return nullptr;
+    if (f.object) return &f.node->members.back().value;
+    return &f.node->elements.emplace_back();
   }
 
   // Adds a finished value of `bytes` compact bytes to the enclosing container.
@@ -138,7 +140,7 @@ class Builder {
   bool open(bool object) {
     Node* n = place();
     if (n) n->kind = object ? Kind::object : Kind::array;
-    const bool keep = n && object && frames_.size() < keep_levels_;
+    const bool keep = n && (object || limits_.arrays) && frames_.size() < limits_.levels;
     frames_.push_back(Frame{n, object, keep});
     return true;
   }
@@ -150,7 +152,7 @@ class Builder {
     if (f.node) {
       f.node->count = f.count;
       f.node->compact_bytes = bytes;
-      if (f.keep) mark_duplicates(f.node->members);
+      if (f.keep && f.object) mark_duplicates(f.node->members);
     }
     account(bytes);
     return true;
@@ -162,12 +164,19 @@ class Builder {
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return members[a].key < members[b].key; });
-    for (std::size_t i = 1; i < order.size(); ++i)
-      if (members[order[i]].key == members[order[i - 1]].key) members[order[i]].duplicate = true;
+    // Within a run of equal keys (in input order): the first keeps its place and takes the last value.
+    for (std::size_t i = 1, run = 0; i <= order.size(); ++i) {
+      if (i < order.size() && members[order[i]].key == members[order[run]].key) {
+        members[order[i]].duplicate = true;
+        continue;
+      }
+      if (i - run > 1) std::swap(members[order[run]].value, members[order[i - 1]].value);
+      run = i;
+    }
   }
 
   Node& root_;
-  unsigned keep_levels_;
+  ReadLimits limits_;
   ReadError& error_;
   std::vector<Frame> frames_;
   std::string scratch_;
@@ -187,10 +196,10 @@ std::string_view kind_name(Kind kind) noexcept {
   return "a value";
 }
 
-bool read(std::string_view text, unsigned keep_levels, Node& out, ReadError& error) {
+bool read(std::string_view text, ReadLimits limits, Node& out, ReadError& error) {
   out = Node{};
   error.message.clear();
-  Builder builder(out, keep_levels, error);
+  Builder builder(out, limits, error);
   const char* begin = text.data();
   const bool ok = nlohmann::json::sax_parse(begin, begin + text.size(), &builder);
   if (!ok && error.message.empty()) error.message = "not valid JSON";
@@ -214,6 +223,63 @@ std::size_t max_nesting(std::string_view text) noexcept {
     }
   }
   return deepest;
+}
+
+const Node* find(const Node& object, std::string_view key) noexcept {
+  for (const Member& m : object.members)
+    if (!m.duplicate && m.key == key) return m.value.kind == Kind::null ? nullptr : &m.value;
+  return nullptr;
+}
+
+WholeValue whole(const Node& n) noexcept {
+  constexpr std::int64_t kCap = 100000000000000000;  // 1e17: past every bound, far from overflow
+  if (n.kind == Kind::number) {
+    if (!n.finite) return {Whole::too_large};
+    if (!n.integral) return {std::fabs(n.number) >= 9.2e18 ? Whole::too_large : Whole::not_whole};
+    if (n.integer < 0) return {Whole::negative, n.integer};
+    return {Whole::ok, n.integer};
+  }
+  if (n.kind != Kind::string) return {Whole::wrong_type};
+  std::string_view s = text::trim(n.text);
+  const bool minus = !s.empty() && s[0] == '-';
+  if (minus) s.remove_prefix(1);
+  if (s.empty()) return {Whole::not_whole};
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (!text::is_digit(c)) return {Whole::not_whole};
+    if (v < kCap) v = v * 10 + (c - '0');
+  }
+  if (minus) return {v == 0 ? Whole::ok : Whole::negative, -v};
+  return {v >= kCap ? Whole::too_large : Whole::ok, v};
+}
+
+void write_value(std::string& out, const Node& node) {
+  switch (node.kind) {
+    case Kind::object: {
+      out += '{';
+      bool first = true;
+      for (const Member& m : node.members) {
+        if (m.duplicate) continue;
+        if (!first) out += ',';
+        first = false;
+        write_string(out, m.key);
+        out += ':';
+        write_value(out, m.value);
+      }
+      out += '}';
+      return;
+    }
+    case Kind::array: {
+      out += '[';
+      for (std::size_t i = 0; i < node.elements.size(); ++i) {
+        if (i) out += ',';
+        write_value(out, node.elements[i]);
+      }
+      out += ']';
+      return;
+    }
+    default: write_scalar(out, node);
+  }
 }
 
 void write_scalar(std::string& out, const Node& node) {

@@ -1,12 +1,13 @@
 // The result payload (`call_details`, SPEC 5) and buildResultPayload.
 #include "fuse/payload.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
+#include "call.hpp"
 #include "json_writer.hpp"
 #include "json_describe.hpp"
 #include "json_reader.hpp"
@@ -15,10 +16,21 @@
 namespace fuse {
 
 namespace {
-constexpr std::array<std::string_view, kCallStatusCount> kStatusNames = {"queued",    "dialing", "connected",
-                                                                         "completed", "failed",  "canceled"};
-constexpr std::array<std::string_view, kCallEventCount> kEventNames = {
-    "queued", "dialing", "connected", "disconnected", "busy", "noanswer", "informationtone", "canceled"};
+#define FUSE_NAME_ENTRY(name) #name,
+constexpr std::array<std::string_view, kCallStatusCount> kStatusNames = {FUSE_CALL_STATUSES(FUSE_NAME_ENTRY)};
+constexpr std::array<std::string_view, kCallEventCount> kEventNames = {FUSE_CALL_EVENTS(FUSE_NAME_ENTRY)};
+#undef FUSE_NAME_ENTRY
+
+// "a, b, c": a name list for a message.
+template <std::size_t N>
+std::string listed(const std::array<std::string_view, N>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (i) out += ", ";
+    out += names[i];
+  }
+  return out;
+}
 
 constexpr std::size_t kMaxQuotedPhone = 512;
 
@@ -38,6 +50,23 @@ std::string_view status_name(CallStatus status) noexcept {
 std::string_view event_name(CallEvent event) noexcept {
   const auto i = static_cast<std::size_t>(event);
   return i < kEventNames.size() ? kEventNames[i] : std::string_view("unknown");
+}
+
+bool valid_event_reason(std::string_view reason, std::string* why) {
+  const auto say = [why](const char* text) {
+    if (why) *why = text;
+    return false;
+  };
+  if (reason.empty()) return say("is empty");
+  if (reason.size() > kMaxEventReason) return say("is longer than 256 bytes");
+  for (std::size_t i = 0; i < reason.size();) {
+    const auto ch = static_cast<unsigned char>(reason[i]);
+    if (ch < 0x20 || ch == 0x7F) return say("holds a control character");
+    const std::size_t n = text::utf8_sequence_length(reason, i);
+    if (n == 0) return say("is not valid UTF-8");
+    i += n;
+  }
+  return true;
 }
 
 std::optional<CallStatus> parse_status_name(std::string_view name) noexcept {
@@ -81,6 +110,10 @@ void write_call_details(std::string& out, const CallDetails& call) {
     out += event_name(e.event);
     out += "\",\"timestamp\":";
     json::write_int(out, e.timestamp);
+    if (e.event == CallEvent::rejected) {
+      out += ",\"reason\":";
+      json::write_string(out, e.reason);
+    }
     out += '}';
   }
   out += "],\"phone_number\":";
@@ -128,234 +161,205 @@ std::string call_details_json(const CallDetails& call) {
   return out;
 }
 
+// The events through the call's state machine (call.hpp); an event that cannot follow is passed over.
 CallStatus derive_status(std::span<const EventRecord> events, std::uint32_t max_attempts) noexcept {
-  std::uint32_t attempts = 0;
-  for (const auto& e : events) {
-    if (e.event == CallEvent::canceled) return CallStatus::canceled;
-    if (e.event == CallEvent::disconnected) return CallStatus::completed;
-    if (e.event == CallEvent::dialing) ++attempts;
-  }
-  if (events.empty()) return CallStatus::queued;
-  switch (events.back().event) {
-    case CallEvent::connected: return CallStatus::connected;
-    case CallEvent::dialing: return CallStatus::dialing;
-    case CallEvent::busy:
-    case CallEvent::noanswer:
-    case CallEvent::informationtone: return attempts >= max_attempts ? CallStatus::failed : CallStatus::queued;
-    default: return CallStatus::queued;
-  }
+  CallProgress progress;
+  for (const auto& e : events)
+    if (e.event != CallEvent::queued) static_cast<void>(progress.step(e.event, max_attempts));
+  return progress.status;
 }
 
 // ---- buildResultPayload ----
 
 namespace {
 
-using ojson = nlohmann::ordered_json;
-
 constexpr int kMaxMetadataDepth = 64;
+// The call is read whole (arrays too: events, metadata) down to the deepest metadata it may hold.
+constexpr json::ReadLimits kCallLimits{kMaxMetadataDepth + 2, true};
 
-// An integer given as a JSON number (integral) or a decimal string.
-std::optional<std::int64_t> integer_of(const ojson& v) {
-  if (v.is_number_integer()) {
-    if (v.is_number_unsigned()) {
-      const auto u = v.get<std::uint64_t>();
-      if (u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
-      return static_cast<std::int64_t>(u);
-    }
-    return v.get<std::int64_t>();
-  }
-  if (v.is_number_float()) {
-    const double d = v.get<double>();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) <= 9007199254740992.0) return static_cast<std::int64_t>(d);
-    return std::nullopt;
-  }
-  if (v.is_string()) {
-    const std::string_view s = text::trim(v.get_ref<const std::string&>());
-    if (s.empty()) return std::nullopt;
-    std::int64_t out = 0;
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-    return out;
-  }
+// An integer given as a JSON number (whole) or a decimal string.
+std::optional<std::int64_t> integer_of(const json::Node& v) {
+  const json::WholeValue w = json::whole(v);
+  if (w.status == json::Whole::ok || w.status == json::Whole::negative) return w.value;
   return std::nullopt;
 }
 
-// Writes any JSON value compactly, object keys in their given order.
-bool write_value(std::string& out, const ojson& v, int depth) {
-  if (depth > kMaxMetadataDepth) return false;
-  switch (v.type()) {
-    case ojson::value_t::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& [key, value] : v.items()) {
-        if (!first) out += ',';
-        first = false;
-        json::write_string(out, key);
-        out += ':';
-        if (!write_value(out, value, depth + 1)) return false;
-      }
-      out += '}';
-      return true;
-    }
-    case ojson::value_t::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& value : v) {
-        if (!first) out += ',';
-        first = false;
-        if (!write_value(out, value, depth + 1)) return false;
-      }
-      out += ']';
-      return true;
-    }
-    case ojson::value_t::string: json::write_string(out, v.get_ref<const std::string&>()); return true;
-    case ojson::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return true;
-    case ojson::value_t::number_integer: json::write_int(out, v.get<std::int64_t>()); return true;
-    case ojson::value_t::number_unsigned: json::write_uint(out, v.get<std::uint64_t>()); return true;
-    case ojson::value_t::number_float: json::write_double(out, v.get<double>()); return true;
-    default: out += "null"; return true;
-  }
+// Containers nested in `v`, counting v itself (at most the read limits' levels).
+int nesting(const json::Node& v) {
+  int deepest = 0;
+  for (const json::Member& m : v.members) deepest = std::max(deepest, nesting(m.value));
+  for (const json::Node& e : v.elements) deepest = std::max(deepest, nesting(e));
+  return (v.kind == json::Kind::object || v.kind == json::Kind::array) ? deepest + 1 : 0;
 }
 
 void add_error(Problems& problems, Code code, std::string field, std::string message) {
   problems.push_back({code, Severity::error, std::move(field), std::move(message)});
 }
 
-std::string describe(const ojson& v) { return json::describe(v); }
+using json::describe;
+
+// ---- buildResultPayload's steps: each reads one part of the call, reporting what is wrong ----
+
+std::string_view read_phone(const json::Node& call, Problems& problems) {
+  const json::Node* v = json::find(call, "phone_number");
+  if (!v) {
+    add_error(problems, Code::missing_phone_number, "phone_number", "phone_number is required: the destination as given.");
+  } else if (v->kind != json::Kind::string) {
+    add_error(problems, Code::invalid_phone_number, "phone_number",
+              "phone_number must be a string (the destination as given), got " + describe(*v) + ".");
+  } else {
+    return v->text;
+  }
+  return {};
+}
+
+// max_attempts (default 1) and reattempt_wait (default 0): any whole number, as the call had them.
+void read_attempts(const json::Node& call, std::int64_t& max_attempts, std::int64_t& reattempt_wait,
+                   Problems& problems) {
+  max_attempts = 1;
+  reattempt_wait = 0;
+  if (const json::Node* v = json::find(call, "max_attempts")) {
+    const auto n = integer_of(*v);
+    if (!n || *n < 1 || *n > UINT32_MAX)
+      add_error(problems, Code::invalid_max_attempts, "max_attempts",
+                "max_attempts must be a whole number of at least 1, got " + describe(*v) + ".");
+    else max_attempts = *n;
+  }
+  if (const json::Node* v = json::find(call, "reattempt_wait")) {
+    const auto n = integer_of(*v);
+    if (!n || *n < 0 || *n > UINT32_MAX)
+      add_error(problems, Code::invalid_reattempt_wait, "reattempt_wait",
+                "reattempt_wait must be a whole number of seconds (0 or more), got " + describe(*v) + ".");
+    else reattempt_wait = *n;
+  }
+}
+
+std::optional<EventRecord> read_event(const json::Node& e, const std::string& field, Problems& problems) {
+  if (e.kind != json::Kind::object) {
+    add_error(problems, Code::invalid_params, field, field + " must be an object {event, timestamp}, got " + describe(e) + ".");
+    return std::nullopt;
+  }
+  const json::Node* name = json::find(e, "event");
+  const std::optional<CallEvent> kind = name && name->kind == json::Kind::string ? parse_event_name(name->text) : std::nullopt;
+  if (!kind)
+    add_error(problems, Code::unknown_event, field + ".event",
+              field + ".event must be one of " + listed(kEventNames) + "; got " +
+                  (name ? describe(*name) : std::string("nothing")) + ".");
+  const json::Node* ts = json::find(e, "timestamp");
+  const auto timestamp = ts ? integer_of(*ts) : std::nullopt;
+  if (!timestamp)
+    add_error(problems, Code::invalid_timestamp, field + ".timestamp",
+              field + ".timestamp must be a whole number of Unix seconds, got " +
+                  (ts ? describe(*ts) : std::string("nothing")) + ".");
+  if (!kind || !timestamp) return std::nullopt;
+  EventRecord record{*kind, *timestamp};
+  const json::Node* reason = json::find(e, "reason");
+  if (record.event == CallEvent::rejected) {
+    std::string why = "is missing";
+    if (!reason || reason->kind != json::Kind::string || !valid_event_reason(reason->text, &why)) {
+      if (reason && reason->kind != json::Kind::string) why = "must be a string, got " + describe(*reason);
+      add_error(problems, Code::invalid_reason, field + ".reason",
+                field + ".reason " + why + ": a rejected event carries the carrier's reason, e.g. "
+                        "\"503 Service Unavailable\".");
+      return std::nullopt;
+    }
+    record.reason = reason->text;  // the tree outlives the payload written from it
+  } else if (reason) {
+    add_error(problems, Code::invalid_reason, field + ".reason",
+              field + ".reason is only for rejected events; this one is " + std::string(event_name(record.event)) + ".");
+    return std::nullopt;
+  }
+  return record;
+}
+
+std::vector<EventRecord> read_events(const json::Node& call, Problems& problems) {
+  std::vector<EventRecord> events;
+  const json::Node* list = json::find(call, "events");
+  if (!list || list->kind != json::Kind::array) {
+    add_error(problems, Code::invalid_params, "events",
+              "events must be an array of {event, timestamp} (e.g. [{\"event\":\"queued\",\"timestamp\":1475095892}]).");
+    return events;
+  }
+  events.reserve(list->elements.size());
+  for (std::size_t i = 0; i < list->elements.size(); ++i) {
+    const std::string field = "events[" + text::to_string(static_cast<std::uint64_t>(i)) + "]";
+    if (auto record = read_event(list->elements[i], field, problems)) events.push_back(*record);
+  }
+  return events;
+}
+
+std::optional<CallStatus> read_status(const json::Node& call, Problems& problems) {
+  const json::Node* v = json::find(call, "status");
+  if (!v) return std::nullopt;
+  const std::optional<CallStatus> status = v->kind == json::Kind::string ? parse_status_name(v->text) : std::nullopt;
+  if (!status)
+    add_error(problems, Code::invalid_params, "status",
+              "status must be one of " + listed(kStatusNames) + "; got " + describe(*v) + ".");
+  return status;
+}
+
+std::string read_call_id(const json::Node& call, Problems& problems) {
+  const json::Node* v = json::find(call, "call_id");
+  if (!v) return {};
+  if (v->kind == json::Kind::string || (v->kind == json::Kind::number && v->integral)) return v->text;
+  add_error(problems, Code::invalid_params, "call_id", "call_id must be a string, got " + describe(*v) + ".");
+  return {};
+}
+
+// metadata: an object or its JSON text, written compactly with its keys in their order.
+std::string read_metadata(const json::Node& call, Problems& problems) {
+  std::string metadata;
+  const json::Node* v = json::find(call, "metadata");
+  if (!v) return metadata;
+  json::Node parsed;
+  json::ReadError error;
+  const json::Node* object = v;
+  const bool text = v->kind == json::Kind::string;
+  const bool too_deep_text = text && json::max_nesting(v->text) > kMaxMetadataDepth + 1;  // before reading it
+  if (text) {
+    if (!too_deep_text && !json::read(v->text, kCallLimits, parsed, error)) parsed = json::Node{};
+    object = &parsed;
+  }
+  if (too_deep_text || (object->kind == json::Kind::object && nesting(*object) > kMaxMetadataDepth + 1)) {
+    add_error(problems, Code::invalid_metadata, "metadata",
+              "metadata is nested more than " + std::to_string(kMaxMetadataDepth) + " levels deep.");
+  } else if (object->kind != json::Kind::object) {
+    add_error(problems, Code::invalid_metadata, "metadata",
+              "metadata must be a JSON object (or its JSON text), got " + describe(*v) + ".");
+  } else {
+    json::write_value(metadata, *object);
+  }
+  return metadata;
+}
 
 }  // namespace
 
 bool build_result_payload(std::string_view call_json, std::string& out, Problems& problems) {
   const std::size_t before = problems.size();
-  // ordered_json copies values recursively as its objects grow: deeper input than the payload
-  // can hold is refused before it is parsed.
+  // Deeper input than the payload can hold is refused before it is read.
   if (json::max_nesting(call_json) > kMaxMetadataDepth + 2) {
     add_error(problems, Code::invalid_params, "",
               "The call is nested more than " + std::to_string(kMaxMetadataDepth + 2) +
                   " levels deep; metadata may nest at most " + std::to_string(kMaxMetadataDepth) + ".");
     return false;
   }
-  const ojson call = ojson::parse(call_json.begin(), call_json.end(), nullptr, false);
-  if (call.is_discarded() || !call.is_object()) {
+  json::Node call;
+  json::ReadError error;
+  if (!json::read(call_json, kCallLimits, call, error) || call.kind != json::Kind::object) {
     add_error(problems, Code::invalid_params, "",
               "The call must be an object {phone_number, events, max_attempts?, reattempt_wait?, status?, call_id?, "
               "metadata?}.");
     return false;
   }
-
-  std::string_view phone;
-  const auto phone_it = call.find("phone_number");
-  if (phone_it == call.end() || phone_it->is_null()) {
-    add_error(problems, Code::missing_phone_number, "phone_number", "phone_number is required: the destination as given.");
-  } else if (!phone_it->is_string()) {
-    add_error(problems, Code::invalid_phone_number, "phone_number",
-              "phone_number must be a string (the destination as given), got " + describe(*phone_it) + ".");
-  } else {
-    phone = phone_it->get_ref<const std::string&>();
-  }
-
-  std::int64_t max_attempts = 1, reattempt_wait = 0;
-  if (const auto it = call.find("max_attempts"); it != call.end() && !it->is_null()) {
-    const auto v = integer_of(*it);
-    if (!v || *v < 1 || *v > UINT32_MAX)
-      add_error(problems, Code::invalid_max_attempts, "max_attempts",
-                "max_attempts must be a whole number of at least 1, got " + describe(*it) + ".");
-    else max_attempts = *v;
-  }
-  if (const auto it = call.find("reattempt_wait"); it != call.end() && !it->is_null()) {
-    const auto v = integer_of(*it);
-    if (!v || *v < 0 || *v > UINT32_MAX)
-      add_error(problems, Code::invalid_reattempt_wait, "reattempt_wait",
-                "reattempt_wait must be a whole number of seconds (0 or more), got " + describe(*it) + ".");
-    else reattempt_wait = *v;
-  }
-
-  std::vector<EventRecord> events;
-  const auto events_it = call.find("events");
-  if (events_it == call.end() || !events_it->is_array()) {
-    add_error(problems, Code::invalid_params, "events",
-              "events must be an array of {event, timestamp} (e.g. [{\"event\":\"queued\",\"timestamp\":1475095892}]).");
-  } else {
-    events.reserve(events_it->size());
-    std::size_t i = 0;
-    for (const auto& e : *events_it) {
-      const std::string field = "events[" + text::to_string(static_cast<std::uint64_t>(i++)) + "]";
-      if (!e.is_object()) {
-        add_error(problems, Code::invalid_params, field, field + " must be an object {event, timestamp}, got " + describe(e) + ".");
-        continue;
-      }
-      EventRecord record{CallEvent::queued, 0};
-      bool ok = true;
-      const auto name = e.find("event");
-      const std::optional<CallEvent> kind =
-          name != e.end() && name->is_string() ? parse_event_name(name->get_ref<const std::string&>()) : std::nullopt;
-      if (!kind) {
-        add_error(problems, Code::unknown_event, field + ".event",
-                  field + ".event must be one of queued, dialing, connected, disconnected, busy, noanswer, "
-                          "informationtone, canceled; got " +
-                      (name == e.end() ? std::string("nothing") : describe(*name)) + ".");
-        ok = false;
-      } else {
-        record.event = *kind;
-      }
-      const auto ts = e.find("timestamp");
-      const auto value = ts != e.end() ? integer_of(*ts) : std::nullopt;
-      if (!value) {
-        add_error(problems, Code::invalid_timestamp, field + ".timestamp",
-                  field + ".timestamp must be a whole number of Unix seconds, got " +
-                      (ts == e.end() ? std::string("nothing") : describe(*ts)) + ".");
-        ok = false;
-      } else {
-        record.timestamp = *value;
-      }
-      if (ok) events.push_back(record);
-    }
-  }
-
-  std::optional<CallStatus> status;
-  if (const auto it = call.find("status"); it != call.end() && !it->is_null()) {
-    if (it->is_string()) status = parse_status_name(it->get_ref<const std::string&>());
-    if (!status)
-      add_error(problems, Code::invalid_params, "status",
-                "status must be one of queued, dialing, connected, completed, failed, canceled; got " + describe(*it) + ".");
-  }
-
-  std::string call_id;
-  if (const auto it = call.find("call_id"); it != call.end() && !it->is_null()) {
-    if (it->is_string()) call_id = it->get_ref<const std::string&>();
-    else if (it->is_number_integer()) write_value(call_id, *it, 0);
-    else add_error(problems, Code::invalid_params, "call_id", "call_id must be a string, got " + describe(*it) + ".");
-  }
-
-  std::string metadata;
-  if (const auto it = call.find("metadata"); it != call.end() && !it->is_null()) {
-    const auto too_deep = [&] {
-      metadata.clear();
-      add_error(problems, Code::invalid_metadata, "metadata",
-                "metadata is nested more than " + std::to_string(kMaxMetadataDepth) + " levels deep.");
-    };
-    ojson parsed;
-    const ojson* object = &*it;
-    bool deep = false;
-    if (it->is_string()) {
-      const auto& s = it->get_ref<const std::string&>();
-      deep = json::max_nesting(s) > kMaxMetadataDepth + 1;  // checked before the recursive parse
-      if (!deep) parsed = ojson::parse(s.begin(), s.end(), nullptr, false);
-      object = &parsed;
-    }
-    if (deep) {
-      too_deep();
-    } else if (object->is_discarded() || !object->is_object()) {
-      add_error(problems, Code::invalid_metadata, "metadata",
-                "metadata must be a JSON object (or its JSON text), got " + describe(*it) + ".");
-    } else if (!write_value(metadata, *object, 0)) {
-      too_deep();
-    }
-  }
-
-  if (problems.size() != before) return false;
   CallDetails details;
-  details.phone_number = phone;
+  details.phone_number = read_phone(call, problems);
+  std::int64_t max_attempts = 1, reattempt_wait = 0;
+  read_attempts(call, max_attempts, reattempt_wait, problems);
+  const std::vector<EventRecord> events = read_events(call, problems);
+  const std::optional<CallStatus> status = read_status(call, problems);
+  const std::string call_id = read_call_id(call, problems);
+  const std::string metadata = read_metadata(call, problems);
+  if (problems.size() != before) return false;
   details.max_attempts = static_cast<std::uint32_t>(max_attempts);
   details.reattempt_wait = static_cast<std::uint32_t>(reattempt_wait);
   details.events = events;

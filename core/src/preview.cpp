@@ -18,11 +18,12 @@
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "fuse/engine.hpp"
 #include "fuse/queue_request.hpp"
+#include "call_rules.hpp"
+#include "json_reader.hpp"
 #include "text.hpp"
 
 namespace fuse {
@@ -33,7 +34,6 @@ constexpr std::uint32_t kMaxSeconds = 86400;
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 constexpr std::uint64_t kMaxJsonSeed = 9007199254740991;  // 2^53 - 1: what a JS number holds exactly
 
-std::string num(std::int64_t v) { return text::to_string(v); }
 std::string unum(std::uint64_t v) { return text::to_string(v); }
 
 void add_error(Problems& problems, Code code, std::string field, std::string message) {
@@ -299,6 +299,7 @@ void Simulation::handle(const Actions& actions, ReportQueue& reports, bool full)
             case Outcome::busy: ++po.busy; break;
             case Outcome::noanswer: ++po.noanswer; break;
             case Outcome::informationtone: ++po.informationtone; break;
+            case Outcome::rejected: ++po.rejected; break;
           }
         }
         CallEvent event = CallEvent::connected;
@@ -306,6 +307,7 @@ void Simulation::handle(const Actions& actions, ReportQueue& reports, bool full)
           case Outcome::connected: break;
           case Outcome::busy: event = CallEvent::busy; break;
           case Outcome::informationtone: event = CallEvent::informationtone; break;
+          case Outcome::rejected: event = CallEvent::rejected; break;
           case Outcome::noanswer: continue;  // the engine's ring timeout raises it
         }
         reports.push({a.timestamp + at.ring, a.call, event, a.attempt, static_cast<std::uint16_t>(g)});
@@ -407,7 +409,8 @@ bool Simulation::run(std::uint32_t capacity, bool full, RunResult& out, Problems
     bool ok;
     if (!reports.empty() && reports.next_time(now) == t) {
       const Pending p = reports.pop(t);
-      ok = engine.report(p.call, p.event, t, actions, problems);
+      ok = engine.report(p.call, p.event, p.event == CallEvent::rejected ? kSimRejectedReason : std::string_view{}, t,
+                         actions, problems);
       if (p.event == CallEvent::connected) {
         const Attempt at = carrier_.draw(groups_[p.group].id, p.call - first_of_[p.group], p.attempt);
         reports.push({t + at.talk, p.call, CallEvent::disconnected, p.attempt, p.group});
@@ -461,60 +464,23 @@ std::optional<double> model(const Plan& plan, const Sample& s, double limit) {
 // ---------------------------------------------------------------------------------------------
 // Validation helpers
 
-// The queue parameters' window and attempt rules (SPEC 3), on JSON params text, with their fields
-// and messages renamed to the preview's options ("max_attempts" -> prefix + "maxAttempts").
-bool check_call_rules(std::string_view params_json, const std::string& prefix, CallOptions& out, Problems& problems) {
-  ValidationOptions vo;
-  vo.now = std::numeric_limits<std::int64_t>::min();  // a preview may look at any time: no end_in_past
-  const std::size_t first = problems.size();
-  const bool ok = validate_call_options(params_json, vo, out, problems);
-  static constexpr std::string_view kNames[4][2] = {{"start_timestamp", "start"},
-                                                     {"end_timestamp", "end"},
-                                                     {"max_attempts", "maxAttempts"},
-                                                     {"reattempt_wait", "reattemptWait"}};
-  for (std::size_t i = first; i < problems.size(); ++i) {
-    Problem& p = problems[i];
-    std::string message;
-    for (std::size_t at = 0; at < p.message.size();) {
-      bool replaced = false;
-      for (const auto& name : kNames) {
-        if (std::string_view(p.message).substr(at, name[0].size()) == name[0]) {
-          message += prefix;
-          message += name[1];
-          at += name[0].size();
-          replaced = true;
-          break;
-        }
-      }
-      if (!replaced) message += p.message[at++];
-    }
-    p.message = std::move(message);
-    for (const auto& name : kNames)
-      if (p.field == name[0]) p.field = prefix + std::string(name[1]);
-  }
-  return ok;
-}
-
-void append_json_int(std::string& out, std::string_view key, std::int64_t v) {
-  out += out.size() > 1 ? ",\"" : "\"";
-  out += key;
-  out += "\":";
-  out += num(v);
-}
-
-// The window and attempt rules for values already read (the struct API).
+// The window and attempt rules for values already read (the struct API), through the queue
+// parameters' own checks (call_rules.hpp) under the preview's names. A PreviewOptions holds
+// "not given" as maxAttempts 1 with reattemptWait 0.
 void check_window_and_attempts(const std::string& prefix, std::int64_t start, const std::optional<std::int64_t>& end,
                                std::uint32_t max_attempts, std::uint32_t reattempt_wait, Problems& problems) {
-  std::string params = "{";
-  append_json_int(params, "start_timestamp", start);
-  if (end) append_json_int(params, "end_timestamp", *end);
+  const json::Node start_node = integer_node(start);
+  const json::Node end_node = integer_node(end.value_or(0));
+  const json::Node max_node = integer_node(max_attempts);
+  const json::Node wait_node = integer_node(reattempt_wait);
+  CallRuleValues values{&start_node, end ? &end_node : nullptr, nullptr, nullptr};
   if (max_attempts != 1 || reattempt_wait != 0) {
-    append_json_int(params, "max_attempts", max_attempts);
-    if (reattempt_wait != 0) append_json_int(params, "reattempt_wait", reattempt_wait);
+    values.max_attempts = &max_node;
+    if (reattempt_wait != 0) values.reattempt_wait = &wait_node;
   }
-  params += '}';
   CallOptions ignored;
-  check_call_rules(params, prefix, ignored, problems);
+  check_call_rules(values, call_rule_fields(CallRuleNaming::preview, prefix), std::numeric_limits<std::int64_t>::min(),
+                   ignored, problems);
 }
 
 void check_range(std::uint64_t v, std::uint64_t lo, std::uint64_t hi, const std::string& field, std::string_view what,
@@ -548,7 +514,8 @@ bool validate_preview_options(const PreviewOptions& o, Problems& problems) {
   const std::pair<const char*, double> rates[] = {{"connected", o.rates.connected},
                                                   {"busy", o.rates.busy},
                                                   {"noanswer", o.rates.noanswer},
-                                                  {"informationtone", o.rates.informationtone}};
+                                                  {"informationtone", o.rates.informationtone},
+                                                  {"rejected", o.rates.rejected}};
   bool rates_ok = true;
   double total = 0;
   for (const auto& [name, v] : rates) {
@@ -603,21 +570,23 @@ bool validate_preview_options(const PreviewOptions& o, Problems& problems) {
 
 namespace {
 
-using Json = nlohmann::json;
+using Json = json::Node;
+using json::Kind;
 
 std::string kind_of(const Json& v) {
-  if (v.is_null()) return "null";
-  if (v.is_boolean()) return v.get<bool>() ? "a boolean (true)" : "a boolean (false)";
-  if (v.is_number()) return "a number";
-  if (v.is_string()) return "a string";
-  if (v.is_array()) return "an array";
-  return "an object";
+  if (v.kind == Kind::boolean) return v.boolean ? "a boolean (true)" : "a boolean (false)";
+  return std::string(json::kind_name(v.kind));
 }
 
 std::string shown(const Json& v) {
-  if (v.is_string()) return text::quote(v.get_ref<const std::string&>());
-  return v.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (v.kind == Kind::string) return text::quote(v.text);
+  std::string out;
+  json::write_scalar(out, v);
+  return out;
 }
+
+// The options nest three levels (root, competing, its entries) and are small: arrays are kept.
+constexpr json::ReadLimits kOptionLimits{3, true};
 
 class OptionReader {
  public:
@@ -631,30 +600,17 @@ class OptionReader {
   template <typename T>
   bool whole(const Json& v, const std::string& field, std::uint64_t lo, std::uint64_t hi, std::string_view what,
              T& out) {
-    if (!v.is_number()) {
+    if (v.kind != Kind::number) {
       error(field, field + " must be " + std::string(what) + ", got " + kind_of(v) + ".");
       return false;
     }
-    bool in_range = false;
-    std::uint64_t value = 0;
-    if (v.is_number_unsigned()) {
-      value = v.get<std::uint64_t>();
-      in_range = value >= lo && value <= hi;
-    } else if (v.is_number_integer()) {
-      const auto s = v.get<std::int64_t>();
-      value = static_cast<std::uint64_t>(s);
-      in_range = s >= 0 && value >= lo && value <= hi;
-    } else {
-      const double d = v.get<double>();
-      if (std::isfinite(d) && d != std::floor(d)) {
-        error(field, field + " " + shown(v) + " is not a whole number; give " + std::string(what) + ".");
-        return false;
-      }
-      if (std::isfinite(d) && d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) {
-        value = static_cast<std::uint64_t>(d);
-        in_range = true;
-      }
+    if (!v.integral && v.finite && v.number != std::floor(v.number)) {
+      error(field, field + " " + shown(v) + " is not a whole number; give " + std::string(what) + ".");
+      return false;
     }
+    // Whole values past int64 (and infinities) are out of every range.
+    const std::uint64_t value = v.integral && v.integer >= 0 ? static_cast<std::uint64_t>(v.integer) : 0;
+    const bool in_range = v.integral && v.integer >= 0 && value >= lo && value <= hi;
     if (!in_range) {
       error(field, field + " " + shown(v) + " is out of range; give " + std::string(what) + ".");
       return false;
@@ -664,29 +620,29 @@ class OptionReader {
   }
 
   bool number(const Json& v, const std::string& field, double& out) {
-    if (!v.is_number()) {
+    if (v.kind != Kind::number) {
       error(field, field + " must be a number (a share of attempts, e.g. 0.1), got " + kind_of(v) + ".");
       return false;
     }
-    out = v.get<double>();
+    out = v.number;
     return true;
   }
 
   // The members of an object option, each key checked against `known`.
   bool object(const Json& v, const std::string& field, std::initializer_list<std::string_view> known,
               std::string_view example) {
-    if (!v.is_object()) {
+    if (v.kind != Kind::object) {
       error(field, field + " must be an object such as " + std::string(example) + ", got " + kind_of(v) + ".");
       return false;
     }
     bool ok = true;
-    for (const auto& item : v.items()) {
-      if (std::find(known.begin(), known.end(), item.key()) != known.end()) continue;
+    for (const json::Member& item : v.members) {
+      if (item.duplicate || std::find(known.begin(), known.end(), item.key) != known.end()) continue;
       std::string list;
       for (const auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
       const std::string who = field.empty() ? "option" : field + " option";
-      error(field.empty() ? (item.key().empty() ? "options" : item.key()) : field + "." + item.key(),
-            "Unknown " + who + " " + text::quote(item.key()) + "; the options are " + list + ".");
+      error(field.empty() ? (item.key.empty() ? "options" : item.key) : field + "." + item.key,
+            "Unknown " + who + " " + text::quote(item.key) + "; the options are " + list + ".");
       ok = false;
     }
     return ok;
@@ -697,11 +653,7 @@ class OptionReader {
 };
 
 // A member that is present and not null.
-const Json* member(const Json& object, std::string_view key) {
-  const auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return nullptr;
-  return &*it;
-}
+const Json* member(const Json& object, std::string_view key) { return json::find(object, key); }
 
 void read_duration(const Json& root, std::string_view key, PreviewDuration& out, OptionReader& r) {
   const Json* v = member(root, key);
@@ -729,13 +681,14 @@ void read_carrier_model(const Json& root, PreviewDuration& talk_time, PreviewDur
     r.whole(*v, "ringTimeout", 1, kMaxSeconds, "a whole number of seconds from 1 to 86400", ring_timeout);
 
   if (const Json* v = member(root, "rates")) {
-    if (r.object(*v, "rates", {"connected", "busy", "noanswer", "informationtone"},
-                 "{connected: 0.7, busy: 0.1, noanswer: 0.15, informationtone: 0.05}")) {
-      rates = PreviewRates{0, 0, 0, 0};  // given rates replace the defaults; missing ones are 0
+    if (r.object(*v, "rates", {"connected", "busy", "noanswer", "informationtone", "rejected"},
+                 "{connected: 0.7, busy: 0.1, noanswer: 0.15, informationtone: 0.05, rejected: 0}")) {
+      rates = PreviewRates{0, 0, 0, 0, 0};  // given rates replace the defaults; missing ones are 0
       const std::pair<const char*, double*> slots[] = {{"connected", &rates.connected},
                                                        {"busy", &rates.busy},
                                                        {"noanswer", &rates.noanswer},
-                                                       {"informationtone", &rates.informationtone}};
+                                                       {"informationtone", &rates.informationtone},
+                                                       {"rejected", &rates.rejected}};
       for (const auto& [name, slot] : slots)
         if (const Json* rate = member(*v, name)) r.number(*rate, std::string("rates.") + name, *slot);
     }
@@ -744,38 +697,32 @@ void read_carrier_model(const Json& root, PreviewDuration& talk_time, PreviewDur
     r.whole(*v, "seed", 0, kMaxJsonSeed, "a whole number from 0 to 9007199254740991", seed);
 }
 
-// start, end, maxAttempts, reattemptWait through the queue parameters' rules.
+// start, end, maxAttempts, reattemptWait through the queue parameters' rules (call_rules.hpp).
 void read_call_rules(const Json& object, const std::string& prefix, std::optional<std::int64_t> default_start,
                      std::optional<std::int64_t>& start, std::optional<std::int64_t>& end,
                      std::uint32_t& max_attempts, std::uint32_t& reattempt_wait, OptionReader& r, Problems& problems) {
-  static constexpr std::string_view kKeys[4][2] = {{"start", "start_timestamp"},
-                                                    {"end", "end_timestamp"},
-                                                    {"maxAttempts", "max_attempts"},
-                                                    {"reattemptWait", "reattempt_wait"}};
-  std::string params = "{";
+  const auto& names = kCallRuleNames[static_cast<int>(CallRuleNaming::preview)];
+  const Json* given[4] = {};
   bool types_ok = true;
-  for (const auto& key : kKeys) {
-    const Json* v = member(object, key[0]);
-    if (!v) {
-      if (key[0] == "start" && default_start) append_json_int(params, key[1], *default_start);
-      continue;
-    }
-    if (!v->is_number()) {
-      r.error(prefix + std::string(key[0]),
-              prefix + std::string(key[0]) + " must be a number" +
-                  (key[0] == "start" || key[0] == "end" ? " of Unix seconds" : "") + ", got " + kind_of(*v) + ".");
+  for (int i = 0; i < 4; ++i) {
+    const Json* v = member(object, names[i]);
+    if (!v) continue;
+    if (v->kind != Kind::number) {
+      const std::string field = prefix + std::string(names[i]);
+      r.error(field, field + " must be a number" + (i < 2 ? " of Unix seconds" : "") + ", got " + kind_of(*v) + ".");
       types_ok = false;
       continue;
     }
-    params += params.size() > 1 ? ",\"" : "\"";
-    params += key[1];
-    params += "\":";
-    params += v->dump();
+    given[i] = v;
   }
-  params += '}';
   if (!types_ok) return;
+  const Json fallback_start = integer_node(default_start.value_or(0));
+  if (!given[0] && default_start) given[0] = &fallback_start;
   CallOptions o;
-  if (!check_call_rules(params, prefix, o, problems)) return;
+  // A preview may look at any time: no end_in_past.
+  if (!check_call_rules({given[0], given[1], given[2], given[3]}, call_rule_fields(CallRuleNaming::preview, prefix),
+                        std::numeric_limits<std::int64_t>::min(), o, problems))
+    return;
   start = o.start_timestamp;
   end = o.end_timestamp;
   max_attempts = o.max_attempts;
@@ -787,12 +734,18 @@ void read_call_rules(const Json& object, const std::string& prefix, std::optiona
 void add_value_rules(const PreviewOptions& o, std::size_t first, Problems& problems) {
   const std::size_t read_end = problems.size();
   Problems rules;
-  validate_preview_options(o, rules);
+  static_cast<void>(validate_preview_options(o, rules));  // the rules' problems, filtered below
   for (auto& p : rules) {
     bool seen = false;
     for (std::size_t i = first; i < read_end && !seen; ++i) seen = problems[i].field == p.field;
     if (!seen) problems.push_back(std::move(p));
   }
+}
+
+// Reads the options' JSON text; whether it was JSON at all.
+bool read_root(std::string_view options_json, Json& root) {
+  json::ReadError error;
+  return json::read(options_json, kOptionLimits, root, error);
 }
 
 }  // namespace
@@ -801,9 +754,10 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
   out = PreviewOptions{};
   const std::size_t first = problems.size();
   OptionReader r(problems);
-  const Json root = Json::parse(options_json.begin(), options_json.end(), nullptr, false);
-  if (root.is_discarded() || !root.is_object()) {
-    r.error("options", root.is_discarded() ? "The preview options are not valid JSON; send an object such as "
+  Json root;
+  const bool parsed = read_root(options_json, root);
+  if (!parsed || root.kind != Kind::object) {
+    r.error("options", !parsed ? "The preview options are not valid JSON; send an object such as "
                                              "{\"calls\":1000,\"capacity\":10,\"start\":1700000000}."
                                            : "The preview options must be an object such as "
                                              "{\"calls\":1000,\"capacity\":10,\"start\":1700000000}, got " +
@@ -825,7 +779,7 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
     if (r.object(*csv, "csv", {"queued", "ok"}, "the result of validateCsv")) {
       const Json* queued = member(*csv, "queued");
       const Json* ok = member(*csv, "ok");
-      if (ok && ok->is_boolean() && !ok->get<bool>()) {
+      if (ok && ok->kind == Kind::boolean && !ok->boolean) {
         r.error("csv", "csv has errors, so the upload queues no rows; fix them (or validate with {partial: true} "
                        "to queue the valid rows) and preview again.");
       } else if (!queued) {
@@ -856,15 +810,15 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
     r.whole(*v, "timelineStep", 1, kMaxSeconds, "a whole number of seconds from 1 to 86400", out.timeline_step);
 
   if (const Json* v = member(root, "competing")) {
-    if (!v->is_array()) {
+    if (v->kind != Kind::array) {
       r.error("competing", "competing must be an array of deployments such as [{calls: 10000}], got " + kind_of(*v) +
                                ".");
-    } else if (v->size() > kMaxCompeting) {
-      r.error("competing", "competing lists " + unum(v->size()) + " deployments; at most " + unum(kMaxCompeting) +
+    } else if (v->count > kMaxCompeting) {
+      r.error("competing", "competing lists " + unum(v->count) + " deployments; at most " + unum(kMaxCompeting) +
                                " are simulated.");
     } else {
-      for (std::size_t i = 0; i < v->size(); ++i) {
-        const Json& entry = (*v)[i];
+      for (std::size_t i = 0; i < v->elements.size(); ++i) {
+        const Json& entry = v->elements[i];
         const std::string field = "competing[" + unum(i) + "]";
         if (!r.object(entry, field, {"calls", "start", "end", "maxAttempts", "reattemptWait"},
                       "{calls: 10000, start: 1700000000}"))
@@ -892,8 +846,8 @@ bool read_sim_carrier_options(std::string_view options_json, SimCarrierOptions& 
   out = SimCarrierOptions{};
   const std::size_t first = problems.size();
   OptionReader r(problems);
-  const Json root = Json::parse(options_json.begin(), options_json.end(), nullptr, false);
-  if (root.is_discarded() || !root.is_object()) {
+  Json root;
+  if (!read_root(options_json, root) || root.kind != Kind::object) {
     r.error("options", "The simulated carrier's options must be an object such as {seed: 1, rates: {connected: 0.7, "
                        "busy: 0.1, noanswer: 0.15, informationtone: 0.05}}.");
     return false;

@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <vector>
 
+#include "call_rules.hpp"
 #include "json_reader.hpp"
 #include "json_writer.hpp"
 #include "result_url.hpp"
@@ -89,40 +91,15 @@ std::string duration(std::int64_t seconds) {
   return num(seconds) + (seconds == 1 ? " second" : " seconds");
 }
 
-// ---- whole numbers: a JSON number of whole value, or a string of decimal digits ----
+// ---- whole numbers: json::whole (a JSON number of whole value, or a string of decimal digits) ----
 
-enum class Whole { ok, wrong_type, not_whole, negative, too_large };
-struct WholeValue {
-  Whole status;
-  std::int64_t value = 0;
-};
-
-WholeValue read_whole(const json::Node& n) {
-  constexpr std::int64_t kCap = 100000000000000000;  // 1e17: past every bound, far from overflow
-  if (n.kind == json::Kind::number) {
-    if (!n.finite) return {Whole::too_large};
-    if (!n.integral) return {std::fabs(n.number) >= 9.2e18 ? Whole::too_large : Whole::not_whole};
-    if (n.integer < 0) return {Whole::negative, n.integer};
-    return {Whole::ok, n.integer};
-  }
-  if (n.kind != json::Kind::string) return {Whole::wrong_type};
-  std::string_view s = text::trim(n.text);
-  const bool minus = !s.empty() && s[0] == '-';
-  if (minus) s.remove_prefix(1);
-  if (s.empty()) return {Whole::not_whole};
-  std::int64_t v = 0;
-  for (char c : s) {
-    if (!text::is_digit(c)) return {Whole::not_whole};
-    if (v < kCap) v = v * 10 + (c - '0');
-  }
-  if (minus) return {v == 0 ? Whole::ok : Whole::negative, -v};
-  return {v >= kCap ? Whole::too_large : Whole::ok, v};
-}
+using json::Whole;
+using json::WholeValue;
 
 // An integer parameter within [lo, hi]; `range` says it for messages ("a whole number from 1 to 10").
 std::optional<std::int64_t> read_ranged(const json::Node& n, std::string_view field, std::int64_t lo, std::int64_t hi,
                                         Code code, std::string_view range, Report& r) {
-  const WholeValue w = read_whole(n);
+  const WholeValue w = json::whole(n);
   const std::string who = str(field) + " " + shown(n);
   switch (w.status) {
     case Whole::wrong_type:
@@ -167,11 +144,11 @@ void check_phone_number(const json::Node* n, QueueRequest& out, Problems& proble
     return;
   }
   // Empty text is reported as missing_phone_number by the parser.
-  parse_destination(out.phone_number, out.destination, problems, "phone_number");
+  static_cast<void>(parse_destination(out.phone_number, out.destination, problems, "phone_number"));  // problems say it
 }
 
 std::optional<std::int64_t> read_timestamp(const json::Node& n, std::string_view field, Report& r) {
-  const WholeValue w = read_whole(n);
+  const WholeValue w = json::whole(n);
   const std::string who = str(field) + " " + shown(n);
   switch (w.status) {
     case Whole::wrong_type:
@@ -203,47 +180,50 @@ std::optional<std::int64_t> read_timestamp(const json::Node& n, std::string_view
   return std::nullopt;
 }
 
-void check_window(const Slots& s, const ValidationOptions& options, CallOptions& out, Report& r) {
-  if (given(s[p_start_timestamp])) out.start_timestamp = read_timestamp(*s[p_start_timestamp], "start_timestamp", r);
-  if (given(s[p_end_timestamp])) out.end_timestamp = read_timestamp(*s[p_end_timestamp], "end_timestamp", r);
+void check_window(const CallRuleValues& s, const CallRuleFields& f, std::int64_t now, CallOptions& out, Report& r) {
+  if (given(s.start)) out.start_timestamp = read_timestamp(*s.start, f.start, r);
+  if (given(s.end)) out.end_timestamp = read_timestamp(*s.end, f.end, r);
   if (!out.end_timestamp) return;
   const std::int64_t end = *out.end_timestamp;
   if (out.start_timestamp && end <= *out.start_timestamp) {
     const std::int64_t start = *out.start_timestamp;
-    r.error(Code::end_before_start, "end_timestamp",
-            "end_timestamp " + num(end) + (end == start ? " is the same as" : " is before") + " start_timestamp " +
-                num(start) + "; the window must end after it starts.");
+    r.error(Code::end_before_start, f.end,
+            f.end + " " + num(end) + (end == start ? " is the same as " : " is before ") + f.start + " " + num(start) +
+                "; the window must end after it starts.");
   }
-  if (end <= options.now) {
-    const std::string when = end == options.now ? " is now (" + num(options.now) + ")"
-                                                : " is " + duration(options.now - end) + " in the past (now is " +
-                                                      num(options.now) + ")";
-    r.error(Code::end_in_past, "end_timestamp",
-            "end_timestamp " + num(end) + when + "; no call could be dialed: give a later end_timestamp or leave it out.");
+  if (end <= now) {
+    const std::string when = end == now ? " is now (" + num(now) + ")"
+                                        : " is " + duration(now - end) + " in the past (now is " + num(now) + ")";
+    r.error(Code::end_in_past, f.end,
+            f.end + " " + num(end) + when + "; no call could be dialed: give a later " + f.end + " or leave it out.");
   }
 }
 
-void check_attempts(const Slots& s, CallOptions& out, Report& r) {
-  const bool has_max = given(s[p_max_attempts]);
-  const bool has_wait = given(s[p_reattempt_wait]);
+void check_attempts(const CallRuleValues& s, const CallRuleFields& f, CallOptions& out, Report& r) {
+  const bool has_max = given(s.max_attempts);
+  const bool has_wait = given(s.reattempt_wait);
   if (has_max) {
-    if (auto v = read_ranged(*s[p_max_attempts], "max_attempts", 1, 10, Code::invalid_max_attempts,
+    if (auto v = read_ranged(*s.max_attempts, f.max_attempts, 1, 10, Code::invalid_max_attempts,
                              "a whole number from 1 to 10", r))
       out.max_attempts = static_cast<std::uint32_t>(*v);
   }
   if (has_wait) {
-    if (auto v = read_ranged(*s[p_reattempt_wait], "reattempt_wait", 60, 86400, Code::invalid_reattempt_wait,
+    if (auto v = read_ranged(*s.reattempt_wait, f.reattempt_wait, 60, 86400, Code::invalid_reattempt_wait,
                              "a whole number of seconds from 60 to 86400 (1 minute to 1 day)", r))
       out.reattempt_wait = static_cast<std::uint32_t>(*v);
   }
   if (has_max && !has_wait)
-    r.error(Code::max_attempts_requires_reattempt_wait, "max_attempts",
-            "max_attempts is set but reattempt_wait is not; the two go together: set reattempt_wait to the seconds "
-            "between attempts (60 to 86400), e.g. 300.");
+    r.error(Code::max_attempts_requires_reattempt_wait, f.max_attempts,
+            f.max_attempts + " is set but " + f.reattempt_wait + " is not; the two go together: set " +
+                f.reattempt_wait + " to the seconds between attempts (60 to 86400), e.g. 300.");
   if (has_wait && !has_max)
-    r.error(Code::reattempt_wait_requires_max_attempts, "reattempt_wait",
-            "reattempt_wait is set but max_attempts is not; the two go together: set max_attempts to the total "
-            "number of attempts (1 to 10), e.g. 3.");
+    r.error(Code::reattempt_wait_requires_max_attempts, f.reattempt_wait,
+            f.reattempt_wait + " is set but " + f.max_attempts + " is not; the two go together: set " +
+                f.max_attempts + " to the total number of attempts (1 to 10), e.g. 3.");
+}
+
+CallRuleValues rule_values(const Slots& s) {
+  return {s[p_start_timestamp], s[p_end_timestamp], s[p_max_attempts], s[p_reattempt_wait]};
 }
 
 void check_result_url(const json::Node* n, CallOptions& out, Report& r) {
@@ -413,8 +393,17 @@ std::string unknown_message(Api api, std::string_view name) {
 
 // Parses the params text and sorts its members into `slots`; reports invalid params, duplicates and
 // (into `unknown`) names the endpoint does not take. False when params is not a JSON object.
-bool read_params(std::string_view params_json, Api api, json::Node& root, Slots& slots,
-                 std::vector<const json::Member*>& unknown, Report& r) {
+// The params as read: the tree, each known parameter's value (nullptr when absent) and the others.
+struct Params {
+  json::Node root;
+  Slots slots{};
+  std::vector<const json::Member*> unknown;
+};
+
+bool read_params(std::string_view params_json, Api api, Params& params, Report& r) {
+  json::Node& root = params.root;
+  Slots& slots = params.slots;
+  std::vector<const json::Member*>& unknown = params.unknown;
   constexpr std::string_view kExample = "{\"phone_number\":\"6175551234\"}";
   json::ReadError error;
   // Level 1: the parameters; level 2: the members of an object-valued metadata.
@@ -448,23 +437,64 @@ void report_unknown(Api api, const std::vector<const json::Member*>& unknown, Re
 
 }  // namespace
 
+CallRuleFields call_rule_fields(CallRuleNaming naming, std::string_view prefix) {
+  const auto& names = kCallRuleNames[static_cast<int>(naming)];
+  const auto with = [prefix](std::string_view name) { return std::string(prefix) + std::string(name); };
+  return {with(names[0]), with(names[1]), with(names[2]), with(names[3])};
+}
+
+bool check_call_rules(const CallRuleValues& given, const CallRuleFields& fields, std::int64_t now, CallOptions& out,
+                      Problems& problems) {
+  const std::size_t first = problems.size();
+  Report r{problems};
+  check_window(given, fields, now, out, r);
+  check_attempts(given, fields, out, r);
+  return !has_error(problems, first);
+}
+
+json::Node integer_node(std::int64_t value) {
+  json::Node n;
+  n.kind = json::Kind::number;
+  n.integral = true;
+  n.integer = value;
+  n.number = static_cast<double>(value);
+  n.text = text::to_string(value);
+  return n;
+}
+
+ValidationOptions read_validation_options(std::string_view options_json) {
+  ValidationOptions options;
+  json::Node root;
+  json::ReadError error;
+  if (!json::read(options_json, 1, root, error) || root.kind != json::Kind::object) return options;
+  for (const json::Member& m : root.members) {
+    const json::Node& v = m.value;
+    if (m.key == "now" && v.kind == json::Kind::number && v.finite) {
+      if (v.integral) options.now = v.integer;
+      else if (std::fabs(v.number) < 9.2e18) options.now = static_cast<std::int64_t>(std::floor(v.number));
+      else options.now = v.number < 0 ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
+    } else if (m.key == "strict" && v.kind == json::Kind::boolean) {
+      options.strict = v.boolean;
+    }
+  }
+  return options;
+}
+
 bool validate_queue_request(std::string_view params_json, const ValidationOptions& options, QueueRequest& out,
                             Problems& problems) {
   out = QueueRequest{};
   const std::size_t first = problems.size();
   Report r{problems};
-  json::Node root;
-  Slots slots{};
-  std::vector<const json::Member*> unknown;
-  if (!read_params(params_json, Api::queue, root, slots, unknown, r)) return false;
+  Params p;
+  if (!read_params(params_json, Api::queue, p, r)) return false;
   // In the order of SPEC 3's table.
-  check_phone_number(slots[p_phone_number], out, problems, r);
-  check_window(slots, options, out.options, r);
-  check_attempts(slots, out.options, r);
-  check_result_url(slots[p_result_url], out.options, r);
-  check_metadata(slots[p_metadata], options, out.metadata, problems, r);
-  check_is_pci(slots[p_is_pci], out.options, r);
-  report_unknown(Api::queue, unknown, r);
+  check_phone_number(p.slots[p_phone_number], out, problems, r);
+  check_call_rules(rule_values(p.slots), call_rule_fields(CallRuleNaming::queue_params), options.now, out.options,
+                   problems);
+  check_result_url(p.slots[p_result_url], out.options, r);
+  check_metadata(p.slots[p_metadata], options, out.metadata, problems, r);
+  check_is_pci(p.slots[p_is_pci], out.options, r);
+  report_unknown(Api::queue, p.unknown, r);
   return !has_error(problems, first);
 }
 
@@ -473,15 +503,12 @@ bool validate_call_options(std::string_view params_json, const ValidationOptions
   out = CallOptions{};
   const std::size_t first = problems.size();
   Report r{problems};
-  json::Node root;
-  Slots slots{};
-  std::vector<const json::Member*> unknown;
-  if (!read_params(params_json, Api::bulk, root, slots, unknown, r)) return false;
-  check_window(slots, options, out, r);
-  check_attempts(slots, out, r);
-  check_result_url(slots[p_result_url], out, r);
-  check_is_pci(slots[p_is_pci], out, r);
-  report_unknown(Api::bulk, unknown, r);
+  Params p;
+  if (!read_params(params_json, Api::bulk, p, r)) return false;
+  check_call_rules(rule_values(p.slots), call_rule_fields(CallRuleNaming::queue_params), options.now, out, problems);
+  check_result_url(p.slots[p_result_url], out, r);
+  check_is_pci(p.slots[p_is_pci], out, r);
+  report_unknown(Api::bulk, p.unknown, r);
   return !has_error(problems, first);
 }
 

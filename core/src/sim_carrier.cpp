@@ -22,12 +22,15 @@ SimCarrier::SimCarrier(const SimCarrierOptions& o) noexcept
   talk_lo_ = lo(o.talk_time);
   talk_span_ = std::uint64_t{o.talk_time.mean} + o.talk_time.spread - talk_lo_ + 1;
   const PreviewRates& r = o.rates;
-  const double total = r.connected + r.busy + r.noanswer + r.informationtone;
-  const double cumulative[3] = {r.connected, r.connected + r.busy, r.connected + r.busy + r.noanswer};
-  for (int i = 0; i < 3; ++i) {
+  const double total = r.connected + r.busy + r.noanswer + r.informationtone + r.rejected;
+  const double cumulative[4] = {r.connected, r.connected + r.busy, r.connected + r.busy + r.noanswer,
+                                r.connected + r.busy + r.noanswer + r.informationtone};
+  for (int i = 0; i < 4; ++i) {
     const double x = total > 0 ? cumulative[i] / total * 4294967296.0 : 4294967296.0;
     threshold_[i] = x >= 4294967296.0 ? (std::uint64_t{1} << 32) : static_cast<std::uint64_t>(x);
   }
+  // Without rejections the draws are exactly those of the four-outcome model (no rounding at the top).
+  if (!(r.rejected > 0)) threshold_[3] = std::uint64_t{1} << 32;
 }
 
 SimAttempt SimCarrier::draw(std::uint32_t deployment, std::uint64_t call, std::uint32_t attempt) const noexcept {
@@ -39,7 +42,8 @@ SimAttempt SimCarrier::draw(std::uint32_t deployment, std::uint64_t call, std::u
   a.outcome = u < threshold_[0]   ? SimOutcome::connected
               : u < threshold_[1] ? SimOutcome::busy
               : u < threshold_[2] ? SimOutcome::noanswer
-                                  : SimOutcome::informationtone;
+              : u < threshold_[3] ? SimOutcome::informationtone
+                                  : SimOutcome::rejected;
   a.ring = ring_lo_ + static_cast<std::uint32_t>(h2 % ring_span_);
   a.talk = 0;
   if (a.outcome != SimOutcome::noanswer && a.ring >= ring_timeout_) a.outcome = SimOutcome::noanswer;

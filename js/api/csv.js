@@ -1,6 +1,6 @@
 'use strict';
 // validateCsv / createCsvValidator (SPEC 4) over a backend (see js/api/index.js). The backend's
-// CsvValidation (core/include/fuse/bridge_csv.hpp) does all the checking; this module only turns
+// CsvValidation (core/bridge/include/fuse/bridge_csv.hpp) does all the checking; this module only turns
 // strings into UTF-8, feeds the core in bounded pieces (so the wasm heap stays small whatever the
 // file size) and parses the result.
 const { encoder, describe, optionalObject, unixNow, track, release, coreError } = require('./common');

@@ -18,7 +18,7 @@ function stripProblem(p) {
 const MAX_BATCH_INPUTS = 1_000_000;
 const MAX_BATCH_CHARS = 64 << 20;
 
-// Columns the core can write (core/include/fuse/bridge.hpp DestinationField).
+// Columns the core can write (core/bridge/include/fuse/bridge_destination.hpp DestinationField).
 const FIELD = { e164: 1, national: 2, uri: 4, ani: 8, postd: 16, problems: 32 };
 
 // The result of parseDestinations(): columns over all inputs. The first crossing brings the

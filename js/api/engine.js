@@ -25,7 +25,7 @@ function detached(s) {
 }
 
 /**
- * The action objects from packed actions (core/include/fuse/bridge_engine.hpp, PackedActions):
+ * The action objects from packed actions (core/bridge/include/fuse/bridge_engine.hpp, PackedActions):
  * `numbers` holds the records, `text` their strings one after the other; `names` are the
  * deployment names this engine's core has sent so far (the new ones are appended here).
  */
@@ -288,7 +288,12 @@ function engineApi(backend) {
     }
     #actions(text) {
       let numbers = this.#numbers;
-      if (numbers[0] === -2) numbers = this.#numbers = this.#core.output(); // the core needed a larger array
+      if (numbers[0] <= -2) {
+        // They did not fit (-2 - count): the one place the array grows, for both builds.
+        numbers = this.#numbers = new Float64Array(Math.max(-2 - numbers[0], 2 * numbers.length));
+        this.#core.bindOutput(numbers);
+        this.#core.copyOutput();
+      }
       const actions = readActions(text, numbers, this.#names, events, statuses);
       if (numbers.length > NUMBERS_KEPT) {
         // A rare huge batch does not keep its memory.
@@ -304,15 +309,20 @@ function engineApi(backend) {
       return this.#actions(this.#live().advance(now));
     }
 
-    /** A carrier outcome: connected, disconnected, busy, noanswer or informationtone. @returns actions */
-    report(callId, event, now = unixNow()) {
-      expectString(callId, 'engine.report(callId, event, now): callId');
-      expectString(event, 'engine.report(callId, event, now): event');
-      expectNumber(now, 'engine.report(callId, event, now): now');
+    /**
+     * A carrier outcome: connected, disconnected, busy, noanswer, informationtone or rejected
+     * (with `reason`, the carrier's answer, e.g. "503 Service Unavailable"). @returns actions
+     */
+    report(callId, event, now = unixNow(), reason = undefined) {
+      expectString(callId, 'engine.report(callId, event, now, reason?): callId');
+      expectString(event, 'engine.report(callId, event, now, reason?): event');
+      expectNumber(now, 'engine.report(callId, event, now, reason?): now');
+      if (reason !== undefined && reason !== null) expectString(reason, 'engine.report(callId, event, now, reason?): reason');
+      const why = reason == null ? '' : wellFormed(reason);
       const core = this.#live();
       const value = eventValues.get(event);
       // An unknown name goes to the core as it is, for its message.
-      const text = value === undefined ? core.reportNamed(wellFormed(callId), wellFormed(event), now) : core.report(wellFormed(callId), value, now);
+      const text = value === undefined ? core.reportNamed(wellFormed(callId), wellFormed(event), now, why) : core.report(wellFormed(callId), value, now, why);
       return this.#actions(text);
     }
 

@@ -1,7 +1,7 @@
 'use strict';
 // The public JS API, written once over a "backend": the native addon (js/index.js) or the wasm
 // module (js/wasm.js). Both expose the same raw functions (JSON text and flat columns in and out,
-// see core/include/fuse/bridge*.hpp); the modules here only shape them into objects. No rule lives
+// see core/bridge/include/fuse/bridge_*.hpp); the modules here only shape them into objects. No rule lives
 // here: every check is the core's, so both builds answer identically.
 const { destinationApi } = require('./destination');
 const { validationApi } = require('./validation');

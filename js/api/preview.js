@@ -37,7 +37,7 @@ function previewApi(backend) {
     }
     if (given(options.rates)) {
       expectObject(options.rates, 'options.rates');
-      expectNumbers(options.rates, ['connected', 'busy', 'noanswer', 'informationtone'], 'options.rates.');
+      expectNumbers(options.rates, ['connected', 'busy', 'noanswer', 'informationtone', 'rejected'], 'options.rates.');
     }
     if (given(options.competing)) {
       if (!Array.isArray(options.competing)) {

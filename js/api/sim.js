@@ -5,7 +5,7 @@
 const { describe, expectString, optionalObject, track, release } = require('./common');
 const { paramsJson } = require('./validation');
 
-const OUTCOMES = ['connected', 'busy', 'noanswer', 'informationtone'];
+const OUTCOMES = ['connected', 'busy', 'noanswer', 'informationtone', 'rejected'];
 
 function simApi(backend) {
   /**
@@ -37,8 +37,8 @@ function simApi(backend) {
         if (!Number.isInteger(attempt) || attempt < 1 || attempt > 15) throw new TypeError(`carrier.attempt: attempt must be a whole number from 1 to 15, got ${describe(attempt)}`);
         if (!handle) throw new Error('This simulated carrier has been disposed.');
         const packed = handle.attempt(e164, call, attempt);
-        const outcome = OUTCOMES[packed % 4];
-        const rest = Math.floor(packed / 4);
+        const outcome = OUTCOMES[packed % 8];
+        const rest = Math.floor(packed / 8);
         const ring = rest % 262144;
         const talk = Math.floor(rest / 262144);
         return { outcome, after: outcome === 'noanswer' ? null : ring, talk };

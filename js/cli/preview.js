@@ -27,6 +27,7 @@ the same start/end/attempt parameters) and previews the rows it queues.
   --connect-rate F     share of attempts that connect (default: what the other rates leave)
   --busy-rate F        share busy           --noanswer-rate F  share never answered
   --infotone-rate F    share hitting an information tone
+  --rejected-rate F    share the carrier refuses otherwise (SIP 5xx, 403: SPEC 13)
                        (given any rate, those not given are 0 but --connect-rate; with none:
                        70% connect, 10% busy, 15% no answer, 5% information tone)
   --seed N             carrier seed (default 1): the same seed gives the same answer
@@ -54,6 +55,7 @@ const spec = {
   busyRate: 'number',
   noanswerRate: 'number',
   infotoneRate: 'number',
+  rejectedRate: 'number',
   seed: 'number',
   timelineStep: 'number',
   json: 'boolean',
@@ -97,12 +99,13 @@ function previewOptions(o, now) {
     if (o[spread] !== undefined && o[mean] === undefined) throw new UsageError(`${flag}-spread needs ${flag}-time`);
     if (o[mean] !== undefined) out[option] = o[spread] === undefined ? { mean: o[mean] } : { mean: o[mean], spread: o[spread] };
   }
-  if ([o.connectRate, o.busyRate, o.noanswerRate, o.infotoneRate].some((r) => r !== undefined)) {
+  if ([o.connectRate, o.busyRate, o.noanswerRate, o.infotoneRate, o.rejectedRate].some((r) => r !== undefined)) {
     const busy = o.busyRate ?? 0;
     const noanswer = o.noanswerRate ?? 0;
     const informationtone = o.infotoneRate ?? 0;
-    const connected = o.connectRate ?? Math.max(0, 1 - busy - noanswer - informationtone);
-    out.rates = { connected, busy, noanswer, informationtone };
+    const rejected = o.rejectedRate ?? 0;
+    const connected = o.connectRate ?? Math.max(0, 1 - busy - noanswer - informationtone - rejected);
+    out.rates = { connected, busy, noanswer, informationtone, rejected };
   }
   return out;
 }

@@ -16,8 +16,16 @@ Options:
   --lease S                with --store: seconds within which a follower takes over (default 10)
   --capacity N             concurrent outbound lines (default 10)
   --ring-timeout S         seconds of ringing before noanswer (default 45; set when DIR is new)
-  --carrier sim            the carrier (default sim: simulated, SPEC 11)
+  --carrier sim|sip        the carrier (default sim: simulated, SPEC 11; sip: a SIP trunk, SPEC 13)
   --seed N                 the sim carrier's seed for numbers outside 555-01XY (default 1)
+  --trunk HOST:PORT        sip: the trunk or PBX every INVITE goes to
+  --transport udp|tcp      sip: the transport (default udp)
+  --sip-user U --sip-password P   sip: digest credentials, used when the trunk challenges (401/407)
+  --caller-id-header from|pai     sip: the ani in From only (default), or also in P-Asserted-Identity
+  --sip-bind HOST:PORT     sip: where our SIP stack listens (default 0.0.0.0:5060)
+  --sip-public-address IP  sip: the address the trunk reaches us at, behind NAT (Via, Contact, SDP)
+  --sip-postd-wait S       sip: seconds a 'w' in postd waits (default 1)
+  --sip-max-call S         sip: hang up a connected call after S seconds (default 0: never)
   --speed N                run the clock N times faster than real time (default 1)
   --allow-callbacks-to C   CIDR ranges (comma-separated) callbacks may reach although private
                            or loopback, e.g. 127.0.0.1/32 for a local receiver
@@ -32,8 +40,34 @@ Administration: fuse-outbound accounts add, fuse-outbound deployments add|delete
 const SPEC = {
   port: 'number', host: 'string', data: 'string', store: 'string', lease: 'number', capacity: 'number', ringTimeout: 'number', carrier: 'string',
   seed: 'number', speed: 'number', allowCallbacksTo: 'string', rateLimit: 'number', maxUploadBytes: 'number',
-  maxRows: 'number', verbose: 'boolean',
+  maxRows: 'number', verbose: 'boolean', trunk: 'string', transport: 'string', sipUser: 'string',
+  sipPassword: 'string', callerIdHeader: 'string', sipBind: 'string', sipPostdWait: 'number', sipMaxCall: 'number',
+  sipPublicAddress: 'string',
 };
+
+const SIP_FLAGS = ['trunk', 'transport', 'sipUser', 'sipPassword', 'callerIdHeader', 'sipBind', 'sipPostdWait', 'sipMaxCall', 'sipPublicAddress'];
+
+// The carrier's options from the flags; sip flags need --carrier sip.
+function carrierOptions(o) {
+  const carrier = o.carrier || 'sim';
+  if (carrier !== 'sip') {
+    const stray = SIP_FLAGS.find((k) => o[k] !== undefined);
+    if (stray) throw new UsageError(`--${stray.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is for --carrier sip`);
+    return o.seed !== undefined ? { seed: o.seed } : {};
+  }
+  if (!o.trunk) throw new UsageError('--carrier sip needs --trunk HOST:PORT (the SIP trunk or PBX to dial through)');
+  wholeNumber(o, 'sipMaxCall', 0, 86400);
+  const out = { trunk: o.trunk };
+  if (o.transport !== undefined) out.transport = o.transport;
+  if (o.sipUser !== undefined) out.user = o.sipUser;
+  if (o.sipPassword !== undefined) out.password = o.sipPassword;
+  if (o.callerIdHeader !== undefined) out.callerIdHeader = o.callerIdHeader;
+  if (o.sipBind !== undefined) out.bind = o.sipBind;
+  if (o.sipPostdWait !== undefined) out.postdWait = o.sipPostdWait;
+  if (o.sipMaxCall !== undefined) out.maxCallSeconds = o.sipMaxCall;
+  if (o.sipPublicAddress !== undefined) out.publicAddress = o.sipPublicAddress;
+  return out;
+}
 
 function wholeNumber(options, name, lo, hi) {
   const v = options[name];
@@ -75,7 +109,7 @@ async function run(args, { stdout, stderr }) {
     capacity: options.capacity,
     ringTimeout: options.ringTimeout,
     carrier: options.carrier || 'sim',
-    carrierOptions: options.seed !== undefined ? { seed: options.seed } : {},
+    carrierOptions: carrierOptions(options),
     speed: options.speed,
     allowCallbacksTo: options.allowCallbacksTo,
     rateLimit: options.rateLimit,
@@ -83,7 +117,7 @@ async function run(args, { stdout, stderr }) {
     maxRows: options.maxRows,
     log: (line) => stderr.write(`fuse-outbound: ${line}\n`),
   }).catch((err) => {
-    if (/carrier/.test(err.message)) throw new UsageError(err.message);
+    if (err instanceof RangeError || /carrier/.test(err.message)) throw new UsageError(err.message);
     throw err;
   });
   if (options.verbose) {
@@ -111,7 +145,8 @@ async function run(args, { stdout, stderr }) {
     if (server.outbound.isLeader) stdout.write(`leader term ${server.store.term} at ${Date.now()}\n`); // taken while starting
   }
   const where = server.store.kind === 'postgres' ? `store postgres, ${server.outbound.isLeader ? 'leader' : 'follower'}` : `data ${server.store.dir}`;
-  stdout.write(`fuse-outbound serving ${url} (${where}, ${server.outbound.capacity} lines, ${options.carrier || 'sim'} carrier${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
+  const carrier = options.carrier === 'sip' ? `sip carrier to ${options.trunk} over ${(options.transport || 'udp').toLowerCase()}` : `${options.carrier || 'sim'} carrier`;
+  stdout.write(`fuse-outbound serving ${url} (${where}, ${server.outbound.capacity} lines, ${carrier}${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
   await new Promise((resolve) => {
     const stop = async (signal) => {
       stdout.write(`fuse-outbound: ${signal}: finishing what is in flight, then stopping\n`);

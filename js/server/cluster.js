@@ -45,10 +45,11 @@ class ClusterNode extends EventEmitter {
    * @param {number} [o.lease]  seconds (default 10): the longest a failover takes
    * @param {string} [o.nodeId]
    */
-  constructor({ makeCarrier, lease = 10, nodeId, ...outboundOptions }) {
+  constructor({ makeCarrier, firstCarrier = null, lease = 10, nodeId, ...outboundOptions }) {
     super();
     this.setMaxListeners(0);
     this.makeCarrier = makeCarrier;
+    this.firstCarrier = firstCarrier; // created (and prepared) by createServer; each later replica gets a new one
     this.options = outboundOptions;
     this.store = outboundOptions.store;
     this.clock = outboundOptions.clock;
@@ -92,7 +93,9 @@ class ClusterNode extends EventEmitter {
 
   // A follower's replica, loaded from the checkpoint and the log.
   async #follow() {
-    const o = new Outbound({ ...this.options, carrier: this.makeCarrier() });
+    const carrier = this.firstCarrier || this.makeCarrier();
+    this.firstCarrier = null;
+    const o = new Outbound({ ...this.options, carrier });
     for (const e of EVENTS) o.on(e, (x) => this.emit(e, x));
     o.on('fatal', (err) => {
       this.emit('fatal', err);

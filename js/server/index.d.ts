@@ -13,10 +13,10 @@ export interface ServerOptions {
   speed?: number;
   /** The manual clock's first time, Unix seconds (default now). */
   startTime?: number;
-  /** 'sim' (default). */
-  carrier?: 'sim';
-  /** The simulated carrier's seeded model. */
-  carrierOptions?: { seed?: number; rates?: Record<string, number>; ringTime?: unknown; talkTime?: unknown };
+  /** 'sim' (default): simulated; 'sip': a SIP trunk (SPEC 13). */
+  carrier?: 'sim' | 'sip';
+  /** The simulated carrier's seeded model, or the SIP carrier's trunk (SPEC 13). */
+  carrierOptions?: SimCarrierOptions | SipCarrierOptions;
   /** CIDR ranges ("127.0.0.1/32,::1/128") callbacks may go to despite the SSRF guard. */
   allowCallbacksTo?: string | null;
   /** Requests per second per account (0: no limit). */
@@ -81,3 +81,29 @@ export interface Server {
 }
 
 export function createServer(options?: ServerOptions): Promise<Server>;
+
+export interface SimCarrierOptions {
+  seed?: number;
+  rates?: Record<string, number>;
+  ringTime?: unknown;
+  talkTime?: unknown;
+}
+
+export interface SipCarrierOptions {
+  /** HOST:PORT every INVITE goes to. */
+  trunk: string;
+  transport?: 'udp' | 'tcp';
+  /** Digest credentials, used when the trunk challenges (401/407); both or neither. */
+  user?: string;
+  password?: string;
+  /** 'pai': the ani in P-Asserted-Identity too (default 'from'). */
+  callerIdHeader?: 'from' | 'pai';
+  /** HOST:PORT our SIP stack listens on (default 0.0.0.0:5060). */
+  bind?: string;
+  /** Seconds a `w` in postd waits (default 1). */
+  postdWait?: number;
+  /** Hang up a connected call after this many seconds (default 0: never). */
+  maxCallSeconds?: number;
+  /** The IPv4 address the trunk reaches us at (behind NAT): in Via, Contact and SDP. */
+  publicAddress?: string;
+}

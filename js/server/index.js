@@ -75,11 +75,22 @@ function lockDataDir(dir) {
 
 async function createServer(o = {}) {
   const fuse = o.fuse || require('../index');
+  const log = o.log || (() => {});
+  const makeCarrier = () => createCarrier(o.carrier || 'sim', { fuse, ringTimeout: o.ringTimeout, log, ...(o.carrierOptions || {}) });
+  // Before the store is opened, so that bad carrier options leave nothing open or locked.
+  const carrier = makeCarrier();
+  if (carrier.prepare) await carrier.prepare(); // e.g. the SIP port is free: said now, not as a crash later
   // A node's id names its database sessions (application_name) and its inbox requests.
   const nodeId = o.nodeId || `${require('os').hostname()}:${process.pid}:${require('crypto').randomBytes(3).toString('hex')}`;
   const store = isPostgresUrl(o.store) ? new PgStore(o.store, { applicationName: `fuse-outbound ${nodeId}`, idleInTransactionMs: (o.lease ?? 10) * 500 }) : o.store || new SqliteStore(o.data || path.resolve('fuse-data'));
   if (store.kind === 'postgres') {
-    if (!store.pool) await store.open();
+    try {
+      if (!store.pool) await store.open();
+    } catch (err) {
+      await store.close();
+      carrier.close();
+      throw err;
+    }
   } else if (!store.db) store.open();
   // One service per data directory: a second one would replay and dial what the first carries.
   let unlock = () => {};
@@ -88,15 +99,14 @@ async function createServer(o = {}) {
       unlock = lockDataDir(store.dir);
     } catch (err) {
       store.close();
+      carrier.close();
       throw err;
     }
   }
   const storedClock = await store.getMeta('clock');
   const stored = storedClock === null ? null : Number(storedClock);
   const clock = o.clock === 'manual' ? new ManualClock({ start: o.startTime ?? null, stored }) : new RealClock({ speed: o.speed ?? 1, stored });
-  const makeCarrier = () => createCarrier(o.carrier || 'sim', { fuse, ringTimeout: o.ringTimeout, ...(o.carrierOptions || {}) });
   const allow = o.allowCallbacksTo ? parseAllowList(o.allowCallbacksTo) : null;
-  const log = o.log || (() => {});
   const options = {
     fuse,
     store,
@@ -109,8 +119,8 @@ async function createServer(o = {}) {
   };
   // PostgreSQL: this node is one of several (js/server/cluster.js), leader or follower.
   const outbound = store.kind === 'postgres'
-    ? new ClusterNode({ ...options, makeCarrier, lease: o.lease ?? 10, nodeId })
-    : new Outbound({ ...options, carrier: makeCarrier() });
+    ? new ClusterNode({ ...options, makeCarrier, firstCarrier: carrier, lease: o.lease ?? 10, nodeId })
+    : new Outbound({ ...options, carrier });
   let started;
   try {
     started = await outbound.start();

@@ -217,7 +217,7 @@ class Outbound extends EventEmitter {
       this.deliverer.add({ callId: d.call_id, accountId: d.account_id, url: d.url, webhookId: d.webhook_id, tries: d.tries, nextAt: d.next_at });
     }
     this.#cancelDeletedDeployments();
-    this.carrier.start({ report: (callId, event, at) => this.report(callId, event, at), clock: this.clock });
+    this.carrier.start({ report: (callId, event, at, reason) => this.report(callId, event, at, reason), clock: this.clock });
     if (this.clock.kind === 'manual') this.clock.driver = (target) => this.#driveTo(target);
     this.adminTimer = setInterval(() => {
       this.#cancelDeletedDeployments();
@@ -234,7 +234,8 @@ class Outbound extends EventEmitter {
     clearTimeout(this.timer);
     clearInterval(this.adminTimer);
     if (this.clock.driver) this.clock.driver = null;
-    this.carrier.close();
+    const hungUp = this.carrier.close(); // called at once: it dials nothing more from here
+    await hungUp;
     await this.deliverer.close();
     if (this.catchingUp) await this.catchingUp.catch(() => {});
     if (this.checkpointing) await this.checkpointing.catch(() => {});
@@ -246,7 +247,7 @@ class Outbound extends EventEmitter {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.adminTimer);
-    this.carrier.close();
+    await this.carrier.close(); // a real carrier hangs up what is in flight first
     await this.deliverer.close();
     await this.journal.drain();
     if (this.checkpointing) await this.checkpointing;
@@ -306,7 +307,7 @@ class Outbound extends EventEmitter {
         actions = e.advance(op.n);
         break;
       case 'report':
-        actions = e.report(op.c, op.e, op.n);
+        actions = e.report(op.c, op.e, op.n, op.r); // r: a rejected outcome's reason (SPEC 13)
         if (op.e === 'connected') this.inflight.set(op.c, 'connected');
         else this.inflight.delete(op.c);
         break;
@@ -391,6 +392,12 @@ class Outbound extends EventEmitter {
     });
   }
 
+  // What a carrier may tell the far end about a dial: the deployment as the API names it, app/name.
+  #dialContext(a) {
+    const dep = this.store.deploymentById(Number(a.deployment));
+    return { deployment: dep ? `${dep.app}/${dep.name}` : a.deployment };
+  }
+
   #handle(actions, now) {
     for (const a of actions) {
       if (a.type === 'dial') {
@@ -399,7 +406,7 @@ class Outbound extends EventEmitter {
           this.journal.afterCommit((err) => {
             if (err || this.stopped) return; // not on disk: never dial it
             this.emit('dial', a);
-            this.carrier.dial(a);
+            this.carrier.dial(a, this.#dialContext(a));
           });
         }
       } else if (a.type === 'hangup') {
@@ -630,8 +637,11 @@ class Outbound extends EventEmitter {
     this.journal.add('answers', { id, answer: JSON.stringify(result), seq: this.journal.seq });
   }
 
-  /** A carrier outcome. Outcomes the engine refuses (a late report after the ring timeout) are dropped. */
-  report(callId, event, at) {
+  /**
+   * A carrier outcome (`reason`: a rejected outcome's, e.g. "503 Service Unavailable"). Outcomes the
+   * engine refuses (a late report after the ring timeout) are dropped.
+   */
+  report(callId, event, at, reason) {
     if (this.stopped) return;
     // At the time the carrier says it happened (never before what the engine has already seen,
     // never after now).
@@ -640,6 +650,7 @@ class Outbound extends EventEmitter {
     const engineNow = this.engine.now();
     if (engineNow !== null && n < engineNow) n = engineNow;
     const op = { t: 'report', c: String(callId), e: event, n };
+    if (reason !== undefined && reason !== null) op.r = String(reason);
     try {
       this.#input(op);
     } catch (err) {

@@ -11,14 +11,17 @@ export type CallEventName =
   | 'busy'
   | 'noanswer'
   | 'informationtone'
-  | 'canceled';
-/** What a carrier reports to Engine#report. */
-export type ReportedEvent = 'connected' | 'disconnected' | 'busy' | 'noanswer' | 'informationtone';
+  | 'canceled'
+  | 'rejected';
+/** What a carrier reports to Engine#report (`rejected` with its reason). */
+export type ReportedEvent = 'connected' | 'disconnected' | 'busy' | 'noanswer' | 'informationtone' | 'rejected';
 
 export interface CallEventRecord {
   event: CallEventName;
   /** Unix seconds. */
   timestamp: number;
+  /** rejected only: the carrier's answer, e.g. "503 Service Unavailable". */
+  reason?: string;
 }
 
 /** The result payload (`call_details`, SPEC 5), as the platform's result callback posts it. */
@@ -149,7 +152,7 @@ export interface EnqueueCsvResult extends Omit<CsvResult, 'requests'> {
 
 /** An engine error (report, advance, cancelDeployment, setCapacity, restore, options). */
 export interface EngineError extends Error {
-  /** unknown_call, unknown_event, invalid_transition, invalid_time, invalid_option, invalid_snapshot. */
+  /** unknown_call, unknown_event, invalid_transition, invalid_reason, invalid_time, invalid_option, invalid_snapshot. */
   code: string;
   field: string;
 }
@@ -179,8 +182,12 @@ export class Engine {
   ): EnqueueCsvResult;
   /** Processes everything due at or before `now` (in time order), then dials while lines are free. */
   advance(now?: number): EngineAction[];
-  /** Applies a carrier outcome, then does what advance(now) does. Throws (code) on invalid input, changing nothing. */
-  report(callId: string, event: ReportedEvent, now?: number): EngineAction[];
+  /**
+   * Applies a carrier outcome, then does what advance(now) does. Throws (code) on invalid input,
+   * changing nothing. `reason` is required with 'rejected' (the carrier's answer, at most 256 bytes,
+   * one line, e.g. "503 Service Unavailable") and refused with the other events (invalid_reason).
+   */
+  report(callId: string, event: ReportedEvent, now?: number, reason?: string): EngineAction[];
   /** Cancels the deployment's queued and waiting calls (dialing/connected ones continue). */
   cancelDeployment(deployment: string, now?: number): EngineAction[];
   /** The call's details as of now, or null for an unknown id. */

@@ -19,6 +19,8 @@ export interface PreviewRates {
   /** Never reported by the carrier: the engine raises it itself at `ringTimeout`. */
   noanswer?: number;
   informationtone?: number;
+  /** Refused by the carrier for another reason (SPEC 13, e.g. 503); default 0. */
+  rejected?: number;
 }
 
 /** Another deployment sharing the same lines (fair queuing, SPEC 5). */
@@ -86,6 +88,7 @@ export interface PreviewOutcomes {
   /** Includes attempts whose ring reached ringTimeout. */
   noanswer: number;
   informationtone: number;
+  rejected: number;
 }
 
 /** The state just after everything that happens at `timestamp`. */

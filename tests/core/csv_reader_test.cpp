@@ -1,11 +1,11 @@
-// The CSV tokenizer (SPEC 4) through fuse/csv.hpp: records, line numbers, errors, and the same
+// The CSV tokenizer (SPEC 4) through fuse/csv_reader.hpp: records, line numbers, errors, and the same
 // answer for every way of splitting the input into chunks.
 #include <boost/test/unit_test.hpp>
 
 #include <string>
 #include <vector>
 
-#include "fuse/csv.hpp"
+#include "fuse/csv_reader.hpp"
 #include "test_support.hpp"
 
 using namespace fuse;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "fuse/bridge.hpp"
+#include "fuse/bridge_destination.hpp"
 #include "fuse/destination.hpp"
 #include "test_support.hpp"
 
@@ -52,6 +52,15 @@ BOOST_AUTO_TEST_CASE(every_form_in_the_platform_doc) {
       BOOST_TEST(p.d.uri() == c.uri);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_count_of_digits_reads_in_the_singular_for_one) {
+  const Parsed one = parse("5");
+  BOOST_REQUIRE(!one.ok);
+  BOOST_TEST(one.problems[0].message.find("has 1 digit, so its country is unclear") != std::string::npos,
+             one.problems[0].message);
+  const Parsed nine = parse("617555123");
+  BOOST_TEST(nine.problems[0].message.find("has 9 digits, so its country is unclear") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(normalised_fields) {

@@ -195,16 +195,17 @@ BOOST_AUTO_TEST_CASE(memory_estimate_grows_with_calls_and_stays_under_200_bytes_
   BOOST_TEST(engine.stats().memory_bytes > full);  // events and ring timers for the 1,000 dials
 }
 
-// The packed actions say what the JSON actions say: a session driven through each form answers
-// the same, non-ASCII text (lengths in UTF-16 units) and many deployment names included.
-BOOST_AUTO_TEST_CASE(packed_actions_match_the_json_actions) {
-  bridge::EngineSession json_session, packed_session;
-  BOOST_REQUIRE(json_session.configure(R"({"capacity":3,"ringTimeout":30})").empty());
-  BOOST_REQUIRE(packed_session.configure(R"({"capacity":3,"ringTimeout":30})").empty());
+// The packed actions (what both bindings read) say what the engine's own actions say: a session
+// and a twin fuse::Engine driven with the same inputs answer the same, non-ASCII text (lengths in
+// UTF-16 units) and many deployment names included.
+BOOST_AUTO_TEST_CASE(packed_actions_say_what_the_engine_says) {
+  bridge::EngineSession session;
+  BOOST_REQUIRE(session.configure(R"({"capacity":3,"ringTimeout":30})").empty());
+  Engine twin(EngineOptions{3, 30});
   const nlohmann::json vocabulary = nlohmann::json::parse(bridge::engine_vocabulary());
-  std::vector<std::string> names;  // sent by the packed session so far
+  std::vector<std::string> names;  // sent by the session so far
 
-  // Decodes packed actions into the JSON actions' form (payloads as strings).
+  // Decodes packed actions (payloads as strings).
   const auto decode = [&](const bridge::PackedActions& p) {
     BOOST_REQUIRE(!p.numbers.empty());
     BOOST_REQUIRE(p.numbers[0] >= 0);
@@ -256,16 +257,33 @@ BOOST_AUTO_TEST_CASE(packed_actions_match_the_json_actions) {
     BOOST_TEST(byte_at_unit.at(unit) == p.text.size());
     return actions;
   };
-  // The JSON form: the array, then each result's payload behind a separator.
-  const auto parse_json = [](const std::string& text) {
-    const std::size_t cut = text.find(bridge::kPayloadSeparator);
-    nlohmann::json actions = nlohmann::json::parse(text.substr(0, cut));
-    std::size_t at = cut;
-    for (auto& a : actions) {
-      if (a["type"] != "result") continue;
-      const std::size_t end = text.find(bridge::kPayloadSeparator, at + 1);
-      a["payload"] = text.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
-      at = end;
+  // The twin's actions in the same form, from the engine's public API.
+  const auto expected = [&twin](const Actions& list) {
+    nlohmann::json actions = nlohmann::json::array();
+    char buf[kMaxUriLength];
+    const auto text_or_null = [](std::string_view s) -> nlohmann::json { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(s)); };
+    for (const Action& a : list) {
+      const std::string id = twin.call_id(a.call);
+      if (a.type == Action::Type::dial) {
+        const DialInfo info = twin.dial_info(a);
+        const Destination& d = info.destination;
+        nlohmann::json j = {{"type", "dial"}, {"callId", id}, {"deployment", std::string(info.deployment)}};
+        j["phoneNumber"] = std::string(info.phone_number);
+        j["uri"] = std::string(buf, d.write_uri(buf));
+        j["e164"] = std::string(buf, d.number.write_e164(buf));
+        j["ani"] = d.has_ani ? nlohmann::json(std::string(buf, d.ani.write_e164(buf))) : nlohmann::json(nullptr);
+        j["postd"] = d.has_postd() ? nlohmann::json(std::string(d.postd_view())) : nlohmann::json(nullptr);
+        j["attempt"] = static_cast<int>(a.attempt);
+        j["timestamp"] = a.timestamp;
+        actions.push_back(j);
+      } else if (a.type == Action::Type::hangup) {
+        actions.push_back({{"type", "hangup"}, {"callId", id}, {"reason", std::string(event_name(a.reason))}, {"timestamp", a.timestamp}});
+      } else {
+        nlohmann::json j = {{"type", "result"}, {"callId", id}, {"status", std::string(status_name(a.status))}};
+        j["resultUrl"] = text_or_null(twin.result_url(a.call));
+        j["payload"] = twin.call_details(a.call);
+        actions.push_back(j);
+      }
     }
     return actions;
   };
@@ -277,28 +295,40 @@ BOOST_AUTO_TEST_CASE(packed_actions_match_the_json_actions) {
     if (i % 4 == 1) params += R"(,"max_attempts":2,"reattempt_wait":60)";
     params += "}";
     const std::string& d = deployments[i % deployments.size()];
-    BOOST_REQUIRE(json_session.enqueue(d, params, T0, false).find("\"ok\":true") != std::string::npos);
-    BOOST_REQUIRE(packed_session.enqueue(d, params, T0, false).find("\"ok\":true") != std::string::npos);
+    BOOST_REQUIRE(session.enqueue(d, params, T0, false).find("\"ok\":true") != std::string::npos);
+    QueueRequest request;
+    Problems problems;
+    BOOST_REQUIRE(validate_queue_request(params, ValidationOptions{}, request, problems));
+    BOOST_REQUIRE(twin.enqueue(d, request, T0, problems));
   }
-  const auto same = [&](const std::string& json_text, const bridge::PackedActions& packed) {
-    BOOST_TEST(parse_json(json_text) == decode(packed));
+  Actions actions;
+  Problems problems;
+  const auto step = [&](const bridge::PackedActions& packed, bool ok) {
+    BOOST_REQUIRE(ok);
+    BOOST_TEST(decode(packed) == expected(actions));
+    actions.clear();
   };
-  same(json_session.advance(T0), packed_session.advance_packed(T0));
-  same(json_session.report("1", "connected", T0 + 5), packed_session.report_packed("1", 2u, T0 + 5));
-  same(json_session.report("2", "busy", T0 + 6), packed_session.report_packed("2", "busy", T0 + 6));
-  same(json_session.report("1", "disconnected", T0 + 9), packed_session.report_packed("1", 3u, T0 + 9));
-  same(json_session.advance(T0 + 200), packed_session.advance_packed(T0 + 200));  // ring timeouts, re-attempts
-  same(json_session.cancel_deployment("déploiement-été", T0 + 201),
-       packed_session.cancel_deployment_packed("déploiement-été", T0 + 201));
-  same(json_session.advance(T0 + 400), packed_session.advance_packed(T0 + 400));
-  same(json_session.advance(T0 + 900), packed_session.advance_packed(T0 + 900));
+  step(session.advance_packed(T0), twin.advance(T0, actions, problems));
+  step(session.report_packed("1", 2u, T0 + 5), twin.report("1", "connected", T0 + 5, actions, problems));
+  step(session.report_packed("2", "busy", T0 + 6), twin.report("2", "busy", T0 + 6, actions, problems));
+  step(session.report_packed("1", 3u, T0 + 9), twin.report("1", "disconnected", T0 + 9, actions, problems));
+  step(session.advance_packed(T0 + 200), twin.advance(T0 + 200, actions, problems));  // ring timeouts, re-attempts
+  step(session.cancel_deployment_packed("déploiement-été", T0 + 201),
+       twin.cancel_deployment("déploiement-été", T0 + 201, actions, problems));
+  step(session.advance_packed(T0 + 400), twin.advance(T0 + 400, actions, problems));
+  step(session.advance_packed(T0 + 900), twin.advance(T0 + 900, actions, problems));
   BOOST_TEST(names.size() == deployments.size());
 
-  // Errors: count -1 and the error object, as the JSON form answers.
-  const bridge::PackedActions& refused = packed_session.report_packed("99", 2u, T0 + 901);
+  // Errors: count -1 and the error object, with the engine's problem.
+  const bridge::PackedActions& refused = session.report_packed("99", 2u, T0 + 901);
   BOOST_TEST(refused.numbers == std::vector<double>{-1.0});
-  BOOST_TEST(refused.text == json_session.report("99", "connected", T0 + 901));
-  BOOST_TEST(packed_session.report_packed("1", "ringing", T0 + 901).text == json_session.report("1", "ringing", T0 + 901));
+  problems.clear();
+  BOOST_TEST(!twin.report("99", "connected", T0 + 901, actions, problems));
+  const nlohmann::json error = nlohmann::json::parse(refused.text);
+  BOOST_TEST(error["error"]["code"] == "unknown_call");
+  BOOST_TEST(error["error"]["message"] == problems.front().message);
+  const nlohmann::json unknown = nlohmann::json::parse(session.report_packed("1", "ringing", T0 + 901).text);
+  BOOST_TEST(unknown["error"]["code"] == "unknown_event");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

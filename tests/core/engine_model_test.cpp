@@ -396,20 +396,24 @@ class Sim {
       const std::uint32_t roll = rng_.below(100);
       event = roll < (connect_bias ? 70u : 45u) ? CallEvent::connected
               : roll < 80                       ? CallEvent::busy
-              : roll < 90                       ? CallEvent::noanswer
-                                                : CallEvent::informationtone;
+              : roll < 88                       ? CallEvent::noanswer
+              : roll < 94                       ? CallEvent::informationtone
+                                                : CallEvent::rejected;
     }
+    static constexpr std::string_view kReasons[] = {"503 Service Unavailable", "403 Forbidden",
+                                                    "500 Server Internal Error (Q.850 cause 41)"};
+    const std::string_view reason = event == CallEvent::rejected ? kReasons[rng_.below(3)] : std::string_view{};
     const std::string id = std::to_string(i + 1);
     const std::string name(event_name(event));
     const std::int64_t t = now_;
     Actions actions;
     Problems problems;
-    trace_.push_back("report " + id + " " + name + " " + std::to_string(t));
-    if (!check(apply([&](Engine& e, Actions& a, Problems& p) { return e.report(id, name, t, a, p); }, actions, problems),
+    trace_.push_back("report " + id + " " + name + " " + std::to_string(t) + (reason.empty() ? "" : " " + std::string(reason)));
+    if (!check(apply([&](Engine& e, Actions& a, Problems& p) { return e.report(id, name, reason, t, a, p); }, actions, problems),
                "valid report of " + name + " for " + id + " refused: " +
                    (problems.empty() ? std::string() : problems.front().message)))
       return true;
-    c.events.push_back({event, t});
+    c.events.push_back({event, t, reason});  // the reasons are static: their views stay valid
     if (event == CallEvent::connected) {
       c.st = MCall::connected;
     } else if (event == CallEvent::disconnected) {
@@ -426,14 +430,14 @@ class Sim {
 
   // A report that may be invalid: the error (if any) must be the predicted one and change nothing.
   void op_random_report() {
-    static const char* kEvents[] = {"queued", "dialing", "connected", "disconnected", "busy",
-                                    "noanswer", "informationtone", "canceled", "ringing", ""};
+    static const char* kEvents[] = {"queued", "dialing", "connected", "disconnected", "busy",         "noanswer",
+                                    "informationtone", "canceled", "ringing", "",   "rejected"};
     std::string id;
     const std::uint32_t pick = rng_.below(10);
     if (pick == 0) id = "0";
     else if (pick == 1) id = "x" + std::to_string(calls_.size());
     else id = std::to_string(1 + rng_.below(static_cast<std::uint32_t>(calls_.size()) + 2));
-    const std::string event = kEvents[rng_.below(10)];
+    const std::string event = kEvents[rng_.below(11)];
     const std::int64_t t = rng_.chance(15) ? engine_now_ - 1 : now_;
 
     std::optional<Code> predicted;
@@ -444,6 +448,7 @@ class Sim {
     if (!known) predicted = Code::unknown_call;
     else if (!kind) predicted = Code::unknown_event;
     else if (t < engine_now_) predicted = Code::invalid_time;
+    else if (*kind == CallEvent::rejected) predicted = Code::invalid_reason;  // reported here without its reason
     else {
       const MCall& c = calls_[index];
       const bool can = (*kind == CallEvent::disconnected && c.st == MCall::connected) ||

@@ -106,6 +106,13 @@ struct Driver {
   std::vector<std::string> report(const std::string& id, std::string_view event, std::int64_t now) {
     return briefs(report_raw(id, event, now));
   }
+  std::vector<std::string> reject(const std::string& id, std::string_view reason, std::int64_t now) {
+    Actions actions;
+    Problems problems;
+    const bool ok = engine.report(id, "rejected", reason, now, actions, problems);
+    BOOST_REQUIRE_MESSAGE(ok, (problems.empty() ? std::string("no problem") : problems.front().message));
+    return briefs(actions);
+  }
   std::vector<std::string> cancel(std::string_view deployment, std::int64_t now) {
     Actions actions;
     Problems problems;
@@ -366,6 +373,66 @@ BOOST_AUTO_TEST_CASE(reattempts_reenter_at_the_back_and_fail_after_max_attempts)
   d.report(z, "connected", T0 + 280);
   BOOST_TEST(d.report(z, "disconnected", T0 + 290) == Lines{"result 3 completed @290"}, boost::test_tools::per_element());
   BOOST_TEST(d.details(z).find(R"("attempts":"3")") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(rejected_is_a_failed_attempt_whose_event_carries_its_reason) {
+  Driver d(1);
+  const auto r = options(2, 60, {}, {}, "");
+  const std::string x = d.enqueue("A", request(phone(1), r), T0);
+  const std::string y = d.enqueue("A", request(phone(2), {}), T0);
+  BOOST_TEST(d.advance(T0) == Lines{"dial 1 A #1 @0"}, boost::test_tools::per_element());
+  // Re-attempted after reattempt_wait like busy; the line goes to y meanwhile.
+  BOOST_TEST(d.reject(x, "503 Service Unavailable", T0 + 3) == Lines{"dial 2 A #1 @3"}, boost::test_tools::per_element());
+  BOOST_TEST(d.engine.status(*d.engine.find_call(x)) == CallStatus::queued);
+  BOOST_TEST(d.reject(y, "403 Forbidden", T0 + 4) == Lines{"result 2 failed @4"}, boost::test_tools::per_element());
+  BOOST_TEST(d.wake() == T0 + 63);
+  BOOST_TEST(d.advance(T0 + 63) == Lines{"dial 1 A #2 @63"}, boost::test_tools::per_element());
+  // The reason survives a snapshot (and so compact()) byte for byte.
+  Problems problems;
+  auto copy = Engine::restore(d.engine.snapshot(), problems);
+  BOOST_REQUIRE(copy);
+  BOOST_TEST(copy->snapshot() == d.engine.snapshot());
+  BOOST_TEST(d.engine.snapshot().find(R"(["rejected",)" + num(T0 + 3) + R"(,"503 Service Unavailable"])") !=
+             std::string::npos);
+  BOOST_TEST(d.engine.compact() == 1u);
+  BOOST_TEST(d.reject(x, "Q.850;cause=34", T0 + 70) == Lines{"result 1 failed @70"}, boost::test_tools::per_element());
+  BOOST_TEST(d.details(x) ==
+             R"({"max_attempts":"2","attempts":"2","events":[{"event":"queued","timestamp":)" + num(T0) +
+                 R"(},{"event":"dialing","timestamp":)" + num(T0) +
+                 R"(},{"event":"rejected","timestamp":)" + num(T0 + 3) + R"(,"reason":"503 Service Unavailable"},)" +
+                 R"({"event":"dialing","timestamp":)" + num(T0 + 63) +
+                 R"(},{"event":"rejected","timestamp":)" + num(T0 + 70) + R"(,"reason":"Q.850;cause=34"}],)" +
+                 R"("phone_number":"')" + phone(1) + R"('","status":"failed","queued_timestamp":")" + num(T0) +
+                 R"(","start_timestamp":"","end_timestamp":"","reattempt_wait":"60","duration":0,"call_id":"1"})");
+}
+
+BOOST_AUTO_TEST_CASE(rejected_needs_a_one_line_reason_and_other_events_take_none) {
+  Driver d(1);
+  const std::string x = d.enqueue("A", request(phone(1), {}), T0);
+  d.advance(T0);
+  const auto report = [&](std::string_view event, std::string_view reason) {
+    return d.refused([&](Actions& a, Problems& p) { return d.engine.report(x, event, reason, T0 + 1, a, p); });
+  };
+  BOOST_TEST(report("rejected", "") == Code::invalid_reason);
+  BOOST_TEST(report("rejected", "503\r\nX-Injected: 1") == Code::invalid_reason);
+  BOOST_TEST(report("rejected", std::string(257, 'x')) == Code::invalid_reason);
+  BOOST_TEST(report("rejected", "\xff") == Code::invalid_reason);
+  BOOST_TEST(report("busy", "486 Busy Here") == Code::invalid_reason);
+  BOOST_TEST(d.reject(x, std::string(256, 'x'), T0 + 1) == Lines{"result 1 failed @1"}, boost::test_tools::per_element());
+  // Restore checks the reasons too.
+  std::string snap = d.engine.snapshot();
+  const std::string reason = R"(,")" + std::string(256, 'x') + R"("])";
+  const auto at = snap.find(reason);
+  BOOST_REQUIRE(at != std::string::npos);
+  Problems problems;
+  BOOST_TEST(!Engine::restore(std::string(snap).replace(at, reason.size(), "]"), problems));
+  BOOST_TEST(!Engine::restore(std::string(snap).replace(at, reason.size(), R"(,""])"), problems));
+  const std::string dialing = R"(["dialing",)" + num(T0) + "]";
+  BOOST_TEST(!Engine::restore(std::string(snap).replace(snap.find(dialing), dialing.size(),
+                                                        R"(["dialing",)" + num(T0) + R"(,"x"])"),
+                              problems));
+  BOOST_TEST(problems.size() == 3u);
+  for (const auto& p : problems) BOOST_TEST((p.code == Code::invalid_snapshot));
 }
 
 BOOST_AUTO_TEST_CASE(ring_timeout_raises_noanswer_with_a_hangup_at_exactly_dial_plus_timeout) {

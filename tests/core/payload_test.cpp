@@ -100,6 +100,10 @@ BOOST_AUTO_TEST_CASE(status_derived_from_events) {
   BOOST_TEST(status({{E::queued, 1}, {E::dialing, 2}, {E::busy, 3}}, 2) == CallStatus::queued);
   BOOST_TEST(status({{E::queued, 1}, {E::dialing, 2}, {E::informationtone, 3}, {E::dialing, 70}, {E::noanswer, 115}}, 2) ==
              CallStatus::failed);
+  BOOST_TEST(status({{E::queued, 1}, {E::dialing, 2}, {E::rejected, 3, "503 Service Unavailable"}}, 1) ==
+             CallStatus::failed);
+  BOOST_TEST(status({{E::queued, 1}, {E::dialing, 2}, {E::rejected, 3, "503 Service Unavailable"}}, 2) ==
+             CallStatus::queued);
   BOOST_TEST(status({{E::queued, 1}, {E::canceled, 5}}, 1) == CallStatus::canceled);
   BOOST_TEST(status({{E::queued, 1}, {E::dialing, 2}, {E::busy, 3}, {E::canceled, 3}}, 3) == CallStatus::canceled);
 }
@@ -119,6 +123,25 @@ BOOST_AUTO_TEST_CASE(builder_accepts_strings_for_numbers_and_keeps_metadata_orde
       build(R"({"phone_number":"6175551234","events":[],"metadata":"{ \"a\" : 1 }"})");
   BOOST_TEST(from_text.find(R"("metadata":{"a":1}})") != std::string::npos);
   BOOST_TEST(from_text.find(R"("queued_timestamp":"")") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(builder_writes_a_rejected_event_with_its_reason_and_checks_it) {
+  const std::string out = build(
+      R"({"phone_number":"6175551234","events":[{"event":"queued","timestamp":1},{"event":"dialing","timestamp":2},)"
+      R"({"event":"rejected","timestamp":3,"reason":"503 Service \"Unavailable\""}]})");
+  BOOST_TEST(out.find(R"({"event":"rejected","timestamp":3,"reason":"503 Service \"Unavailable\""}],)") !=
+             std::string::npos);
+  BOOST_TEST(out.find(R"("status":"failed")") != std::string::npos);
+  Problems problems;
+  build(R"({"phone_number":"6175551234","events":[{"event":"rejected","timestamp":3},)"
+        R"({"event":"rejected","timestamp":3,"reason":7},{"event":"rejected","timestamp":3,"reason":""},)"
+        R"({"event":"busy","timestamp":3,"reason":"486 Busy Here"}]})",
+        &problems);
+  BOOST_TEST(codes(problems) == (std::vector<Code>{Code::invalid_reason, Code::invalid_reason, Code::invalid_reason,
+                                                   Code::invalid_reason}),
+             boost::test_tools::per_element());
+  BOOST_TEST(problems[0].field == "events[0].reason");
+  BOOST_TEST(problems[3].field == "events[3].reason");
 }
 
 BOOST_AUTO_TEST_CASE(builder_reports_every_problem) {

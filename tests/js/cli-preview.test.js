@@ -84,6 +84,15 @@ for (const build of buildNames) {
       assert.deepEqual(JSON.parse(r.stdout), expected);
     });
 
+    test('--rejected-rate: other carrier refusals (SPEC 13) in the model', () => {
+      const args = ['--calls', '2000', '--capacity', '20', '--start', String(START), '--busy-rate', '0.3', '--rejected-rate', '0.1', '--seed', '4', '--json'];
+      const r = cli(args, { build });
+      assert.equal(r.code, 0, r.stderr);
+      const got = JSON.parse(r.stdout);
+      assert.deepEqual(got, api.previewWindow({ calls: 2000, capacity: 20, start: START, rates: { connected: 1 - 0.3 - 0.1, busy: 0.3, rejected: 0.1 }, seed: 4 }));
+      assert.ok(got.outcomes.rejected > 100, JSON.stringify(got.outcomes));
+    });
+
     test('date-times: local without a zone, or with Z / an offset', () => {
       const at = (when, tz) => JSON.parse(cli(['--calls', '1', '--capacity', '1', '--start', when, '--json'], { build, tz }).stdout).start;
       assert.equal(at('2026-12-01T09:00Z', 'UTC'), START);

@@ -3,7 +3,7 @@
 // compared with each other.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { forEachBuild, loadBuilds } = require('./helpers/builds');
+const { forEachBuild, loadBuilds, buildNames } = require('./helpers/builds');
 
 const NOW = 1_700_000_000;
 const opts = (extra = {}) => ({ now: NOW, ...extra });
@@ -203,10 +203,9 @@ forEachBuild((getFuse) => {
   });
 });
 
-test('both builds give the same result for the same upload', async () => {
+test('both builds give the same result for the same upload', { skip: buildNames.length < 2 && 'needs both builds (FUSE_BUILDS narrows to one)' }, async () => {
   const builds = await loadBuilds();
   const names = Object.keys(builds);
-  if (names.length < 2) return;
   const csv =
     '\uFEFFDestination , name,ssn\r\n6175551234,"Zoë, ""Z""",\r\n\r\n617555,x,\n16175551234,"a\nb",123-45-6789\r' +
     'tel:+16175551236;ani=8009957586;postd=2,5" tall,\n6175551237,a,b,c\n';

@@ -3,7 +3,7 @@
 // (packed numbers + text), through the public JS API of both builds.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { forEachBuild, loadBuilds } = require('./helpers/builds');
+const { forEachBuild, loadBuilds, buildNames } = require('./helpers/builds');
 
 const T0 = 1_700_000_000;
 const phone = (i) => `617${2300000 + i}`;
@@ -265,10 +265,9 @@ forEachBuild((getFuse) => {
   });
 });
 
-test('both builds queue the same CSV identically', async () => {
+test('both builds queue the same CSV identically', { skip: buildNames.length < 2 && 'needs both builds (FUSE_BUILDS narrows to one)' }, async () => {
   const builds = await loadBuilds();
   const names = Object.keys(builds);
-  if (names.length < 2) return;
   const csv = `destination,name\n${phone(1)},Zoë\n12,x\n${phone(3)},"a, b"\n${phone(1)},dup\n`;
   const answers = names.map((n) => {
     const engine = new builds[n].Engine({ capacity: 2 });

@@ -88,6 +88,22 @@ forEachBuild((getFuse) => {
     assert.equal(r.needed.endTimestamp, S + 621);
   });
 
+  test('rejected (SPEC 13) is a failed attempt of its own outcome; the default model has none', () => {
+    const fuse = getFuse();
+    const r = fuse.previewWindow({ ...allConnect(20, 20, 10, 60), rates: { rejected: 1 }, maxAttempts: 2, reattemptWait: 300 });
+    assert.equal(r.attempts, 40);
+    assert.equal(r.outcomes.rejected, 40);
+    assert.equal(r.outcomes.busy + r.outcomes.connected, 0);
+    assert.equal(r.failed, 20);
+    assert.equal(r.drainTimestamp, S + 310 + 10);
+    const mixed = fuse.previewWindow({ ...allConnect(2000, 50, 10, 60), rates: { connected: 1, rejected: 1 }, seed: 7 });
+    assert.ok(mixed.outcomes.rejected > 800 && mixed.outcomes.connected > 800, JSON.stringify(mixed.outcomes));
+    assert.equal(fuse.previewWindow(allConnect(100, 10, 5, 30)).outcomes.rejected, 0);
+    const carrier = fuse.createSimCarrier({ rates: { rejected: 1 }, ringTime: { mean: 4 } });
+    assert.deepEqual(carrier.attempt('+16175551234', '1', 1), { outcome: 'rejected', after: 4, talk: 0 });
+    carrier.dispose();
+  });
+
   test('noanswer holds a line until the ring timeout', () => {
     const r = getFuse().previewWindow({ ...allConnect(12, 4, 10, 60), rates: { noanswer: 1 }, ringTimeout: 30, maxAttempts: 2, reattemptWait: 120 });
     assert.equal(r.outcomes.noanswer, 24);

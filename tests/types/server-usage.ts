@@ -11,5 +11,10 @@ async function suite(): Promise<void> {
   const now: number = server.clock.now();
   await server.close();
   void id; void url; void now;
+  // The SIP carrier (SPEC 13): a trunk is required; the transport is udp or tcp.
+  const sip: Server = await createServer({ carrier: 'sip', carrierOptions: { trunk: 'sip.example.net:5060', transport: 'tcp', callerIdHeader: 'pai' } });
+  // @ts-expect-error no such transport
+  await createServer({ carrier: 'sip', carrierOptions: { trunk: 'sip.example.net:5060', transport: 'tls' } });
+  await sip.close();
 }
 void suite;

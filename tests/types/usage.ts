@@ -82,6 +82,9 @@ fuse.validateQueueRequest({ phone_number: '6175551234' }, { strict: 'yes' });
 new fuse.Engine({ ringTimeout: 30 });
 // @ts-expect-error report takes a carrier outcome, not an engine-raised event
 engine.report('1', 'dialing', 1700000000);
+engine.report('1', 'rejected', 1700000000, '503 Service Unavailable');
+// @ts-expect-error a reason is text
+engine.report('1', 'rejected', 1700000000, 503);
 // @ts-expect-error enqueueCsv takes the time as an argument, not an option
 engine.enqueueCsv('sales', 'destination\n', {}, 1700000000, { now: 1700000000 });
 // @ts-expect-error buildResultPayload needs the events

@@ -35,7 +35,7 @@
 #include <string>
 #include <string_view>
 
-#include "fuse/csv.hpp"
+#include "fuse/csv_reader.hpp"
 #include "fuse/destination.hpp"
 #include "fuse/problem.hpp"
 #include "fuse/queue_request.hpp"
@@ -122,5 +122,18 @@ class CsvValidator {
 // Convenience: the whole file at once.
 CsvSummary validate_csv(std::string_view csv, const CallOptions& call, const CsvOptions& options, Problems& problems,
                         CsvRowSink sink = {});
+
+// The options object of a CSV upload as the JS API passes it (JSON), read and checked. validateCsv / createCsvValidator take now,
+// strict, maxRows, partial, maxProblems, sizeHint and includeRequests; enqueueCsv takes strict,
+// maxRows, partial, maxProblems and sizeHint (its time is an argument). Every member is optional (null counts as
+// absent); a value of the wrong type or range, or an unknown name, is an invalid_option problem.
+enum class CsvCaller { validate_csv, enqueue_csv };
+struct CsvSettings {
+  CsvOptions csv;
+  bool include_requests = false;
+  bool queue_as_read = false;  // enqueueCsv: see EngineCsvUpload's queue_as_read
+  Problems problems;  // invalid_option errors
+};
+[[nodiscard]] CsvSettings read_csv_settings(std::string_view options_json, CsvCaller caller);
 
 }  // namespace fuse

@@ -49,7 +49,7 @@ struct Destination {
 // Parses one destination. Appends every problem found (errors and warnings) to `problems`, naming
 // `field` ("phone_number" for the API, "destination" for CSV). Returns true when no error was found;
 // `out` is then fully set. Never allocates for a valid input without warnings.
-bool parse_destination(std::string_view input, Destination& out, Problems& problems,
+[[nodiscard]] bool parse_destination(std::string_view input, Destination& out, Problems& problems,
                        std::string_view field = "phone_number");
 
 // Country calling codes the parser accepts (assigned ITU codes, libphonenumber's table).

@@ -102,7 +102,13 @@ struct DeploymentStats {
 class Engine {
  public:
   // Checks the options (capacity any 32-bit count, ring_timeout 1..86400).
-  static bool validate_options(const EngineOptions& options, Problems& problems);
+  [[nodiscard]] static bool validate_options(const EngineOptions& options, Problems& problems);
+  // Reads the options as the JS API gives them, JSON {capacity, ringTimeout?} (capacity required;
+  // ringTimeout null or missing: the default; any other key is an error), then validates them.
+  [[nodiscard]] static bool read_options(std::string_view options_json, EngineOptions& out, Problems& problems);
+  // A time as JS gives it (a double): a whole number of Unix seconds in the engine's range, else
+  // invalid_time with the same message every time check gives.
+  [[nodiscard]] static bool read_time(double now, std::int64_t& out, Problems& problems);
   explicit Engine(const EngineOptions& options);  // options must be valid
   // Makes this engine exactly a new Engine(options) (no calls, no deployments, no time), keeping
   // the memory it has allocated: for callers that run many engines one after another (previews).
@@ -115,25 +121,33 @@ class Engine {
   // Checks what the engine relies on: the number parses, max_attempts 1..10, the window (end after
   // start and after now), metadata a JSON object of at most 64 KiB. Returns the call, or nullopt
   // with the problems.
-  std::optional<CallRef> enqueue(std::string_view deployment, const QueueRequest& request, std::int64_t now,
+  [[nodiscard]] std::optional<CallRef> enqueue(std::string_view deployment, const QueueRequest& request, std::int64_t now,
                                  Problems& problems);
   // Queues many calls sharing one CallOptions, stored once (bulk_queue): all rows or none. Rows get
   // consecutive refs starting at `first` (ids call_id(first + i)), in row order, so they dial in
   // row order. Row problems carry `row` = 1-based index into `rows`.
-  bool enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
+  [[nodiscard]] bool enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
                     std::int64_t now, CallRef& first, Problems& problems);
 
-  bool advance(std::int64_t now, Actions& actions, Problems& problems);
+  [[nodiscard]] bool advance(std::int64_t now, Actions& actions, Problems& problems);
   // Carrier outcomes: connected (from dialing), disconnected (from connected), busy / noanswer /
-  // informationtone (from dialing). A dialing call whose ring timeout is due at or before `now`
-  // has already stopped ringing, so an outcome reported for it is an invalid_transition.
-  bool report(std::string_view call_id, std::string_view event, std::int64_t now, Actions& actions,
+  // informationtone / rejected (from dialing). A dialing call whose ring timeout is due at or before
+  // `now` has already stopped ringing, so an outcome reported for it is an invalid_transition.
+  // `rejected` (SPEC 13: the carrier refused the call for another reason) needs its `reason`
+  // (valid_event_reason, e.g. "503 Service Unavailable"), which its event carries; the other
+  // events take none (invalid_reason).
+  [[nodiscard]] bool report(std::string_view call_id, std::string_view event, std::string_view reason, std::int64_t now,
+                            Actions& actions, Problems& problems);
+  [[nodiscard]] bool report(CallRef call, CallEvent event, std::string_view reason, std::int64_t now, Actions& actions,
+                            Problems& problems);
+  // The same without a reason.
+  [[nodiscard]] bool report(std::string_view call_id, std::string_view event, std::int64_t now, Actions& actions,
               Problems& problems);
-  bool report(CallRef call, CallEvent event, std::int64_t now, Actions& actions, Problems& problems);
+  [[nodiscard]] bool report(CallRef call, CallEvent event, std::int64_t now, Actions& actions, Problems& problems);
   // Cancels every queued or waiting call of the deployment at `now` (dialing and connected calls
   // continue). Due timers are processed first and free lines dial afterwards, as in advance(now).
   // An unknown deployment has nothing to cancel.
-  bool cancel_deployment(std::string_view deployment, std::int64_t now, Actions& actions, Problems& problems);
+  [[nodiscard]] bool cancel_deployment(std::string_view deployment, std::int64_t now, Actions& actions, Problems& problems);
 
   // Lowering the capacity hangs nothing up: it only stops new dials until in-flight drops below.
   void set_capacity(std::uint32_t capacity) noexcept;
@@ -158,7 +172,7 @@ class Engine {
   // The call's id as a number, and the id the next queued call will get.
   std::uint64_t call_number(CallRef call) const noexcept;
   std::uint64_t next_call_number() const noexcept;
-  std::optional<CallRef> find_call(std::string_view call_id) const noexcept;
+  [[nodiscard]] std::optional<CallRef> find_call(std::string_view call_id) const noexcept;
   std::string call_id(CallRef call) const;
   void write_call_id(CallRef call, std::string& out) const;
   CallStatus status(CallRef call) const noexcept;
@@ -180,7 +194,7 @@ class Engine {
   // The entire state as JSON text; restore() gives an engine that behaves identically from there
   // (same actions for the same inputs, byte for byte). A restored engine's snapshot is the same text.
   std::string snapshot() const;
-  static std::optional<Engine> restore(std::string_view snapshot, Problems& problems);
+  [[nodiscard]] static std::optional<Engine> restore(std::string_view snapshot, Problems& problems);
 
   struct Impl;
 

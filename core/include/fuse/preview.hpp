@@ -8,10 +8,10 @@
 // The simulated carrier. Every attempt's outcome and times are drawn from (seed, deployment, call,
 // attempt) alone, never from dial order, so changing the capacity or the window does not reshuffle
 // them (the `needed` search compares like with like). Per attempt:
-//   - outcome: connected, busy, noanswer or informationtone with probabilities proportional to
+//   - outcome: connected, busy, noanswer, informationtone or rejected with probabilities proportional to
 //     `rates` (weights: they need not sum to 1; all >= 0, at least one > 0);
 //   - ring seconds: a whole number uniform in [max(1, mean - spread), mean + spread] (ring_time);
-//     the carrier reports connected / busy / informationtone that many seconds after the dial;
+//     the carrier reports connected / busy / informationtone / rejected that many seconds after the dial;
 //   - talk seconds (connected only): drawn the same way from talk_time; disconnected follows then.
 //   noanswer is never reported by the carrier: the engine raises it itself at ring_timeout. An
 //   attempt whose ring time reaches ring_timeout is a noanswer whatever its drawn outcome (the
@@ -71,7 +71,7 @@ struct PreviewOutcome {
   std::uint64_t completed = 0, failed = 0, canceled = 0;
   std::uint64_t attempts = 0;  // dials
   // Attempts by outcome (sum = attempts); noanswer includes attempts whose ring reached ring_timeout.
-  std::uint64_t connected = 0, busy = 0, noanswer = 0, informationtone = 0;
+  std::uint64_t connected = 0, busy = 0, noanswer = 0, informationtone = 0, rejected = 0;
   // When its last call reached its final status (the latest result timestamp: a disconnect, the
   // failing event, or the cancel time); nullopt when it has no calls.
   std::optional<std::int64_t> drain_timestamp;
@@ -111,17 +111,17 @@ struct PreviewResult {
 // Checks the options (every problem, fields in the JS API's names: "capacity", "talkTime.mean",
 // "competing[0].end", ...). Window and attempt rules are the queue parameters' (SPEC 3) with their
 // codes (invalid_timestamp, end_before_start, invalid_max_attempts, ...); the rest is invalid_preview.
-bool validate_preview_options(const PreviewOptions& options, Problems& problems);
+[[nodiscard]] bool validate_preview_options(const PreviewOptions& options, Problems& problems);
 
 // Reads the options as the JS API sends them, a JSON object: calls | csv:{queued, ok?}, capacity,
 // start, end?, maxAttempts?, reattemptWait?, talkTime?:{mean, spread?}, ringTime?:{mean, spread?},
-// ringTimeout?, rates?:{connected?, busy?, noanswer?, informationtone?} (missing rates are 0 when
+// ringTimeout?, rates?:{connected?, busy?, noanswer?, informationtone?, rejected?} (missing rates are 0 when
 // `rates` is given), seed?, timelineStep?, competing?:[{calls, start?, end?, maxAttempts?,
 // reattemptWait?}]. null is the same as absent. maxAttempts and reattemptWait follow the queue
 // parameters' rules exactly (each requires the other). Unknown keys are errors. Then validates.
-bool read_preview_options(std::string_view options_json, PreviewOptions& out, Problems& problems);
+[[nodiscard]] bool read_preview_options(std::string_view options_json, PreviewOptions& out, Problems& problems);
 
 // Validates, then simulates. Deterministic: the same options give the same result, byte for byte.
-bool preview_window(const PreviewOptions& options, PreviewResult& out, Problems& problems);
+[[nodiscard]] bool preview_window(const PreviewOptions& options, PreviewResult& out, Problems& problems);
 
 }  // namespace fuse

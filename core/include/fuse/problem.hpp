@@ -8,53 +8,60 @@
 
 namespace fuse {
 
-// One enumerator per error/warning code of SPEC.md; code_name() gives the wire spelling.
+// Every error/warning code of SPEC.md, once: the enum and code_name() (the wire spelling) are
+// generated from this list.
+#define FUSE_PROBLEM_CODES(X) \
+  /* destinations (SPEC 2) */ \
+  X(missing_phone_number) \
+  X(invalid_phone_number) \
+  X(invalid_ani) \
+  X(invalid_postd) \
+  X(fictional_number) \
+  /* queue parameters (SPEC 3) */ \
+  X(invalid_timestamp) \
+  X(end_before_start) \
+  X(end_in_past) \
+  X(invalid_max_attempts) \
+  X(max_attempts_requires_reattempt_wait) \
+  X(invalid_reattempt_wait) \
+  X(reattempt_wait_requires_max_attempts) \
+  X(invalid_result_url) \
+  X(invalid_metadata) \
+  X(invalid_metadata_key) \
+  X(invalid_metadata_value) \
+  X(metadata_too_large) \
+  X(invalid_is_pci) \
+  X(unknown_parameter) \
+  X(possible_card_number) \
+  X(possible_ssn) \
+  X(sensitive_key) \
+  X(invalid_params) \
+  /* bulk CSV (SPEC 4) */ \
+  X(csv_empty) \
+  X(csv_missing_destination_column) \
+  X(csv_duplicate_column) \
+  X(csv_invalid_column_name) \
+  X(csv_unterminated_quote) \
+  X(csv_invalid_quote) \
+  X(csv_field_count) \
+  X(csv_invalid_utf8) \
+  X(csv_too_many_rows) \
+  X(duplicate_destination) \
+  /* engine (SPEC 5) */ \
+  X(invalid_option) \
+  X(unknown_call) \
+  X(unknown_event) \
+  X(invalid_transition) \
+  X(invalid_reason) \
+  X(invalid_time) \
+  X(invalid_snapshot) \
+  /* window preview (SPEC 6) */ \
+  X(invalid_preview)
+
 enum class Code : std::uint8_t {
-  // destinations (SPEC 2)
-  missing_phone_number,
-  invalid_phone_number,
-  invalid_ani,
-  invalid_postd,
-  fictional_number,
-  // queue parameters (SPEC 3)
-  invalid_timestamp,
-  end_before_start,
-  end_in_past,
-  invalid_max_attempts,
-  max_attempts_requires_reattempt_wait,
-  invalid_reattempt_wait,
-  reattempt_wait_requires_max_attempts,
-  invalid_result_url,
-  invalid_metadata,
-  invalid_metadata_key,
-  invalid_metadata_value,
-  metadata_too_large,
-  invalid_is_pci,
-  unknown_parameter,
-  possible_card_number,
-  possible_ssn,
-  sensitive_key,
-  invalid_params,
-  // bulk CSV (SPEC 4)
-  csv_empty,
-  csv_missing_destination_column,
-  csv_duplicate_column,
-  csv_invalid_column_name,
-  csv_unterminated_quote,
-  csv_invalid_quote,
-  csv_field_count,
-  csv_invalid_utf8,
-  csv_too_many_rows,
-  duplicate_destination,
-  // engine (SPEC 5)
-  invalid_option,
-  unknown_call,
-  unknown_event,
-  invalid_transition,
-  invalid_time,
-  invalid_snapshot,
-  // window preview (SPEC 6)
-  invalid_preview,
+#define FUSE_ENUM_ENTRY(name) name,
+  FUSE_PROBLEM_CODES(FUSE_ENUM_ENTRY)
+#undef FUSE_ENUM_ENTRY
   count_
 };
 

@@ -45,13 +45,17 @@ inline constexpr std::int64_t kMaxTimestamp = 253402300799;  // 9999-12-31T23:59
 // sensitive-data findings are warnings unless strict); returns true, with `out` set, when there
 // is no error. An optional parameter that is null or an empty string counts as not given (form
 // posts send empty fields). `out.metadata` is "" for no metadata and for an empty object.
-bool validate_queue_request(std::string_view params_json, const ValidationOptions& options, QueueRequest& out,
+// Reads the validation options the JS API passes as JSON: "now" (Unix seconds; a fraction is rounded
+// down) and "strict" (true or false). Other keys are ignored; missing or malformed ones keep the defaults.
+ValidationOptions read_validation_options(std::string_view options_json);
+
+[[nodiscard]] bool validate_queue_request(std::string_view params_json, const ValidationOptions& options, QueueRequest& out,
                             Problems& problems);
 
 // The shared half of a bulk upload: every parameter except phone_number, metadata and csv, which
 // come from the file's rows. Same rules and problems as validate_queue_request; `csv` is accepted
 // and ignored, phone_number and metadata are reported as unknown_parameter warnings.
-bool validate_call_options(std::string_view params_json, const ValidationOptions& options, CallOptions& out,
+[[nodiscard]] bool validate_call_options(std::string_view params_json, const ValidationOptions& options, CallOptions& out,
                            Problems& problems);
 
 // Metadata rules, shared by the `metadata` parameter and CSV columns.

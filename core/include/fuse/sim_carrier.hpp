@@ -29,6 +29,7 @@ struct PreviewRates {
   double busy = 0.10;
   double noanswer = 0.15;
   double informationtone = 0.05;
+  double rejected = 0.0;  // SPEC 13: refused by the carrier for another reason (0 unless given)
 };
 
 struct SimCarrierOptions {
@@ -39,11 +40,13 @@ struct SimCarrierOptions {
   std::uint64_t seed = 1;
 };
 
-enum class SimOutcome : std::uint8_t { connected, busy, noanswer, informationtone };
+enum class SimOutcome : std::uint8_t { connected, busy, noanswer, informationtone, rejected };
+// The reason a simulated rejected attempt carries.
+inline constexpr std::string_view kSimRejectedReason = "503 Service Unavailable";
 
 struct SimAttempt {
   SimOutcome outcome;
-  std::uint32_t ring;      // seconds from the dial to the carrier's report (connected/busy/infotone)
+  std::uint32_t ring;      // seconds from the dial to the carrier's report (connected/busy/infotone/rejected)
   std::uint32_t talk;      // seconds connected (connected only)
   std::uint32_t duration;  // seconds the line is held (noanswer: the ring timeout)
 };
@@ -61,11 +64,11 @@ class SimCarrier {
   std::uint32_t ring_timeout_;
   std::uint32_t ring_lo_ = 1, talk_lo_ = 1;
   std::uint64_t ring_span_ = 1, talk_span_ = 1;
-  std::uint64_t threshold_[3] = {};
+  std::uint64_t threshold_[4] = {};
 };
 
 // Reads {seed?, rates?, ringTime?: {mean, spread?}, talkTime?, ringTimeout?} (the JS API's names,
 // as previewWindow reads them); every problem is reported with its field.
-bool read_sim_carrier_options(std::string_view options_json, SimCarrierOptions& out, Problems& problems);
+[[nodiscard]] bool read_sim_carrier_options(std::string_view options_json, SimCarrierOptions& out, Problems& problems);
 
 }  // namespace fuse

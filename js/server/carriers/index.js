@@ -4,6 +4,8 @@ const { SimCarrier } = require('./sim');
 
 const carriers = {
   sim: (options) => new SimCarrier(options),
+  // Required on use: the SIP stack is loaded only by services that place real calls.
+  sip: (options) => new (require('./sip').SipCarrier)(options),
 };
 
 function createCarrier(name, options) {

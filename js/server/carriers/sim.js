@@ -2,17 +2,21 @@
 // The `sim` carrier (SPEC 11): places no real call. Each dial's outcome comes from the package's
 // simulated carrier model (fuse.createSimCarrier: the scripted NPA-555-01XY numbers, seeded random
 // outcomes for the rest, the window preview's model), and is reported on the service clock:
-// `after` seconds after the dial the outcome (connected, busy, informationtone; noanswer is never
-// reported, the engine's ring timeout applies), then `talk` seconds later disconnected.
+// `after` seconds after the dial the outcome (connected, busy, informationtone, rejected; noanswer is
+// never reported, the engine's ring timeout applies), then `talk` seconds later disconnected.
 //
 // The carrier adapter interface (every carrier implements it):
-//   start({report(callId, event, at?), clock})   report: carrier outcomes back to the engine, at
-//                         service time `at` when the carrier knows it (default: now)
-//   dial(action)          a dial action (js/types/engine.d.ts DialAction)
+//   prepare()             optional, async: checks what start() will need (a free port); throws
+//                         a RangeError saying what to change
+//   start({report(callId, event, at?, reason?), clock})   report: carrier outcomes back to the
+//                         engine, at service time `at` when the carrier knows it (default: now);
+//                         `reason` with `rejected` only (the carrier's answer, "503 Service Unavailable")
+//   dial(action, {deployment})  a dial action (js/types/engine.d.ts DialAction); deployment: its
+//                         app/name as the API says it (action.deployment is the store's id)
 //   hangup(callId, reason) the engine gave up on the attempt (ring timeout): stop it
 //   nextDue() -> service time of the carrier's next own event, or null (clock-driven carriers)
 //   runDue(now)           report what is due at or before `now`
-//   close()
+//   close()               may return a promise (the service waits for it)
 //   stats() -> {active, maxActive, dials}   lines in use now / at most (tests count capacity here)
 const { heapPush, heapPop } = require('../delivery');
 
@@ -59,7 +63,9 @@ class SimCarrier {
       const e = heapPop(this.events);
       if (this.active.get(e.id) !== e.attempt) continue; // hung up, or a later attempt
       if (e.event !== 'connected') this.active.delete(e.id);
-      this.report(e.id, e.event, e.nextAt); // at its own time: a late tick must not reorder it after a ring timeout
+      // A simulated rejection reads as a real carrier's most common one.
+      const reason = e.event === 'rejected' ? '503 Service Unavailable' : undefined;
+      this.report(e.id, e.event, e.nextAt, reason); // at its own time: a late tick must not reorder it after a ring timeout
     }
   }
 

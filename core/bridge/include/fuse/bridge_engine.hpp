@@ -3,7 +3,7 @@
 // shapes are the JS API's (SPEC 7, js/api/engine.js).
 //
 // Errors: a method that can fail returns `{"error":{"code":..,"field":..,"message":..}}` (an
-// object), where success is a JSON array (actions) or "" (configure, restore, set_capacity).
+// object), where success is "" (configure, restore, set_capacity); actions come packed (below).
 #pragma once
 
 #include <cstdint>
@@ -13,12 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "fuse/engine.hpp"
-#include "fuse/engine_csv.hpp"
 
 namespace fuse::bridge {
-
-inline constexpr char kPayloadSeparator = '\x1e';
 
 // Actions packed for JS (the hot path: js/api/engine.js turns them into the action objects in one
 // loop, with no JSON parsing). `numbers` (doubles, for a Float64Array) and `text` (one string):
@@ -44,6 +40,11 @@ std::string engine_vocabulary();
 
 class EngineSession {
  public:
+  EngineSession();
+  ~EngineSession();
+  EngineSession(const EngineSession&) = delete;
+  EngineSession& operator=(const EngineSession&) = delete;
+
   // {"capacity":n,"ringTimeout":n?}: "" or an error (invalid_option). Replaces any engine (and
   // starts the packed actions' deployment names afresh).
   std::string configure(std::string_view options_json);
@@ -53,23 +54,15 @@ class EngineSession {
   // Validates the params (SPEC 3, as validateQueueRequest with now/strict) and queues the call:
   // {"ok":true,"callId":"1","errors":[],"warnings":[..]} or {"ok":false,"errors":[..],"warnings":[..]}.
   std::string enqueue(std::string_view deployment, std::string_view params_json, double now, bool strict);
-  // Actions as a JSON array (the readable form, for tools; the bindings use the packed form below,
-  // which the C++ tests check against this one), or an error:
-  //   {"type":"dial","callId","deployment","phoneNumber","uri","e164","ani","postd","attempt","timestamp"}
-  //   {"type":"hangup","callId","reason","timestamp"}
-  //   {"type":"result","callId","status","resultUrl"}
-  // followed, for each result action in order, by kPayloadSeparator and its payload (the
-  // call_details JSON text, written as is). The separator never occurs in JSON text, which escapes
-  // every control character.
-  std::string advance(double now);
-  std::string report(std::string_view call_id, std::string_view event, double now);
-  std::string cancel_deployment(std::string_view deployment, double now);
 
-  // The same three, answering with packed actions (valid until the next call on this session).
+  // advance, report and cancelDeployment, answering with packed actions (valid until the next
+  // call on this session), or count -1 and the error object as text.
   // report_packed takes the event as its CallEvent value (an unknown name goes to the string form).
   const PackedActions& advance_packed(double now);
-  const PackedActions& report_packed(std::string_view call_id, std::uint32_t event, double now);
-  const PackedActions& report_packed(std::string_view call_id, std::string_view event, double now);
+  const PackedActions& report_packed(std::string_view call_id, std::uint32_t event, double now,
+                                     std::string_view reason = {});
+  const PackedActions& report_packed(std::string_view call_id, std::string_view event, double now,
+                                     std::string_view reason = {});
   const PackedActions& cancel_deployment_packed(std::string_view deployment, double now);
 
   // enqueueCsv: csv_begin (replacing any upload not finished), csv_push for each piece of the file,
@@ -83,7 +76,7 @@ class EngineSession {
                  double now);
   void csv_push(std::string_view bytes);
   std::string csv_finish();
-  void csv_abort() noexcept { upload_.reset(); }
+  void csv_abort() noexcept;
   // "" or an error (invalid_option: capacity must be a whole number 0..4294967295).
   std::string set_capacity(double capacity);
 
@@ -100,24 +93,11 @@ class EngineSession {
   double compact();
 
   // Frees the engine now (the JS dispose()); the session then answers as if never configured.
-  void clear() noexcept {
-    upload_.reset();
-    engine_.reset();
-  }
-  bool ready() const noexcept { return engine_.has_value(); }
-  Engine* engine() noexcept { return engine_ ? &*engine_ : nullptr; }
+  void clear() noexcept;
 
  private:
-  std::string write_actions();
-  const PackedActions& pack_actions();
-  const PackedActions& packed_error(const Problem& p);
-  bool begin_packed(double now, std::int64_t& t);
-  std::optional<Engine> engine_;
-  Actions actions_;  // reused between calls
-  Problems problems_;
-  PackedActions packed_;
-  std::uint32_t names_sent_ = 0;  // deployment names sent with packed actions
-  std::unique_ptr<EngineCsvUpload> upload_;
+  struct Impl;  // the engine, the upload and the buffers reused between calls (bridge_engine.cpp)
+  std::unique_ptr<Impl> impl_;
 };
 
 // buildResultPayload(call): the payload text, or {"error":{...},"errors":[...]} (one entry per problem).

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "bridge_common.hpp"
-#include "fuse/bridge.hpp"
+#include "fuse/bridge_destination.hpp"
 #include "fuse/destination.hpp"
 #include "json_writer.hpp"
 #include "text.hpp"

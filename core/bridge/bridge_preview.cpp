@@ -22,6 +22,7 @@ void write_counts(json::ObjectWriter& w, const PreviewOutcome& o) {
   outcomes.field_int("busy", static_cast<std::int64_t>(o.busy));
   outcomes.field_int("noanswer", static_cast<std::int64_t>(o.noanswer));
   outcomes.field_int("informationtone", static_cast<std::int64_t>(o.informationtone));
+  outcomes.field_int("rejected", static_cast<std::int64_t>(o.rejected));
   outcomes.close();
   field_optional(w, "drainTimestamp", o.drain_timestamp);
 }

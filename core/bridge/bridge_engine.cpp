@@ -3,14 +3,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "bridge_common.hpp"
-#include "engine_impl.hpp"
+#include "fuse/engine.hpp"
+#include "fuse/engine_csv.hpp"
 #include "fuse/payload.hpp"
 #include "fuse/queue_request.hpp"
 #include "json_writer.hpp"
-#include "json_describe.hpp"
 #include "text.hpp"
 
 namespace fuse::bridge {
@@ -33,20 +32,6 @@ Problem not_configured_problem() {
 }
 
 std::string not_configured() { return error_json(not_configured_problem()); }
-
-// `now` from JS: a whole number of seconds in the engine's range (the core's message).
-bool time_of(double now, std::int64_t& out, Problems& problems) {
-  constexpr auto kMax = static_cast<double>(engine_detail::kMaxEngineTime);
-  if (!std::isfinite(now) || now != std::floor(now) || now < 0 || now > kMax) {
-    std::string shown;
-    json::write_double(shown, now);
-    problems.push_back({Code::invalid_time, Severity::error, "now",
-                        engine_detail::time_range_message(shown, std::isfinite(now) && now > kMax && now / 1000 <= kMax)});
-    return false;
-  }
-  out = static_cast<std::int64_t>(now);
-  return true;
-}
 
 // Length in UTF-16 code units (what JS counts) of valid UTF-8 text: a code unit per byte that is not
 // a continuation byte, two for a 4-byte sequence. Clears `ascii` when the text is not ASCII.
@@ -75,43 +60,36 @@ void write_counts(json::ObjectWriter& w, const EngineCounts& c) {
 
 }  // namespace
 
+struct EngineSession::Impl {
+  std::optional<Engine> engine_;
+  Actions actions_;  // reused between calls
+  Problems problems_;
+  PackedActions packed_;
+  std::uint32_t names_sent_ = 0;  // deployment names sent with packed actions
+  std::unique_ptr<EngineCsvUpload> upload_;
+
+  const PackedActions& pack_actions();
+  const PackedActions& packed_error(const Problem& p);
+  bool begin_packed(double now, std::int64_t& t);
+};
+
+EngineSession::EngineSession() : impl_(std::make_unique<Impl>()) {}
+EngineSession::~EngineSession() = default;
+
+void EngineSession::csv_abort() noexcept { impl_->upload_.reset(); }
+
+void EngineSession::clear() noexcept {
+  impl_->upload_.reset();
+  impl_->engine_.reset();
+}
+
 std::string EngineSession::configure(std::string_view options_json) {
-  const auto parsed = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object())
-    return error_json(Code::invalid_option, "", "Engine options must be an object {capacity, ringTimeout?}.");
   EngineOptions options;
-  bool has_capacity = false;
-  for (const auto& [key, value] : parsed.items()) {
-    const bool whole = value.is_number_unsigned() ||
-                       (value.is_number_float() && std::isfinite(value.get<double>()) &&
-                        value.get<double>() == std::floor(value.get<double>()) && value.get<double>() >= 0);
-    const double n = whole ? value.get<double>() : -1;
-    const nlohmann::json& given = value;  // clang 14 cannot capture a structured binding
-    const auto shown = [&given] { return json::describe(given); };  // built only for a message
-    if (key == "capacity") {
-      if (!whole || n > 4294967295.0)
-        return error_json(Code::invalid_option, "capacity",
-                          "capacity must be a whole number of lines from 0 to 4294967295, got " + shown() + ".");
-      options.capacity = static_cast<std::uint32_t>(n);
-      has_capacity = true;
-    } else if (key == "ringTimeout") {
-      if (value.is_null()) continue;  // the default
-      if (!whole || n < 1 || n > kMaxRingTimeout)
-        return error_json(Code::invalid_option, "ringTimeout",
-                          "ringTimeout must be a whole number of seconds from 1 to 86400, got " + shown() + ".");
-      options.ring_timeout = static_cast<std::uint32_t>(n);
-    } else {
-      return error_json(Code::invalid_option, key,
-                        "Unknown engine option " + text::quote(key) + ": the options are capacity and ringTimeout.");
-    }
-  }
-  if (!has_capacity)
-    return error_json(Code::invalid_option, "capacity", "capacity is required: the number of concurrent outbound lines.");
   Problems problems;
-  if (!Engine::validate_options(options, problems)) return error_json(problems.front());
-  upload_.reset();
-  engine_.emplace(options);
-  names_sent_ = 0;
+  if (!Engine::read_options(options_json, options, problems)) return error_json(problems.front());
+  impl_->upload_.reset();
+  impl_->engine_.emplace(options);
+  impl_->names_sent_ = 0;
   return "";
 }
 
@@ -119,146 +97,44 @@ std::string EngineSession::restore(std::string_view snapshot) {
   Problems problems;
   auto restored = Engine::restore(snapshot, problems);
   if (!restored) return error_json(problems.front());
-  upload_.reset();
-  engine_ = std::move(restored);
-  names_sent_ = 0;
+  impl_->upload_.reset();
+  impl_->engine_ = std::move(restored);
+  impl_->names_sent_ = 0;
   return "";
 }
 
 std::string EngineSession::enqueue(std::string_view deployment, std::string_view params_json, double now, bool strict) {
-  problems_.clear();
+  impl_->problems_.clear();
   std::string out;
   out.reserve(128);
   json::ObjectWriter w(out);
   std::int64_t t = 0;
   bool ok = false;
   std::optional<CallRef> ref;
-  if (!engine_) {
-    problems_.push_back(not_configured_problem());
-  } else if (time_of(now, t, problems_)) {
+  if (!impl_->engine_) {
+    impl_->problems_.push_back(not_configured_problem());
+  } else if (Engine::read_time(now, t, impl_->problems_)) {
     ValidationOptions vo;
     vo.now = t;
     vo.strict = strict;
     QueueRequest request;
-    if (validate_queue_request(params_json, vo, request, problems_)) {
+    if (validate_queue_request(params_json, vo, request, impl_->problems_)) {
       // Validated just now: the engine takes the row as checked instead of parsing it again.
       const EngineRow row{request.phone_number, request.metadata, true};
       CallRef first = 0;
-      ok = engine_->enqueue_many(deployment, request.options, {&row, 1}, t, first, problems_);
+      ok = impl_->engine_->enqueue_many(deployment, request.options, {&row, 1}, t, first, impl_->problems_);
       if (ok) ref = first;
     }
   }
   w.field_bool("ok", ok);
   if (ok) {
-    engine_->write_call_id(*ref, w.key("callId") += '"');
+    impl_->engine_->write_call_id(*ref, w.key("callId") += '"');
     out += '"';
   }
-  json::write_problems(w.key("errors"), problems_, Severity::error);
-  json::write_problems(w.key("warnings"), problems_, Severity::warning);
+  json::write_problems(w.key("errors"), impl_->problems_, Severity::error);
+  json::write_problems(w.key("warnings"), impl_->problems_, Severity::warning);
   w.close();
   return out;
-}
-
-std::string EngineSession::write_actions() {
-  std::string out;
-  out.reserve(16 + actions_.size() * 200);
-  out += '[';
-  std::string payloads;
-  char buf[kMaxUriLength];
-  for (const Action& a : actions_)
-    if (a.type == Action::Type::result) {
-      payloads.reserve(actions_.size() * 512);
-      break;
-    }
-  for (std::size_t i = 0; i < actions_.size(); ++i) {
-    const Action& a = actions_[i];
-    if (i) out += ',';
-    switch (a.type) {
-      case Action::Type::dial: {
-        const DialInfo info = engine_->dial_info(a);
-        const Destination& d = info.destination;
-        out += "{\"type\":\"dial\",\"callId\":\"";
-        engine_->write_call_id(a.call, out);
-        out += "\",\"deployment\":";
-        json::write_string(out, info.deployment);
-        out += ",\"phoneNumber\":";
-        json::write_string(out, info.phone_number);
-        out += ",\"uri\":";
-        json::write_string(out, std::string_view(buf, d.write_uri(buf)));
-        out += ",\"e164\":";
-        json::write_string(out, std::string_view(buf, d.number.write_e164(buf)));
-        out += ",\"ani\":";
-        if (d.has_ani) json::write_string(out, std::string_view(buf, d.ani.write_e164(buf)));
-        else out += "null";
-        out += ",\"postd\":";
-        if (d.has_postd()) json::write_string(out, d.postd_view());
-        else out += "null";
-        out += ",\"attempt\":";
-        json::write_int(out, a.attempt);
-        out += ",\"timestamp\":";
-        json::write_int(out, a.timestamp);
-        out += '}';
-        break;
-      }
-      case Action::Type::hangup:
-        out += "{\"type\":\"hangup\",\"callId\":\"";
-        engine_->write_call_id(a.call, out);
-        out += "\",\"reason\":\"";
-        out += event_name(a.reason);
-        out += "\",\"timestamp\":";
-        json::write_int(out, a.timestamp);
-        out += '}';
-        break;
-      case Action::Type::result: {
-        out += "{\"type\":\"result\",\"callId\":\"";
-        engine_->write_call_id(a.call, out);
-        out += "\",\"status\":\"";
-        out += status_name(a.status);
-        out += "\",\"resultUrl\":";
-        const std::string_view url = engine_->result_url(a.call);
-        if (url.empty()) out += "null";
-        else json::write_string(out, url);
-        out += '}';
-        // The payload follows the array, unescaped (see bridge_engine.hpp).
-        payloads += kPayloadSeparator;
-        engine_->write_call_details(a.call, payloads);
-        break;
-      }
-    }
-  }
-  out += ']';
-  out += payloads;
-  return out;
-}
-
-std::string EngineSession::advance(double now) {
-  if (!engine_) return not_configured();
-  std::int64_t t = 0;
-  actions_.clear();
-  problems_.clear();
-  if (!time_of(now, t, problems_)) return error_json(problems_.front());
-  if (!engine_->advance(t, actions_, problems_)) return error_json(problems_.front());
-  return write_actions();
-}
-
-std::string EngineSession::report(std::string_view call_id, std::string_view event, double now) {
-  if (!engine_) return not_configured();
-  std::int64_t t = 0;
-  actions_.clear();
-  problems_.clear();
-  if (!time_of(now, t, problems_)) return error_json(problems_.front());
-  if (!engine_->report(call_id, event, t, actions_, problems_)) return error_json(problems_.front());
-  return write_actions();
-}
-
-std::string EngineSession::cancel_deployment(std::string_view deployment, double now) {
-  if (!engine_) return not_configured();
-  std::int64_t t = 0;
-  actions_.clear();
-  problems_.clear();
-  if (!time_of(now, t, problems_)) return error_json(problems_.front());
-  if (!engine_->cancel_deployment(deployment, t, actions_, problems_)) return error_json(problems_.front());
-  return write_actions();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,7 +173,7 @@ std::string engine_vocabulary() {
   return out;
 }
 
-const PackedActions& EngineSession::packed_error(const Problem& problem) {
+const PackedActions& EngineSession::Impl::packed_error(const Problem& problem) {
   if (packed_.numbers.capacity() > (std::size_t{1} << 18)) std::vector<double>().swap(packed_.numbers);
   packed_.numbers.assign(1, -1.0);
   packed_.text = error_json(problem);
@@ -305,7 +181,7 @@ const PackedActions& EngineSession::packed_error(const Problem& problem) {
   return packed_;
 }
 
-const PackedActions& EngineSession::pack_actions() {
+const PackedActions& EngineSession::Impl::pack_actions() {
   PackedActions& p = packed_;
   // The buffers are reused from call to call, but a rare huge batch (a window closing on a million
   // calls) does not keep its memory.
@@ -367,45 +243,48 @@ const PackedActions& EngineSession::pack_actions() {
 }
 
 // The start of every packed entry point: a configured engine and a valid time.
-bool EngineSession::begin_packed(double now, std::int64_t& t) {
+bool EngineSession::Impl::begin_packed(double now, std::int64_t& t) {
   actions_.clear();
   problems_.clear();
   if (!engine_) problems_.push_back(not_configured_problem());
-  else time_of(now, t, problems_);
+  else static_cast<void>(Engine::read_time(now, t, problems_));  // its problem is the answer
   return problems_.empty();
 }
 
 const PackedActions& EngineSession::advance_packed(double now) {
   std::int64_t t = 0;
-  if (!begin_packed(now, t) || !engine_->advance(t, actions_, problems_)) return packed_error(problems_.front());
-  return pack_actions();
+  if (!impl_->begin_packed(now, t) || !impl_->engine_->advance(t, impl_->actions_, impl_->problems_)) return impl_->packed_error(impl_->problems_.front());
+  return impl_->pack_actions();
 }
 
-const PackedActions& EngineSession::report_packed(std::string_view call_id, std::uint32_t event, double now) {
-  if (event >= kCallEventCount) return report_packed(call_id, std::string_view{}, now);
+const PackedActions& EngineSession::report_packed(std::string_view call_id, std::uint32_t event, double now,
+                                                  std::string_view reason) {
+  if (event >= kCallEventCount) return report_packed(call_id, std::string_view{}, now, reason);
   std::int64_t t = 0;
-  if (!begin_packed(now, t)) return packed_error(problems_.front());
+  if (!impl_->begin_packed(now, t)) return impl_->packed_error(impl_->problems_.front());
   // The call found here, the event already known: the engine's CallRef form, no name lookups.
-  const auto ref = engine_->find_call(call_id);
-  if (!ref) return report_packed(call_id, event_name(static_cast<CallEvent>(event)), now);  // its error
-  if (!engine_->report(*ref, static_cast<CallEvent>(event), t, actions_, problems_)) return packed_error(problems_.front());
-  return pack_actions();
+  const auto ref = impl_->engine_->find_call(call_id);
+  if (!ref) return report_packed(call_id, event_name(static_cast<CallEvent>(event)), now, reason);  // its error
+  if (!impl_->engine_->report(*ref, static_cast<CallEvent>(event), reason, t, impl_->actions_, impl_->problems_))
+    return impl_->packed_error(impl_->problems_.front());
+  return impl_->pack_actions();
 }
 
-const PackedActions& EngineSession::report_packed(std::string_view call_id, std::string_view event, double now) {
+const PackedActions& EngineSession::report_packed(std::string_view call_id, std::string_view event, double now,
+                                                  std::string_view reason) {
   std::int64_t t = 0;
-  if (!begin_packed(now, t) || !engine_->report(call_id, event, t, actions_, problems_)) {
-    return packed_error(problems_.front());
+  if (!impl_->begin_packed(now, t) || !impl_->engine_->report(call_id, event, reason, t, impl_->actions_, impl_->problems_)) {
+    return impl_->packed_error(impl_->problems_.front());
   }
-  return pack_actions();
+  return impl_->pack_actions();
 }
 
 const PackedActions& EngineSession::cancel_deployment_packed(std::string_view deployment, double now) {
   std::int64_t t = 0;
-  if (!begin_packed(now, t) || !engine_->cancel_deployment(deployment, t, actions_, problems_)) {
-    return packed_error(problems_.front());
+  if (!impl_->begin_packed(now, t) || !impl_->engine_->cancel_deployment(deployment, t, impl_->actions_, impl_->problems_)) {
+    return impl_->packed_error(impl_->problems_.front());
   }
-  return pack_actions();
+  return impl_->pack_actions();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,40 +292,40 @@ const PackedActions& EngineSession::cancel_deployment_packed(std::string_view de
 
 void EngineSession::csv_begin(std::string_view deployment, std::string_view params_json,
                               std::string_view options_json, double now) {
-  upload_.reset();
-  if (!engine_) return;
-  CsvSettings settings = parse_csv_settings(options_json, CsvCaller::enqueue_csv);
+  impl_->upload_.reset();
+  if (!impl_->engine_) return;
+  CsvSettings settings = read_csv_settings(options_json, CsvCaller::enqueue_csv);
   // A bad time is reported, and the file is still checked (at the engine's own time).
   Problems time_problems;
   std::int64_t t = 0;
-  if (!time_of(now, t, time_problems)) t = engine_->now().value_or(0);
+  if (!Engine::read_time(now, t, time_problems)) t = impl_->engine_->now().value_or(0);
   settings.csv.validation.now = t;
   CallOptions call;
   Problems params_problems;
-  validate_call_options(params_json, settings.csv.validation, call, params_problems);
-  upload_ = std::make_unique<EngineCsvUpload>(*engine_, deployment, call, settings.csv, settings.queue_as_read);
-  upload_->add_upload_problems(time_problems);
-  upload_->add_upload_problems(settings.problems);
-  upload_->add_upload_problems(params_problems);
+  static_cast<void>(validate_call_options(params_json, settings.csv.validation, call, params_problems));  // problems go to the upload
+  impl_->upload_ = std::make_unique<EngineCsvUpload>(*impl_->engine_, deployment, call, settings.csv, settings.queue_as_read);
+  impl_->upload_->add_upload_problems(time_problems);
+  impl_->upload_->add_upload_problems(settings.problems);
+  impl_->upload_->add_upload_problems(params_problems);
 }
 
 void EngineSession::csv_push(std::string_view bytes) {
-  if (upload_) upload_->push(bytes);
+  if (impl_->upload_) impl_->upload_->push(bytes);
 }
 
 std::string EngineSession::csv_finish() {
-  if (!engine_) return not_configured();
-  if (!upload_) return error_json(Code::invalid_option, "", "No CSV upload is in progress (csv_begin first).");
-  const EngineCsvResult r = upload_->finish();
-  const Problems& problems = upload_->problems();
+  if (!impl_->engine_) return not_configured();
+  if (!impl_->upload_) return error_json(Code::invalid_option, "", "No CSV upload is in progress (csv_begin first).");
+  const EngineCsvResult r = impl_->upload_->finish();
+  const Problems& problems = impl_->upload_->problems();
   std::string out;
   out.reserve(320 + problems.size() * 160);
   json::ObjectWriter w(out);
-  write_csv_result(w, r.summary, problems, upload_->enqueue_problems());
+  write_csv_result(w, r.summary, problems, impl_->upload_->enqueue_problems());
   if (r.summary.queued > 0) {
-    engine_->write_call_id(r.first, w.key("firstCallId") += '"');
+    impl_->engine_->write_call_id(r.first, w.key("firstCallId") += '"');
     out += '"';
-    engine_->write_call_id(r.first + static_cast<CallRef>(r.summary.queued - 1), w.key("lastCallId") += '"');
+    impl_->engine_->write_call_id(r.first + static_cast<CallRef>(r.summary.queued - 1), w.key("lastCallId") += '"');
     out += '"';
   } else {
     w.field_null("firstCallId");
@@ -454,37 +333,37 @@ std::string EngineSession::csv_finish() {
   }
   {
     json::ObjectWriter ids(w.key("callIds"));
-    ids.field_int("first", r.summary.queued > 0 ? static_cast<std::int64_t>(engine_->call_number(r.first)) : 0);
+    ids.field_int("first", r.summary.queued > 0 ? static_cast<std::int64_t>(impl_->engine_->call_number(r.first)) : 0);
     ids.field_int("count", static_cast<std::int64_t>(r.summary.queued));
     ids.close();
   }
   w.close();
-  upload_.reset();
+  impl_->upload_.reset();
   return out;
 }
 
 std::string EngineSession::set_capacity(double capacity) {
-  if (!engine_) return not_configured();
+  if (!impl_->engine_) return not_configured();
   if (!std::isfinite(capacity) || capacity != std::floor(capacity) || capacity < 0 || capacity > 4294967295.0) {
     std::string shown;
     json::write_double(shown, capacity);
     return error_json(Code::invalid_option, "capacity",
                       "capacity must be a whole number of lines from 0 to 4294967295, got " + shown + ".");
   }
-  engine_->set_capacity(static_cast<std::uint32_t>(capacity));
+  impl_->engine_->set_capacity(static_cast<std::uint32_t>(capacity));
   return "";
 }
 
 std::string EngineSession::get(std::string_view call_id) const {
-  if (!engine_) return "null";
-  const auto ref = engine_->find_call(call_id);
+  if (!impl_->engine_) return "null";
+  const auto ref = impl_->engine_->find_call(call_id);
   if (!ref) return "null";
-  return engine_->call_details(*ref);
+  return impl_->engine_->call_details(*ref);
 }
 
 std::string EngineSession::stats(bool per_deployment) const {
-  if (!engine_) return "null";
-  const EngineStats s = engine_->stats();
+  if (!impl_->engine_) return "null";
+  const EngineStats s = impl_->engine_->stats();
   std::string out;
   json::ObjectWriter w(out);
   w.field_int("capacity", s.capacity);
@@ -496,7 +375,7 @@ std::string EngineSession::stats(bool per_deployment) const {
     std::string& list = w.key("byDeployment");
     list += '[';
     bool first = true;
-    for (const auto& d : engine_->deployment_stats()) {
+    for (const auto& d : impl_->engine_->deployment_stats()) {
       if (!first) list += ',';
       first = false;
       json::ObjectWriter dw(list);
@@ -511,22 +390,22 @@ std::string EngineSession::stats(bool per_deployment) const {
 }
 
 std::optional<double> EngineSession::next_wakeup() {
-  if (!engine_) return std::nullopt;
-  const auto t = engine_->next_wakeup();
+  if (!impl_->engine_) return std::nullopt;
+  const auto t = impl_->engine_->next_wakeup();
   if (!t) return std::nullopt;
   return static_cast<double>(*t);
 }
 
 std::optional<double> EngineSession::now() const {
-  if (!engine_) return std::nullopt;
-  const auto t = engine_->now();
+  if (!impl_->engine_) return std::nullopt;
+  const auto t = impl_->engine_->now();
   if (!t) return std::nullopt;
   return static_cast<double>(*t);
 }
 
-double EngineSession::compact() { return engine_ ? static_cast<double>(engine_->compact()) : 0; }
+double EngineSession::compact() { return impl_->engine_ ? static_cast<double>(impl_->engine_->compact()) : 0; }
 
-std::string EngineSession::snapshot() const { return engine_ ? engine_->snapshot() : std::string("null"); }
+std::string EngineSession::snapshot() const { return impl_->engine_ ? impl_->engine_->snapshot() : std::string("null"); }
 
 std::string build_result_payload(std::string_view call_json) {
   std::string out;

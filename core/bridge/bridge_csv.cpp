@@ -7,85 +7,10 @@
 #include "bridge_common.hpp"
 #include "fuse/csv_validator.hpp"
 #include "fuse/queue_request.hpp"
-#include "json_reader.hpp"
 #include "json_writer.hpp"
 #include "text.hpp"
 
 namespace fuse::bridge {
-
-// The options object: now and strict as validateQueueRequest reads them; the CSV options here.
-CsvSettings parse_csv_settings(std::string_view options_json, CsvCaller caller) {
-  CsvSettings s;
-  const auto bad = [&s](std::string_view name, std::string message) {
-    s.problems.push_back({Code::invalid_option, Severity::error, std::string(name), std::move(message)});
-  };
-  const bool engine = caller == CsvCaller::enqueue_csv;
-  s.csv.validation = read_validation_options(options_json);
-  json::Node root;
-  json::ReadError error;
-  if (!json::read(options_json, 1, root, error) || root.kind != json::Kind::object) {
-    bad("options", "The options must be an object such as {\"partial\": true, \"maxRows\": 5000}.");
-    return s;
-  }
-  // "The option maxRows must be <what>, not <the value given>."
-  const auto reject = [&](const std::string& name, std::string_view what, const json::Node& v) {
-    std::string message = "The option ";
-    message += name;
-    message += " must be ";
-    message += what;
-    message += ", not ";
-    if (v.kind == json::Kind::boolean) message += v.boolean ? "true" : "false";
-    else if (v.kind == json::Kind::number) message += v.text;
-    else if (v.kind == json::Kind::string) message += text::quote(v.text, 30);
-    else message += json::kind_name(v.kind);
-    message += '.';
-    bad(name, std::move(message));
-  };
-  const auto integer = [&](const std::string& name, const json::Node& v, std::int64_t min, std::int64_t& out) {
-    if (v.kind == json::Kind::number && v.integral && v.integer >= min) {
-      out = v.integer;
-      return true;
-    }
-    reject(name, min ? "a whole number of at least 1" : "a whole number of at least 0", v);
-    return false;
-  };
-  const auto boolean = [&](const std::string& name, const json::Node& v, bool& out) {
-    if (v.kind == json::Kind::boolean) out = v.boolean;
-    else reject(name, "true or false", v);
-  };
-  for (const json::Member& m : root.members) {
-    const json::Node& v = m.value;
-    if (v.kind == json::Kind::null || m.key == "strict") continue;
-    std::int64_t n = 0;
-    if (m.key == "now" && !engine) {
-      continue;
-    } else if (m.key == "now") {
-      bad(m.key, "The option now is not taken here: the time calls are queued at is enqueueCsv's 4th argument, "
-                 "enqueueCsv(deployment, csv, params, now, options).");
-    } else if (m.key == "maxRows") {
-      if (integer(m.key, v, 1, n)) s.csv.max_rows = static_cast<std::uint64_t>(n);
-    } else if (m.key == "partial") {
-      boolean(m.key, v, s.csv.partial);
-    } else if (m.key == "maxProblems") {
-      // Clamped to size_t: a count beyond what wasm32 can index means "no limit" in both builds.
-      if (integer(m.key, v, 0, n))
-        s.csv.max_problems = static_cast<std::uint64_t>(n) >= std::numeric_limits<std::size_t>::max()
-                                 ? std::numeric_limits<std::size_t>::max()
-                                 : static_cast<std::size_t>(n);
-    } else if (m.key == "sizeHint") {
-      if (integer(m.key, v, 0, n)) s.csv.size_hint = static_cast<std::uint64_t>(n);
-    } else if (m.key == "includeRequests" && !engine) {
-      boolean(m.key, v, s.include_requests);
-    } else if (m.key == "queueAsRead" && engine) {
-      boolean(m.key, v, s.queue_as_read);
-    } else {
-      bad(m.key, "Unknown option " + text::quote(m.key, 40) +
-                     (engine ? "; the options are strict, maxRows, partial, maxProblems, sizeHint and queueAsRead."
-                             : "; the options are now, strict, maxRows, partial, maxProblems, sizeHint and includeRequests."));
-    }
-  }
-  return s;
-}
 
 void write_csv_result(json::ObjectWriter& w, const CsvSummary& s, const Problems& problems, const Problems& more) {
   w.field_bool("ok", s.ok);
@@ -155,8 +80,9 @@ struct CsvValidation::Impl {
   std::uint64_t final_rows = 0, final_bytes = 0;
 
   Impl(std::string_view params_json, std::string_view options_json)
-      : settings(parse_csv_settings(options_json, CsvCaller::validate_csv)) {
-    validate_call_options(params_json, settings.csv.validation, call, params_problems);
+      : settings(read_csv_settings(options_json, CsvCaller::validate_csv)) {
+    // Its problems go into the result (an error rejects the upload); the validator runs either way.
+    static_cast<void>(validate_call_options(params_json, settings.csv.validation, call, params_problems));
     request.options = call;
     collecting = settings.include_requests;
     if (collecting) requests.push_back('[');

@@ -1,4 +1,4 @@
-// Bridge functions for queue-request validation (SPEC 3, JS API validateQueueRequest); see bridge.hpp.
+// Bridge functions for queue-request validation (SPEC 3, JS API validateQueueRequest); see bridge_destination.hpp.
 #pragma once
 
 #include <string>

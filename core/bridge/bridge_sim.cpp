@@ -30,7 +30,7 @@ double SimCarrierSession::attempt(std::string_view e164, double call, double att
   if (!carrier_) return -1;
   const auto whole = [](double v, double hi) { return std::isfinite(v) && v >= 0 && v <= hi ? static_cast<std::uint64_t>(v) : 0; };
   const SimAttempt a = carrier_->attempt(e164, whole(call, 9007199254740991.0), static_cast<std::uint32_t>(whole(attempt, 15)));
-  return static_cast<double>(a.outcome) + 4.0 * (static_cast<double>(a.ring) + 262144.0 * static_cast<double>(a.talk));
+  return static_cast<double>(a.outcome) + 8.0 * (static_cast<double>(a.ring) + 262144.0 * static_cast<double>(a.talk));
 }
 
 }  // namespace fuse::bridge

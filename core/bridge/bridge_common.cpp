@@ -1,9 +1,5 @@
 #include "bridge_common.hpp"
 
-#include <cmath>
-#include <limits>
-
-#include "json_reader.hpp"
 #include "json_writer.hpp"
 
 namespace fuse::bridge {
@@ -51,24 +47,6 @@ void write_queue_request(std::string& out, const QueueRequest& request) {
   write_destination(w.key("destination"), request.destination);
   write_option_fields(w, request.options, &request.metadata);
   w.close();
-}
-
-ValidationOptions read_validation_options(std::string_view options_json) {
-  ValidationOptions options;
-  json::Node root;
-  json::ReadError error;
-  if (!json::read(options_json, 1, root, error) || root.kind != json::Kind::object) return options;
-  for (const json::Member& m : root.members) {
-    const json::Node& v = m.value;
-    if (m.key == "now" && v.kind == json::Kind::number && v.finite) {
-      if (v.integral) options.now = v.integer;
-      else if (std::fabs(v.number) < 9.2e18) options.now = static_cast<std::int64_t>(std::floor(v.number));
-      else options.now = v.number < 0 ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
-    } else if (m.key == "strict" && v.kind == json::Kind::boolean) {
-      options.strict = v.boolean;
-    }
-  }
-  return options;
 }
 
 }  // namespace fuse::bridge
