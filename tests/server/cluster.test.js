@@ -63,6 +63,7 @@ function kill9(proc) {
   return new Promise((resolve) => {
     if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
     proc.once('exit', resolve);
+    proc.killedAt = Date.now();
     proc.kill('SIGKILL');
   });
 }
@@ -99,7 +100,9 @@ function timeline(all) {
       m = /^follower at (\d+)/.exec(line);
       if (m) events.push({ at: Number(m[1]), node: n, lines: 0 });
     }
-    if (n.exitedAt) events.push({ at: n.exitedAt, node: n, lines: 0 });
+    // A killed node's lines end with it: when the signal was sent (its exit event may reach this
+    // busy test process later than the next leader's first dial, which needs the lock it held).
+    if (n.exitedAt) events.push({ at: n.proc.killedAt ?? n.exitedAt, node: n, lines: 0 });
   }
   events.sort((a, b) => a.at - b.at);
   return { events, dials };
