@@ -2,7 +2,8 @@
 'use strict';
 // npm run bench [-- section...]: prints each figure with its ratio against the reference library
 // measured in the same run (the engine section has no reference: it prints its goals). Sections:
-// destinations, csv, engine, preview, server, hardening, sip (needs SIPp; not in the default run).
+// destinations, csv, engine, preview, server, hardening; sip (needs SIPp) and cluster (starts a
+// PostgreSQL server) only when named.
 const sections = {
   destinations: require('./destinations'),
   csv: require('./csv'),
@@ -11,9 +12,10 @@ const sections = {
   server: require('./server'),
   hardening: require('./hardening'),
   sip: require('./sip'),
+  cluster: require('./cluster'),
 };
-// Run only when asked for (npm run bench sip): it needs SIPp and real network timing.
-const onRequest = new Set(['sip']);
+// Run only when asked for (npm run bench sip | cluster): SIPp and real network timing; a PostgreSQL server.
+const onRequest = new Set(['sip', 'cluster']);
 
 async function main() {
   const wanted = process.argv.slice(2);

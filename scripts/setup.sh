@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on a fresh Debian 12 machine, skipping what is there:
-# Debian packages (compilers, Emscripten, Boost.Test, nlohmann/json, SIPp, Chromium) and npm packages.
+# Debian packages (compilers, Emscripten, Boost.Test, nlohmann/json, SIPp, PostgreSQL for the
+# service's tests on PostgreSQL, Chromium) and npm packages.
 # Usage: scripts/setup.sh [--no-browser]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # sip-tester: SIPp, the far end of the sip carrier's tests (tests/server/sip.test.js).
-packages=(cmake g++ clang libclang-rt-14-dev emscripten nlohmann-json3-dev libboost-test-dev sip-tester)
+# postgresql: initdb/pg_ctl for a temporary server in the tests (tests/server/pg-helpers.js).
+packages=(cmake g++ clang libclang-rt-14-dev emscripten nlohmann-json3-dev libboost-test-dev sip-tester postgresql)
 [[ "${1:-}" == "--no-browser" ]] || packages+=(chromium)
 
 missing=()

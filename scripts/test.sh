@@ -49,7 +49,12 @@ section "JS API: native and wasm builds"
 node --test --test-reporter=spec tests/js/
 
 section "service: HTTP API, SQLite, delivery, crash recovery"
-node --test --test-reporter=spec tests/server/
+FUSE_TEST_STORE=sqlite node --test --test-reporter=spec tests/server/
+
+# The same suite on PostgreSQL, with the several-node tests (cluster.test.js, skipped in the
+# SQLite pass): each test process starts its own temporary server (tests/server/pg-helpers.js).
+section "service on PostgreSQL: the same suite, and three nodes on one database"
+FUSE_TEST_STORE=postgres node --test --test-reporter=spec tests/server/
 
 if [[ -d tests/browser ]]; then
   section "browser (headless Chromium)"

@@ -11,6 +11,9 @@ Options:
   --port N                 port to listen on (default 8080; 0 picks a free one)
   --host ADDR              address to listen on (default 127.0.0.1)
   --data DIR               data directory (default ./fuse-data)
+  --store postgres://...   several nodes on one PostgreSQL database instead (SPEC 12): any
+                           number of nodes, one leader at a time, the others take over
+  --lease S                with --store: seconds within which a follower takes over (default 10)
   --capacity N             concurrent outbound lines (default 10)
   --ring-timeout S         seconds of ringing before noanswer (default 45; set when DIR is new)
   --carrier sim|sip        the carrier (default sim: simulated, SPEC 11; sip: a SIP trunk, SPEC 13)
@@ -29,12 +32,13 @@ Options:
   --rate-limit N           requests per second per account (default 0: no limit)
   --max-upload-bytes N     a bulk_queue file's limit (default 1073741824)
   --max-rows N             a bulk_queue file's row limit (default 1000000)
-  --verbose                print each dial and result
+  --verbose                print each dial and result, the lines in use (and with --store
+                           when this node becomes leader or follower)
 Administration: fuse-outbound accounts add, fuse-outbound deployments add|delete.
 `;
 
 const SPEC = {
-  port: 'number', host: 'string', data: 'string', capacity: 'number', ringTimeout: 'number', carrier: 'string',
+  port: 'number', host: 'string', data: 'string', store: 'string', lease: 'number', capacity: 'number', ringTimeout: 'number', carrier: 'string',
   seed: 'number', speed: 'number', allowCallbacksTo: 'string', rateLimit: 'number', maxUploadBytes: 'number',
   maxRows: 'number', verbose: 'boolean', trunk: 'string', transport: 'string', sipUser: 'string',
   sipPassword: 'string', callerIdHeader: 'string', sipBind: 'string', sipPostdWait: 'number', sipMaxCall: 'number',
@@ -77,6 +81,10 @@ function checkOptions(o) {
   wholeNumber(o, 'capacity', 0, 100000);
   wholeNumber(o, 'ringTimeout', 1, 86400);
   wholeNumber(o, 'seed', 0, Number.MAX_SAFE_INTEGER);
+  wholeNumber(o, 'lease', 2, 3600);
+  if (o.store !== undefined && !/^postgres(ql)?:\/\//.test(o.store)) throw new UsageError(`--store takes a postgres:// URL, got '${o.store}'`);
+  if (o.store !== undefined && o.data !== undefined) throw new UsageError('give --data (SQLite) or --store (PostgreSQL), not both');
+  if (o.lease !== undefined && o.store === undefined) throw new UsageError('--lease applies to --store postgres://... only');
   wholeNumber(o, 'rateLimit', 0, 1e9);
   wholeNumber(o, 'maxUploadBytes', 1, 2 ** 40);
   wholeNumber(o, 'maxRows', 1, 1000000);
@@ -96,6 +104,8 @@ async function run(args, { stdout, stderr }) {
   }
   const server = await createServer({
     data: options.data || 'fuse-data',
+    store: options.store,
+    lease: options.lease,
     capacity: options.capacity,
     ringTimeout: options.ringTimeout,
     carrier: options.carrier || 'sim',
@@ -111,12 +121,32 @@ async function run(args, { stdout, stderr }) {
     throw err;
   });
   if (options.verbose) {
-    server.outbound.on('dial', (a) => stdout.write(`dial   call ${a.callId} attempt ${a.attempt} ${a.e164}\n`));
+    // Lines in use in the carrier after each batch of dials, with the wall time (ms): tests add
+    // them up across the nodes of a cluster.
+    let counting = false;
+    const countLines = () => {
+      if (counting) return;
+      counting = true;
+      queueMicrotask(() => {
+        counting = false;
+        stdout.write(`lines ${server.carrier.stats().active} at ${Date.now()}\n`);
+      });
+    };
+    server.outbound.on('dial', (a) => {
+      stdout.write(`dial   call ${a.callId} attempt ${a.attempt} ${a.e164}\n`);
+      countLines();
+    });
     server.outbound.on('result', (r) => stdout.write(`result call ${r.callId} ${r.status}\n`));
   }
   const url = await server.listen({ port: options.port ?? 8080, host: options.host || '127.0.0.1' });
+  if (options.verbose && server.store.kind === 'postgres') {
+    server.outbound.on('leader', ({ term }) => stdout.write(`leader term ${term} at ${Date.now()}\n`));
+    server.outbound.on('follower', () => stdout.write(`follower at ${Date.now()}\n`));
+    if (server.outbound.isLeader) stdout.write(`leader term ${server.store.term} at ${Date.now()}\n`); // taken while starting
+  }
+  const where = server.store.kind === 'postgres' ? `store postgres, ${server.outbound.isLeader ? 'leader' : 'follower'}` : `data ${server.store.dir}`;
   const carrier = options.carrier === 'sip' ? `sip carrier to ${options.trunk} over ${(options.transport || 'udp').toLowerCase()}` : `${options.carrier || 'sim'} carrier`;
-  stdout.write(`fuse-outbound serving ${url} (data ${server.store.dir}, ${server.outbound.capacity} lines, ${carrier}${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
+  stdout.write(`fuse-outbound serving ${url} (${where}, ${server.outbound.capacity} lines, ${carrier}${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
   await new Promise((resolve) => {
     const stop = async (signal) => {
       stdout.write(`fuse-outbound: ${signal}: finishing what is in flight, then stopping\n`);

@@ -23,11 +23,12 @@ function addAccount(store, email) {
   if (typeof email !== 'string' || !EMAIL.test(email) || email.length > 254) {
     throw new AdminError(`'${email}' is not an email address (it names the account and is the Basic-auth user name; no ':' allowed)`);
   }
-  if (store.account(email)) throw new AdminError(`an account ${email} exists already`);
-  const developerKey = newDeveloperKey();
-  const signingSecret = newSigningSecret();
-  store.addAccount(email, hashKey(developerKey), signingSecret, nowSeconds());
-  return { email, developerKey, signingSecret };
+  return when(store.account(email), (existing) => {
+    if (existing) throw new AdminError(`an account ${email} exists already`);
+    const developerKey = newDeveloperKey();
+    const signingSecret = newSigningSecret();
+    return when(store.addAccount(email, hashKey(developerKey), signingSecret, nowSeconds()), () => ({ email, developerKey, signingSecret }));
+  });
 }
 
 function checkId(value, what) {
@@ -40,23 +41,29 @@ function checkId(value, what) {
 function addDeployment(store, email, app, name) {
   checkId(app, 'the application id');
   checkId(name, 'the deployment id');
-  const account = store.account(email);
-  if (!account) throw new AdminError(`no account ${email}; create it with: fuse-outbound accounts add ${email}`);
-  const existing = store.deployment(app, name);
-  if (existing) {
-    throw new AdminError(existing.deleted_at === null ? `deployment ${app}/${name} exists already` : `deployment ${app}/${name} was deleted; its id is not reused: choose another`);
-  }
-  const id = store.addDeployment(account.id, app, name, nowSeconds());
-  return { id, app, deployment: name, email: account.email };
+  return when(store.account(email), (account) => {
+    if (!account) throw new AdminError(`no account ${email}; create it with: fuse-outbound accounts add ${email}`);
+    return when(store.deployment(app, name), (existing) => {
+      if (existing) {
+        throw new AdminError(existing.deleted_at === null ? `deployment ${app}/${name} exists already` : `deployment ${app}/${name} was deleted; its id is not reused: choose another`);
+      }
+      return when(store.addDeployment(account.id, app, name, nowSeconds()), (id) => ({ id, app, deployment: name, email: account.email }));
+    });
+  });
 }
 
 /** Deletes a deployment: its pending calls are canceled; its endpoints answer 409 from then on. */
 function deleteDeployment(store, app, name) {
-  const row = store.deployment(app, name);
-  if (!row) throw new AdminError(`no deployment ${app}/${name}`);
-  if (row.deleted_at !== null) throw new AdminError(`deployment ${app}/${name} is already deleted`);
-  store.deleteDeployment(row.id, nowSeconds());
-  return { id: row.id, app, deployment: name };
+  return when(store.deployment(app, name), (row) => {
+    if (!row) throw new AdminError(`no deployment ${app}/${name}`);
+    if (row.deleted_at !== null) throw new AdminError(`deployment ${app}/${name} is already deleted`);
+    return when(store.deleteDeployment(row.id, nowSeconds()), () => ({ id: row.id, app, deployment: name }));
+  });
+}
+
+// A synchronous store (SQLite) answers at once, an asynchronous one (PostgreSQL) with a promise.
+function when(value, fn) {
+  return value && typeof value.then === 'function' ? value.then(fn) : fn(value);
 }
 
 module.exports = { addAccount, addDeployment, deleteDeployment, AdminError };

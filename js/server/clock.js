@@ -27,6 +27,11 @@ class RealClock {
   now() {
     return Math.floor(this.exact());
   }
+  /** Moves the clock on to `t` if it is behind (a node taking over another's engine). */
+  atLeast(t) {
+    const behind = t - this.exact();
+    if (behind > 0) this.base += behind;
+  }
   /** Milliseconds of wall time until service time `t`. */
   msUntil(t) {
     return Math.max(0, ((t - this.exact()) / this.speed) * 1000);
@@ -57,6 +62,9 @@ class ManualClock {
       return;
     }
     await this.driver(this.t + seconds);
+  }
+  atLeast(t) {
+    this.set(t);
   }
   /** Sets the time (the driver's step; never backwards). */
   set(t) {

@@ -17,19 +17,19 @@ const LATEST = 20;
 const MAX_UNSENT = 256 * 1024; // bytes of an event stream waiting for a slow client
 const MAX_STREAMS = 16; // event streams per account
 
-function state(outbound, store, account) {
+async function state(outbound, store, account) {
   const counts = outbound.deploymentCounts();
-  const deployments = store
-    .deployments()
+  const all = await store.deployments();
+  const deployments = all
     .filter((d) => d.account_id === account.id)
     .map((d) => ({ app: d.app, deployment: d.name, deleted: d.deleted_at !== null, counts: counts(d.id) }));
-  const names = new Map(store.deployments().map((d) => [d.id, `${d.app}/${d.name}`]));
+  const names = new Map(all.map((d) => [d.id, `${d.app}/${d.name}`]));
   const stats = outbound.engine.stats();
   return {
     now: outbound.clock.now(),
     lines: { inUse: stats.inFlight, capacity: stats.capacity, history: outbound.linesHistory.slice(-600) },
     deployments,
-    latest: store.latestResults(account.id, LATEST).map((r) => ({
+    latest: (await store.latestResults(account.id, LATEST)).map((r) => ({
       call_id: String(r.call_id),
       deployment: names.get(r.deployment_id) || null,
       status: r.status,
@@ -41,7 +41,7 @@ function state(outbound, store, account) {
 function dashboard(app, { authenticate, send, sendError, HttpError, outbound, store }) {
   const guard = (handler) => async (request, reply) => {
     try {
-      const account = authenticate(request);
+      const account = await authenticate(request);
       return await handler(request, reply, account);
     } catch (err) {
       if (err instanceof HttpError) return sendError(request, reply, err);
@@ -61,7 +61,7 @@ function dashboard(app, { authenticate, send, sendError, HttpError, outbound, st
     reply.type('text/javascript; charset=utf-8');
     return reply.send(fs.createReadStream(DIST));
   }));
-  app.get('/api/dashboard', guard(async (request, reply, account) => send(request, reply, 200, state(outbound, store, account))));
+  app.get('/api/dashboard', guard(async (request, reply, account) => send(request, reply, 200, await state(outbound, store, account))));
   const streams = new Map(); // account id -> open event streams
   app.get('/api/dashboard/events', guard(async (request, reply, account) => {
     if ((streams.get(account.id) || 0) >= MAX_STREAMS) {
@@ -72,10 +72,17 @@ function dashboard(app, { authenticate, send, sendError, HttpError, outbound, st
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     let last = '';
-    const push = () => {
+    let ended = false;
+    const push = async () => {
       // A client that stops reading gets no more until it catches up: the buffer stays bounded.
-      if (res.writableLength > MAX_UNSENT) return;
-      const text = JSON.stringify(state(outbound, store, account));
+      if (res.writableLength > MAX_UNSENT || ended) return;
+      let text;
+      try {
+        text = JSON.stringify(await state(outbound, store, account));
+      } catch {
+        return; // the store is away for a moment: the next change or heartbeat tries again
+      }
+      if (ended) return;
       if (text === last) return;
       last = text;
       res.write(`event: state\ndata: ${text}\n\n`);
@@ -91,7 +98,6 @@ function dashboard(app, { authenticate, send, sendError, HttpError, outbound, st
       if (res.writableLength <= MAX_UNSENT) res.write(': keep-alive\n\n');
       push();
     }, 1000);
-    let ended = false;
     const done = () => {
       if (ended) return;
       ended = true;

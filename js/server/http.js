@@ -118,12 +118,13 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
   const uploadsByAccount = new Map();
   const authCache = new Map(); // Authorization header -> account row (bounded)
 
-  function authenticate(request) {
+  // Store reads may be asynchronous (store.d.ts): the handlers await them.
+  async function authenticate(request) {
     const header = request.headers.authorization;
     const cached = header && authCache.get(header);
     if (cached) return cached;
     const creds = parseBasic(header);
-    const account = creds && store.account(creds.email);
+    const account = creds && (await store.account(creds.email));
     if (!account || !keyMatches(creds.key, account.key_hash)) {
       const err = new HttpError(401, header ? 'Those credentials are not valid: check the account email and developer key.' : MESSAGES.unauthorized);
       err.headers = { 'www-authenticate': 'Basic realm="fuse-outbound", charset="UTF-8"' };
@@ -143,13 +144,13 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
   }
 
   const deploymentCache = new Map(); // "app\0name" -> {row, at}
-  function deploymentFor(account, params) {
+  async function deploymentFor(account, params) {
     const key = `${params.app}\0${params.deployment}`;
     let hit = deploymentCache.get(key);
     const now = Date.now();
     // Rows change only through the CLI (another process): a second's staleness is fine.
     if (!hit || now - hit.at > 1000) {
-      hit = { row: store.deployment(params.app, params.deployment), at: now };
+      hit = { row: await store.deployment(params.app, params.deployment), at: now };
       if (deploymentCache.size >= 10000) deploymentCache.clear();
       deploymentCache.set(key, hit);
     }
@@ -160,9 +161,9 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
     return row;
   }
 
-  function callFor(account, id) {
+  async function callFor(account, id) {
     if (!/^[1-9][0-9]{0,15}$/.test(id)) throw new HttpError(404, MESSAGES.noCall);
-    const status = outbound.status(id);
+    const status = await outbound.status(id);
     if (!status) throw new HttpError(404, MESSAGES.noCall);
     const dep = status.deploymentId === null ? null : store.deploymentById(status.deploymentId);
     if (!dep || dep.account_id !== account.id) throw new HttpError(403, MESSAGES.otherAccountCall);
@@ -178,6 +179,12 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
     }
     if (code === 415 || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return sendError(request, reply, new HttpError(415, 'Send the parameters as multipart/form-data, application/x-www-form-urlencoded or application/json.'));
+    }
+    if (code === 503) {
+      // A node that lost the leadership while the request waited for its commit: not applied.
+      const e = new HttpError(503, 'The service is changing leaders and did not apply this request; retry it.');
+      e.headers = { 'retry-after': '1' };
+      return sendError(request, reply, e);
     }
     if (code >= 400 && code < 500) {
       const message = err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'The JSON body is empty: send a JSON object of queue parameters.' : /JSON/.test(err.message) || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? `The body is not valid JSON (${err.message}).` : `The request is malformed: ${err.message}.`;
@@ -225,9 +232,9 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
 
   route('/api/apps/:app/:deployment/queue', {
     POST: async (request, reply) => {
-      const account = authenticate(request);
+      const account = await authenticate(request);
       limit(account);
-      const dep = deploymentFor(account, request.params);
+      const dep = await deploymentFor(account, request.params);
       const params = await readQueueParams(request);
       const result = await outbound.queue(dep.id, params);
       if (!result.ok) throw problemsError(result.errors, 'The call');
@@ -238,9 +245,9 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
 
   route('/api/apps/:app/:deployment/bulk_queue', {
     POST: async (request, reply) => {
-      const account = authenticate(request);
+      const account = await authenticate(request);
       limit(account);
-      const dep = deploymentFor(account, request.params);
+      const dep = await deploymentFor(account, request.params);
       if (!request.isMultipart()) throw new HttpError(415, 'Send bulk_queue as multipart/form-data with the file in a part named csv.');
       const uploading = uploadsByAccount.get(account.id) || 0;
       if (uploading >= maxUploadsPerAccount) {
@@ -306,9 +313,9 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
 
   route('/api/apps/:app/:deployment/cancel', {
     DELETE: async (request, reply) => {
-      const account = authenticate(request);
+      const account = await authenticate(request);
       limit(account);
-      const dep = deploymentFor(account, request.params);
+      const dep = await deploymentFor(account, request.params);
       await outbound.cancel(dep.id);
       return send(request, reply, 202);
     },
@@ -316,19 +323,19 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
 
   route('/api/outbound/:id', {
     GET: async (request, reply) => {
-      const account = authenticate(request);
+      const account = await authenticate(request);
       limit(account);
-      const status = callFor(account, request.params.id);
+      const status = await callFor(account, request.params.id);
       return send(request, reply, 200, `{"call_details":${status.text}}`);
     },
   });
 
   route('/api/outbound/:id/deliveries', {
     GET: async (request, reply) => {
-      const account = authenticate(request);
+      const account = await authenticate(request);
       limit(account);
-      callFor(account, request.params.id);
-      const d = outbound.deliveries(request.params.id);
+      await callFor(account, request.params.id);
+      const d = await outbound.deliveries(request.params.id);
       const body = d
         ? {
             call_id: request.params.id,

@@ -3,6 +3,13 @@
 export interface ServerOptions {
   /** Data directory (default ./fuse-data). */
   data?: string;
+  /**
+   * 'postgres://user@host:port/db': this server is one node of several on that database (SPEC 12);
+   * `accounts.add` and `deployments.*` then return promises.
+   */
+  store?: string;
+  /** With `store`: seconds within which a follower takes over from a dead leader (default 10). */
+  lease?: number;
   /** Lines shared by every deployment (default 10). */
   capacity?: number;
   /** Ring timeout in seconds (default 45; fixed when the data directory is created). */
@@ -73,6 +80,7 @@ export interface Server {
   replayed: number;
   listen(options?: { port?: number; host?: string }): Promise<string>;
   close(): Promise<void>;
+  /** Synchronous on the data directory (SQLite); with `store: 'postgres://...'` each returns a promise of it (await it). */
   accounts: { add(email: string): Account };
   deployments: {
     add(email: string, app: string, deployment: string): Deployment;

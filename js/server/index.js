@@ -11,9 +11,11 @@
 const fs = require('fs');
 const path = require('path');
 const { SqliteStore } = require('./store/sqlite');
+const { PgStore, isPostgresUrl } = require('./store/postgres');
 const { RealClock, ManualClock } = require('./clock');
 const { createCarrier } = require('./carriers');
 const { Outbound } = require('./outbound');
+const { ClusterNode } = require('./cluster');
 const { buildApp } = require('./http');
 const { parseAllowList } = require('./delivery');
 const admin = require('./admin');
@@ -22,6 +24,8 @@ const { dashboard } = require('./dashboard');
 /**
  * @param {object} [o]
  * @param {string} [o.data]  data directory (default ./fuse-data)
+ * @param {string|object} [o.store]  'postgres://...': several nodes on one database (SPEC 12); or a store
+ * @param {number} [o.lease]  PostgreSQL: seconds within which a follower takes over (default 10)
  * @param {number} [o.capacity]  lines (default 10)
  * @param {number} [o.ringTimeout]  seconds (default 45; fixed when the data directory is created)
  * @param {'real'|'manual'} [o.clock]
@@ -72,11 +76,22 @@ function lockDataDir(dir) {
 async function createServer(o = {}) {
   const fuse = o.fuse || require('../index');
   const log = o.log || (() => {});
+  const makeCarrier = () => createCarrier(o.carrier || 'sim', { fuse, ringTimeout: o.ringTimeout, log, ...(o.carrierOptions || {}) });
   // Before the store is opened, so that bad carrier options leave nothing open or locked.
-  const carrier = createCarrier(o.carrier || 'sim', { fuse, ringTimeout: o.ringTimeout, log, ...(o.carrierOptions || {}) });
+  const carrier = makeCarrier();
   if (carrier.prepare) await carrier.prepare(); // e.g. the SIP port is free: said now, not as a crash later
-  const store = o.store || new SqliteStore(o.data || path.resolve('fuse-data'));
-  if (!store.db) store.open();
+  // A node's id names its database sessions (application_name) and its inbox requests.
+  const nodeId = o.nodeId || `${require('os').hostname()}:${process.pid}:${require('crypto').randomBytes(3).toString('hex')}`;
+  const store = isPostgresUrl(o.store) ? new PgStore(o.store, { applicationName: `fuse-outbound ${nodeId}`, idleInTransactionMs: (o.lease ?? 10) * 500 }) : o.store || new SqliteStore(o.data || path.resolve('fuse-data'));
+  if (store.kind === 'postgres') {
+    try {
+      if (!store.pool) await store.open();
+    } catch (err) {
+      await store.close();
+      carrier.close();
+      throw err;
+    }
+  } else if (!store.db) store.open();
   // One service per data directory: a second one would replay and dial what the first carries.
   let unlock = () => {};
   if (store.dir) {
@@ -88,22 +103,33 @@ async function createServer(o = {}) {
       throw err;
     }
   }
-  const storedClock = store.getMeta('clock');
+  const storedClock = await store.getMeta('clock');
   const stored = storedClock === null ? null : Number(storedClock);
   const clock = o.clock === 'manual' ? new ManualClock({ start: o.startTime ?? null, stored }) : new RealClock({ speed: o.speed ?? 1, stored });
   const allow = o.allowCallbacksTo ? parseAllowList(o.allowCallbacksTo) : null;
-  const outbound = new Outbound({
+  const options = {
     fuse,
     store,
     clock,
-    carrier,
     capacity: o.capacity ?? 10,
     ringTimeout: o.ringTimeout ?? 45,
     allow,
     webhookTimeoutMs: o.webhookTimeoutMs ?? 15000,
     log,
-  });
-  const started = outbound.start();
+  };
+  // PostgreSQL: this node is one of several (js/server/cluster.js), leader or follower.
+  const outbound = store.kind === 'postgres'
+    ? new ClusterNode({ ...options, makeCarrier, firstCarrier: carrier, lease: o.lease ?? 10, nodeId })
+    : new Outbound({ ...options, carrier });
+  let started;
+  try {
+    started = await outbound.start();
+  } catch (err) {
+    await outbound.stop().catch(() => {});
+    await store.close();
+    unlock();
+    throw err;
+  }
   const app = buildApp({
     outbound,
     store,
@@ -119,7 +145,9 @@ async function createServer(o = {}) {
     app,
     store,
     clock,
-    carrier,
+    get carrier() {
+      return outbound.carrier;
+    },
     outbound,
     replayed: started.replayed,
     url: null,
@@ -138,7 +166,7 @@ async function createServer(o = {}) {
       closed = true;
       await app.close();
       await outbound.stop();
-      store.close();
+      await store.close();
       unlock();
     },
     accounts: { add: (email) => admin.addAccount(store, email) },
@@ -150,4 +178,4 @@ async function createServer(o = {}) {
   return server;
 }
 
-module.exports = { createServer, SqliteStore, ...admin };
+module.exports = { createServer, SqliteStore, PgStore, ...admin };

@@ -72,14 +72,31 @@ class Outbound extends EventEmitter {
   // ---------------------------------------------------------------------------------------------
   // start-up: checkpoint, replay, recovery
 
+  // start() = load() + run(). A store that answers synchronously (SQLite) is read synchronously
+  // throughout, as before; an asynchronous one (PostgreSQL) is awaited. A follower (cluster.js)
+  // only loads, then keeps applying the log (catchUp) until it runs as the leader.
   start() {
+    return when(this.load(), (loaded) => when(this.run(), () => loaded));
+  }
+
+  load({ follower = false } = {}) {
     const store = this.store;
-    this.serverId = store.getMeta('server_id');
+    if (store.kind === 'sqlite') return this.#load(store.getMeta('server_id'), store.loadCheckpoint(), null, follower);
+    return (async () => {
+      // Nodes starting together on a new database agree on one server id and one set of options.
+      const serverId = await store.initMeta('server_id', crypto.randomBytes(8).toString('hex'));
+      const engineOptions = await store.initMeta('engine_options', JSON.stringify({ capacity: this.capacity, ringTimeout: this.ringTimeout }));
+      return this.#load(serverId, await store.loadCheckpoint(), engineOptions, follower);
+    })();
+  }
+
+  #load(serverId, checkpoint, engineOptions, follower) {
+    const store = this.store;
+    this.serverId = serverId;
     if (!this.serverId) {
       this.serverId = crypto.randomBytes(8).toString('hex');
       store.setMeta('server_id', this.serverId);
     }
-    const checkpoint = store.loadCheckpoint();
     let seq = 0;
     if (checkpoint) {
       this.engine = this.fuse.Engine.restore(checkpoint.snapshot);
@@ -89,13 +106,14 @@ class Outbound extends EventEmitter {
       // The journal holds no engine options: the first run's are kept in meta, so that a replay
       // before the first checkpoint chooses the dials the first run chose (a changed --capacity is
       // applied after the replay, as a journaled input).
-      const stored = store.getMeta('engine_options');
+      const stored = store.kind === 'sqlite' ? store.getMeta('engine_options') : engineOptions;
       const options = stored ? JSON.parse(stored) : { capacity: this.capacity, ringTimeout: this.ringTimeout };
       if (!stored) store.setMeta('engine_options', JSON.stringify(options));
       this.engine = new this.fuse.Engine(options);
     }
     this.journal = new Journal({
-      store,
+      // A follower commits nothing: what its replay would write, the leader wrote with the entry.
+      store: follower ? { commit: (b) => store.noteRanges(b.ranges) } : store,
       seq,
       beforeCommit: (batch) => batch.meta.push(['clock', String(this.clock.now())]),
       afterCommit: () => this.#maybeCheckpoint(),
@@ -103,6 +121,16 @@ class Outbound extends EventEmitter {
     });
     // Replay: the engine's inputs after the checkpoint, as they were applied.
     this.replaying = true;
+    if (store.kind !== 'sqlite') {
+      this.follower = follower;
+      return this.catchUp().then(async (replayed) => {
+        this.#removeStrayUploads();
+        for (const { deployment_id: d, status, n } of await store.finalCounts()) this.#counts(d)[status] = n;
+        this.replaying = follower;
+        this.opsSinceCheckpoint = replayed;
+        return { replayed };
+      });
+    }
     let replayed = 0;
     for (const row of store.logAfter(seq)) {
       const op = JSON.parse(row.op);
@@ -114,8 +142,61 @@ class Outbound extends EventEmitter {
     this.opsSinceCheckpoint = replayed;
     this.journal.seq = Math.max(this.journal.seq, store.maxLogSeq());
     this.#removeStrayUploads();
-
     for (const { deployment_id: d, status, n } of store.finalCounts()) this.#counts(d)[status] = n;
+    return { replayed };
+  }
+
+  /**
+   * Applies the log entries after the last one applied (an asynchronous store: the replay at
+   * start, then a follower's way of keeping current). Resolves to the number applied. One at a time.
+   */
+  catchUp() {
+    if (this.catchingUp) return this.catchingUp.then(() => this.catchUp());
+    this.catchingUp = (async () => {
+      let n = 0;
+      for await (const row of this.store.logAfter(this.journal.seq)) {
+        if (this.stopped) break;
+        if (row.seq !== this.journal.seq + 1 && this.journal.seq !== 0) {
+          // The leader checkpointed past this node's position: rebuild from the checkpoint.
+          throw Object.assign(new Error(`log gap after ${this.journal.seq} (next ${row.seq})`), { code: 'FUSE_LOG_GAP' });
+        }
+        const op = JSON.parse(row.op);
+        if (op.d !== undefined) await this.store.ensureDeployment(Number(op.d));
+        if (op.t === 'csv') await this.store.fetchUpload(op.f);
+        this.journal.seq = row.seq;
+        this.#apply(op, row.seq);
+        if (op.t === 'csv' && this.follower) fs.rmSync(path.join(this.store.uploadDir(), op.f), { force: true });
+        n++;
+      }
+      if (this.follower) this.#compactFollower();
+      return n;
+    })().finally(() => {
+      this.catchingUp = null;
+    });
+    return this.catchingUp;
+  }
+
+  // A follower's engine holds final calls until it compacts; their results are in the store
+  // already (the leader commits them with the entry that made them).
+  #compactFollower() {
+    const s = this.engine.stats();
+    const finalHeld = s.completed + s.failed + s.canceled;
+    if (finalHeld < Math.max(CHECKPOINT_FINAL / 4, s.calls - finalHeld)) return;
+    this.engine.compact();
+    this.store.pruneRanges((id) => this.engine.get(String(id)) !== null);
+  }
+
+  /** Runs what a leader runs: closes the attempts left in flight, then dialing and deliveries. */
+  run() {
+    // The deliveries pending in the store first: none of this run's own can be among them then.
+    return when(this.store.pendingDeliveries(), (pending) => this.#run(pending));
+  }
+
+  #run(pending) {
+    const store = this.store;
+    this.replaying = false;
+    this.follower = false;
+    if (store.kind !== 'sqlite') this.journal.store = store;
     if (this.engine.stats().capacity !== this.capacity) this.setCapacity(this.capacity);
 
     // Attempts in flight when the process stopped: closed by the documented rule (ringing ->
@@ -132,7 +213,7 @@ class Outbound extends EventEmitter {
       }
     }
     this.recovered = this.inflight.size === 0 ? 0 : this.inflight.size;
-    for (const d of store.pendingDeliveries()) {
+    for (const d of pending) {
       this.deliverer.add({ callId: d.call_id, accountId: d.account_id, url: d.url, webhookId: d.webhook_id, tries: d.tries, nextAt: d.next_at });
     }
     this.#cancelDeletedDeployments();
@@ -144,7 +225,21 @@ class Outbound extends EventEmitter {
     }, 1000);
     this.adminTimer.unref();
     this.#kick();
-    return { replayed };
+  }
+
+  /** Stops at once without writing anything (a leader that lost its leadership; a follower). */
+  async abandon() {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.adminTimer);
+    if (this.clock.driver) this.clock.driver = null;
+    const hungUp = this.carrier.close(); // called at once: it dials nothing more from here
+    await hungUp;
+    await this.deliverer.close();
+    if (this.catchingUp) await this.catchingUp.catch(() => {});
+    if (this.checkpointing) await this.checkpointing.catch(() => {});
+    this.engine.dispose();
   }
 
   async stop() {
@@ -155,8 +250,10 @@ class Outbound extends EventEmitter {
     await this.carrier.close(); // a real carrier hangs up what is in flight first
     await this.deliverer.close();
     await this.journal.drain();
+    if (this.checkpointing) await this.checkpointing;
     this.checkpoint();
-    this.#saveClock();
+    if (this.checkpointing) await this.checkpointing;
+    await this.#saveClock();
     this.engine.dispose();
   }
 
@@ -165,7 +262,7 @@ class Outbound extends EventEmitter {
     const now = this.clock.now();
     if (now !== this.savedClock) {
       this.savedClock = now;
-      this.store.setMeta('clock', String(now));
+      return when(this.store.setMeta('clock', String(now)), null, () => {});
     }
   }
 
@@ -265,7 +362,10 @@ class Outbound extends EventEmitter {
 
   #range(first, last, deploymentId) {
     this.journal.add('ranges', { first, last, deploymentId });
-    (this.pendingRanges ||= []).push({ first, last, deploymentId });
+    // Tagged with the commit that will write it: with an asynchronous store, later batches fill
+    // while one is being written, and their ranges must stay here until their own commit.
+    const commit = this.journal.commits + (this.journal.flushing ? 2 : 1);
+    (this.pendingRanges ||= []).push({ first, last, deploymentId, commit });
   }
 
   #deploymentOfCall(callId) {
@@ -358,7 +458,11 @@ class Outbound extends EventEmitter {
   // checkpoints: compact the engine, snapshot it, drop the log before it
 
   #maybeCheckpoint() {
-    this.pendingRanges = null; // committed: the store answers for them now
+    // Committed: the store answers for them now.
+    if (this.pendingRanges) {
+      const left = this.pendingRanges.filter((r) => r.commit > this.journal.commits);
+      this.pendingRanges = left.length ? left : null;
+    }
     if (this.stopped || this.replaying) return;
     const s = this.engine.stats();
     const finalHeld = s.completed + s.failed + s.canceled;
@@ -369,13 +473,20 @@ class Outbound extends EventEmitter {
 
   /** Writes a checkpoint now (everything logged so far must be committed: call after a flush). */
   checkpoint() {
-    if (!this.journal || !this.journal.idle) return false;
+    if (!this.journal || !this.journal.idle || this.checkpointing || this.follower) return false;
     this.engine.compact();
+    if (this.store.pruneRanges) this.store.pruneRanges((id) => this.engine.get(String(id)) !== null);
     const snapshot = this.engine.snapshot();
     const seq = this.journal.seq;
-    this.store.writeCheckpoint(seq, snapshot, JSON.stringify([...this.inflight]));
-    for (const [s, f] of this.uploads) if (s <= seq) fs.rmSync(path.join(this.store.uploadDir(), f), { force: true });
-    this.uploads = this.uploads.filter(([s]) => s > seq);
+    const written = () => {
+      this.checkpointing = null;
+      for (const [s, f] of this.uploads) if (s <= seq) fs.rmSync(path.join(this.store.uploadDir(), f), { force: true });
+      this.uploads = this.uploads.filter(([s]) => s > seq);
+    };
+    const w = this.store.writeCheckpoint(seq, snapshot, JSON.stringify([...this.inflight]));
+    // An asynchronous write: the log keeps growing meanwhile (after seq); one at a time.
+    if (w && typeof w.then === 'function') this.checkpointing = w.then(written, (err) => ((this.checkpointing = null), this.log(`checkpoint not written: ${err.message}`)));
+    else written();
     this.uploadBytes = 0;
     this.opsSinceCheckpoint = 0;
     return true;
@@ -455,17 +566,18 @@ class Outbound extends EventEmitter {
 
   // The payload of a first try is still in memory; a retry (or one after a restart) reads it.
   async #deliveryContent(d) {
-    const payload = d.payload ?? (this.store.result(d.callId) || {}).payload;
-    const secret = this.#secretOf(d.accountId);
+    const payload = d.payload ?? ((await this.store.result(d.callId)) || {}).payload;
+    const secret = await this.#secretOf(d.accountId);
     if (payload === undefined || secret === null) throw new Error(`no stored result for call ${d.callId}`);
     return { payload, secret };
   }
 
-  #secretOf(accountId) {
-    return remember(this.secrets, accountId, () => {
-      const acct = this.store.accountById(accountId);
-      return acct ? acct.secret : null;
-    });
+  async #secretOf(accountId) {
+    if (!this.secrets.has(accountId)) {
+      const acct = await this.store.accountById(accountId);
+      remember(this.secrets, accountId, () => (acct ? acct.secret : null));
+    }
+    return this.secrets.get(accountId);
   }
 
   #recordTry(t) {
@@ -478,11 +590,15 @@ class Outbound extends EventEmitter {
   // ---------------------------------------------------------------------------------------------
   // what the HTTP layer calls
 
-  /** Queues one call; resolves (after the commit) to the engine's enqueue result. */
-  async queue(deploymentId, params) {
+  /**
+   * Queues one call; resolves (after the commit) to the engine's enqueue result. `inboxId`: the
+   * request came through the store from another node (cluster.js), answered in the same commit.
+   */
+  async queue(deploymentId, params, inboxId) {
     const op = { t: 'enqueue', d: String(deploymentId), p: stripEmpty(params), n: this.clock.now() };
     // A refused call changes nothing in the engine, so the journal does not keep it.
     const result = this.#input(op, (r) => r.ok);
+    if (inboxId) this.#answer(inboxId, result);
     if (!result.ok) return result;
     await this.journal.committed();
     this.#kick();
@@ -493,10 +609,11 @@ class Outbound extends EventEmitter {
    * Queues a bulk upload already spooled to `file` (in the store's upload directory, synced):
    * resolves (after the commit) to enqueueCsv's result.
    */
-  async bulkQueue(deploymentId, params, options, file) {
+  async bulkQueue(deploymentId, params, options, file, inboxId) {
     const now = this.clock.now();
     const op = { t: 'csv', d: String(deploymentId), p: stripEmpty(params), o: options, n: now, f: path.basename(file) };
     const result = this.#input(op, (r) => r.firstCallId !== null);
+    if (inboxId) this.#answer(inboxId, { ...result, callIds: undefined });
     if (result.firstCallId === null) {
       // Nothing was queued: the entry changes no state, so it need not be kept.
       this.uploads = this.uploads.filter(([, f]) => f !== op.f);
@@ -508,10 +625,16 @@ class Outbound extends EventEmitter {
   }
 
   /** Cancels the deployment's pending calls; resolves after the commit. */
-  async cancel(deploymentId) {
+  async cancel(deploymentId, inboxId) {
     this.#input({ t: 'cancel', d: String(deploymentId), n: this.clock.now() });
+    if (inboxId) this.#answer(inboxId, {});
     await this.journal.committed();
     this.#kick();
+  }
+
+  // The answer rides with the entry's commit: the other node learns it once the entry is durable.
+  #answer(id, result) {
+    this.journal.add('answers', { id, answer: JSON.stringify(result), seq: this.journal.seq });
   }
 
   /**
@@ -545,11 +668,13 @@ class Outbound extends EventEmitter {
   /** {deploymentId, text} of the call's call_details JSON, or null for an unknown call. */
   status(callId) {
     const id = Number(callId);
-    const stored = this.store.result(id);
-    if (stored) return { deploymentId: stored.deployment_id, text: stored.payload };
-    const live = this.engine.get(String(id));
-    if (!live) return null;
-    return { deploymentId: this.#deploymentOfCall(id), text: JSON.stringify(live) };
+    return when(this.store.result(id), (stored) => {
+      if (stored) return { deploymentId: stored.deployment_id, text: stored.payload };
+      if (this.stopped) return null;
+      const live = this.engine.get(String(id));
+      if (!live) return null;
+      return { deploymentId: this.#deploymentOfCall(id), text: JSON.stringify(live) };
+    });
   }
 
   deliveries(callId) {
@@ -576,12 +701,21 @@ class Outbound extends EventEmitter {
 
   #cancelDeletedDeployments() {
     if (this.stopped) return;
-    for (const d of this.store.deletedUncanceled()) {
-      this.#input({ t: 'cancel', d: String(d.id), n: this.clock.now() });
-      this.journal.afterCommit(() => this.store.markCanceled(d.id));
-      this.#kick();
-    }
+    when(this.store.deletedUncanceled(), (rows) => {
+      if (this.stopped) return;
+      for (const d of rows) {
+        this.#input({ t: 'cancel', d: String(d.id), n: this.clock.now() });
+        this.journal.afterCommit((err) => !err && when(this.store.markCanceled(d.id), null, () => {}));
+        this.#kick();
+      }
+    }, (err) => this.log(`deleted deployments not read: ${err.message}`));
   }
+}
+
+// `fn(value)` now for a value, after it for a promise (a synchronous store stays synchronous).
+function when(value, fn, onError) {
+  if (value && typeof value.then === 'function') return value.then(fn, onError);
+  return fn ? fn(value) : value;
 }
 
 // A value that never changes once stored (a deployment's owner, an account's secret), looked up

@@ -94,8 +94,8 @@ test('401 without or with wrong credentials, with WWW-Authenticate', async (t) =
 
 test('403 for another account, 404 for unknown deployments, calls and endpoints, 409 once deleted', async (t) => {
   const { server, url, auth } = await startServer(t);
-  const other = server.accounts.add('other@example.com');
-  server.deployments.add('other@example.com', 'app2', 'theirs');
+  const other = await server.accounts.add('other@example.com');
+  await server.deployments.add('other@example.com', 'app2', 'theirs');
   const otherAuth = basic(other.email, other.developerKey);
   const mine = await request(`${url}/api/apps/app1/main/queue`, { method: 'POST', auth, json: { phone_number: NUMBER } });
   const forbidden = await request(`${url}/api/apps/app1/main/queue`, { method: 'POST', auth: otherAuth, json: { phone_number: NUMBER } });
@@ -107,7 +107,7 @@ test('403 for another account, 404 for unknown deployments, calls and endpoints,
   assert.equal(unknown.json.error, 'No deployment was found by that application id and deployment id.');
   for (const id of ['999', '0', 'abc', '1'.repeat(40)]) assert.equal((await request(`${url}/api/outbound/${id}`, { auth })).status, 404, id);
   assert.equal((await request(`${url}/api/nothing`, { auth })).status, 404);
-  server.deployments.delete('app1', 'main');
+  await server.deployments.delete('app1', 'main');
   await new Promise((r) => setTimeout(r, 1100)); // the HTTP layer's deployment cache holds a second
   const gone = await request(`${url}/api/apps/app1/main/queue`, { method: 'POST', auth, json: { phone_number: NUMBER } });
   assert.equal(gone.status, 409);

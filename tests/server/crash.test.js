@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('fs');
 const path = require('path');
 const { spawn, execFileSync } = require('child_process');
-const { tempDir, startReceiver, basic, request, multipart } = require('./helpers');
+const { tempStore, storeArgs, removeStore, startReceiver, basic, request, multipart } = require('./helpers');
 
 const CLI = path.join(__dirname, '../../js/cli.js');
 const KILLS = Number(process.env.FUSE_CRASH_KILLS || 10);
@@ -31,7 +31,7 @@ function cli(args) {
 
 /** Starts `serve`; resolves to {proc, url, out} once it prints its URL. */
 function serve(data, receiverHost) {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--speed', '400', '--capacity', '40',
+  const proc = spawn(process.execPath, [CLI, 'serve', ...storeArgs(data), '--port', '0', '--speed', '400', '--capacity', '40',
     '--allow-callbacks-to', receiverHost, '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const out = { lines: [], err: '' };
   let partial = '';
@@ -63,7 +63,7 @@ const FINAL = new Set(['completed', 'failed', 'canceled']);
 
 test(`kill -9 at ${KILLS} random moments under load loses no acknowledged call (seed ${SEED})`, { timeout: 240000 }, async (t) => {
   const random = rng(SEED);
-  const data = tempDir('fuse-crash-');
+  const data = await tempStore('fuse-crash-');
   const received = new Map(); // call id -> [webhook-id]
   const rx = await startReceiver(t, (req, body) => {
     let id;
@@ -78,14 +78,14 @@ test(`kill -9 at ${KILLS} random moments under load loses no acknowledged call (
     // needs the schedule's hours-long later retries (at --speed 400, 5 h is 45 s).
     return received.get(id).length === 1 && random() < 0.1 ? 503 : 200;
   });
-  const account = JSON.parse(cli(['accounts', 'add', 'load@example.com', '--json', '--data', data]));
-  cli(['deployments', 'add', 'load@example.com', 'app1', 'main', '--data', data]);
-  cli(['deployments', 'add', 'load@example.com', 'app1', 'other', '--data', data]);
+  const account = JSON.parse(cli(['accounts', 'add', 'load@example.com', '--json', ...storeArgs(data)]));
+  cli(['deployments', 'add', 'load@example.com', 'app1', 'main', ...storeArgs(data)]);
+  cli(['deployments', 'add', 'load@example.com', 'app1', 'other', ...storeArgs(data)]);
   const auth = basic(account.email, account.developer_key);
   let current = null;
   t.after(async () => {
     if (current) await kill9(current.proc);
-    fs.rmSync(data, { recursive: true, force: true });
+    removeStore(data);
   });
 
   const acknowledged = new Map(); // call id -> max_attempts

@@ -33,7 +33,7 @@ test('a final call is POSTed to result_url, signed per Standard Webhooks with th
   assert.equal(s.text, `{"call_details":${hit.body}}`);
   // A forged or re-signed body fails verification.
   assert.throws(() => new Webhook(account.signingSecret).verify(hit.body.replace('completed', 'failed'), hit.headers));
-  const other = server.accounts.add('other@example.com');
+  const other = await server.accounts.add('other@example.com');
   assert.throws(() => new Webhook(other.signingSecret).verify(hit.body, hit.headers));
   const d = await request(`${url}/api/outbound/${id}/deliveries`, { auth });
   assert.equal(d.status, 200);
@@ -155,7 +155,7 @@ test('calls without result_url have no deliveries; deliveries are the account\'s
   await server.clock.advance(60);
   const d = await request(`${url}/api/outbound/${q.json.call_id}/deliveries`, { auth });
   assert.deepEqual(d.json, { call_id: q.json.call_id, state: 'none', tries: [] });
-  const other = server.accounts.add('other@example.com');
+  const other = await server.accounts.add('other@example.com');
   const forbidden = await request(`${url}/api/outbound/${q.json.call_id}/deliveries`, { auth: 'Basic ' + Buffer.from(`other@example.com:${other.developerKey}`).toString('base64') });
   assert.equal(forbidden.status, 403);
   assert.equal((await request(`${url}/api/outbound/999/deliveries`, { auth })).status, 404);

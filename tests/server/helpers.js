@@ -1,6 +1,9 @@
 'use strict';
 // Shared by the service tests: a server on a temp data directory (manual clock, loopback, free
 // port), its account and deployment, a local result receiver, and small HTTP helpers.
+// FUSE_TEST_STORE=postgres runs the same tests on PostgreSQL (a temporary server, one database per
+// test, tests/server/pg-helpers.js): `data` is then the database's URL, and storeArgs() gives the
+// CLI's --store instead of --data.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -8,26 +11,45 @@ const http = require('http');
 const { createServer } = require('../../js/server');
 
 const T0 = 1767225600; // 2026-01-01T00:00:00Z
+const STORE = process.env.FUSE_TEST_STORE || 'sqlite';
+if (STORE !== 'sqlite' && STORE !== 'postgres') throw new Error(`FUSE_TEST_STORE is sqlite or postgres, not ${STORE}`);
+const onPostgres = STORE === 'postgres';
 
 function tempDir(prefix = 'fuse-srv-') {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** Where a service keeps its state: a temp data directory, or (FUSE_TEST_STORE=postgres) a new database. */
+async function tempStore(prefix = 'fuse-srv-') {
+  return onPostgres ? require('./pg-helpers').createDatabase() : tempDir(prefix);
+}
+
+/** The CLI's option for that state: --data DIR or --store URL. */
+function storeArgs(data) {
+  return onPostgres ? ['--store', data] : ['--data', data];
+}
+
+/** Removes a temp data directory (a test database goes with the test server). */
+function removeStore(data) {
+  if (!onPostgres) fs.rmSync(data, { recursive: true, force: true });
+}
+
 /** A server with one account (dev@example.com) owning app1/main; `t.after` closes it and removes its data. */
 async function startServer(t, options = {}) {
-  const data = options.data || tempDir();
-  const server = await createServer({ data, clock: 'manual', startTime: T0, allowCallbacksTo: '127.0.0.1/32', ...options });
+  const data = options.data || (await tempStore());
+  const where = onPostgres ? { store: data } : { data };
+  const server = await createServer({ clock: 'manual', startTime: T0, allowCallbacksTo: '127.0.0.1/32', ...options, ...where });
   let account = options.account;
   if (!account) {
-    account = server.accounts.add('dev@example.com');
-    server.deployments.add('dev@example.com', 'app1', 'main');
+    account = await server.accounts.add('dev@example.com');
+    await server.deployments.add('dev@example.com', 'app1', 'main');
   }
   await server.listen();
   const auth = basic(account.email, account.developerKey);
   if (t) {
     t.after(async () => {
       await server.close();
-      if (!options.keep) fs.rmSync(data, { recursive: true, force: true });
+      if (!options.keep) removeStore(data);
     });
   }
   return { server, data, account, auth, url: server.url };
@@ -93,4 +115,4 @@ async function startReceiver(t, respond = () => 200) {
   return { url, got, server: srv };
 }
 
-module.exports = { T0, tempDir, startServer, basic, request, multipart, startReceiver };
+module.exports = { T0, STORE, onPostgres, tempDir, tempStore, storeArgs, removeStore, startServer, basic, request, multipart, startReceiver };

@@ -9,12 +9,12 @@ const fs = require('fs');
 const path = require('path');
 const { spawn, execFileSync } = require('child_process');
 const { createServer } = require('../../js/server');
-const { T0, tempDir, startServer, startReceiver, request, basic } = require('./helpers');
+const { T0, tempDir, tempStore, storeArgs, removeStore, onPostgres, startServer, startReceiver, request, basic } = require('./helpers');
 
 const CLI = path.join(__dirname, '../../js/cli.js');
 
 function serve(data, args) {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--verbose', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, 'serve', ...storeArgs(data), '--port', '0', '--verbose', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const out = { text: '' };
   return new Promise((resolve, reject) => {
     proc.stdout.on('data', (c) => {
@@ -35,10 +35,10 @@ const until = async (fn, ms = 10000) => {
 };
 
 test('a restart with another --capacity before any checkpoint dials nothing twice', { timeout: 60000 }, async (t) => {
-  const data = tempDir();
-  t.after(() => fs.rmSync(data, { recursive: true, force: true }));
-  const a = JSON.parse(execFileSync(process.execPath, [CLI, 'accounts', 'add', 'x@example.com', '--json', '--data', data], { encoding: 'utf8' }));
-  execFileSync(process.execPath, [CLI, 'deployments', 'add', 'x@example.com', 'app1', 'main', '--data', data]);
+  const data = await tempStore();
+  t.after(() => removeStore(data));
+  const a = JSON.parse(execFileSync(process.execPath, [CLI, 'accounts', 'add', 'x@example.com', '--json', ...storeArgs(data)], { encoding: 'utf8' }));
+  execFileSync(process.execPath, [CLI, 'deployments', 'add', 'x@example.com', 'app1', 'main', ...storeArgs(data)]);
   const auth = basic(a.email, a.developer_key);
   const first = await serve(data, ['--capacity', '10']);
   for (let i = 0; i < 10; i++) {
@@ -55,7 +55,8 @@ test('a restart with another --capacity before any checkpoint dials nothing twic
   assert.equal(s.json.call_details.status, 'failed'); // closed by the in-flight rule: noanswer, 1 attempt
 });
 
-test('one service per data directory; a lock left by a dead process is taken over', async (t) => {
+// SQLite only: on PostgreSQL several nodes share the database by design (cluster.test.js).
+test('one service per data directory; a lock left by a dead process is taken over', { skip: onPostgres && 'PostgreSQL: several nodes per database (cluster.test.js)' }, async (t) => {
   const { server, data } = await startServer(t);
   await assert.rejects(createServer({ data, clock: 'manual' }), (err) => err.code === 'FUSE_DATA_LOCKED' && /\(pid \d+\) is serving/.test(err.message));
   assert.ok(server.url);
