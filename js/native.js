@@ -1,6 +1,6 @@
 'use strict';
 // Finds the native addon for this process: FUSE_OUTBOUND_ADDON (a path), the development build
-// (scripts/build.js native), then what node-gyp-build finds, as better-sqlite3 and sharp's peers
+// (scripts/build.js native), then what node-gyp-build finds, as leveldown, bufferutil and sodium-native
 // do: build/Release (a source build at install time, scripts/install.js) and the prebuilt
 // prebuilds/<platform>-<arch>/fuse-outbound.napi.<libc>.node that matches this platform.
 const path = require('path');
