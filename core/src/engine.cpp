@@ -560,6 +560,14 @@ Engine::~Engine() = default;
 
 namespace {
 
+// Room for `more` entries, growing geometrically: an upload queued in batches must not reallocate
+// (and copy) the whole list for every batch, as reserving the exact size would.
+template <typename Vector>
+void reserve_for(Vector& v, std::size_t more) {
+  const std::size_t needed = v.size() + more;
+  if (needed > v.capacity()) v.reserve(std::max(needed, v.capacity() * 2));
+}
+
 // The one enqueue path. `single` is Engine::enqueue's one request: its problems name the request's
 // fields (phone_number, row 0) instead of the CSV's (destination, row i + 1).
 bool enqueue_rows(Engine::Impl& e, std::string_view deployment, const CallOptions& shared,
@@ -593,8 +601,8 @@ bool enqueue_rows(Engine::Impl& e, std::string_view deployment, const CallOption
   const std::uint32_t d = e.deployment_for(deployment);
   const StoredOptions& o = e.option_table[option];
   const bool later = o.has_start && o.start > now;
-  e.deployments[d].open.reserve(e.deployments[d].open.size() + rows.size());
-  if (!later) e.deployments[d].ready.fifo.reserve(e.deployments[d].ready.fifo.size() + rows.size());
+  reserve_for(e.deployments[d].open, rows.size());
+  if (!later) reserve_for(e.deployments[d].ready.fifo, rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const EngineRow& row = rows[i];
     const std::uint64_t e164 = row.checked ? row.e164 : keys[i];

@@ -21,7 +21,6 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { Pool } = require('pg');
 
 const SCHEMA_VERSION = 1;
 const UPLOAD_PART = 1 << 20;
@@ -89,6 +88,8 @@ class PgStore {
   }
 
   async open() {
+    // pg is loaded only by a service that uses it (about 15 MB a SQLite service does without).
+    const { Pool } = require('pg');
     this.pool = new Pool({ connectionString: this.url, max: this.poolSize, keepAlive: true, application_name: this.applicationName });
     this.pool.on('error', () => {}); // an idle client cut off (pg_terminate_backend): the pool replaces it
     // A process frozen inside a commit would hold the leader row FOR SHARE, and a new leader's term
