@@ -131,6 +131,7 @@ class Deliverer {
       pipelining: 1,
     });
     this.closed = false;
+    this.targets = new Map(); // result_url text -> {url, refused} (see #target)
   }
 
   add(d) {
@@ -205,14 +206,11 @@ class Deliverer {
     let permanent = false;
     try {
       const { payload, secret } = await this.load(d);
-      const url = new URL(d.url);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RefusedAddress(`callbacks go to http(s) URLs only, not ${url.protocol}`);
-      const host = url.hostname.replace(/^\[|\]$/g, '');
-      if (net.isIP(host)) {
-        const why = refusal(host, this.allow);
-        if (why) throw new RefusedAddress(`callbacks to ${host} are refused: ${why} (allow it with --allow-callbacks-to)`);
-      }
-      const timestamp = Math.floor(Date.now() / 1000); // wall time: receivers check it against theirs
+      const { url, refused } = this.#target(d.url);
+      if (refused) throw new RefusedAddress(refused);
+      const now = Date.now();
+      const deadline = now + this.timeoutMs;
+      const timestamp = Math.floor(now / 1000); // wall time: receivers check it against theirs
       const res = await request(url, {
         method: 'POST',
         dispatcher: this.agent,
@@ -224,14 +222,15 @@ class Deliverer {
           'webhook-signature': signWebhook(secret, d.webhookId, timestamp, payload),
         },
         body: payload,
-        signal: AbortSignal.timeout(this.timeoutMs),
       });
       status = res.statusCode;
+      // The agent's headersTimeout and bodyTimeout bound each wait; the deadline bounds a receiver
+      // that trickles its body.
       let read = 0;
       try {
         for await (const chunk of res.body) {
           read += chunk.length;
-          if (read > MAX_RESPONSE_BYTES) break;
+          if (read > MAX_RESPONSE_BYTES || Date.now() > deadline) break;
         }
       } finally {
         res.body.destroy();
@@ -254,6 +253,26 @@ class Deliverer {
     }
     this.record({ callId: d.callId, try: tryNo, at, status, error, state, tries: tryNo, nextAt });
     if (state === 'pending' && !this.closed) this.add({ ...d, payload: undefined, tries: tryNo, nextAt });
+  }
+
+  // The parsed URL and, for an address written in it, whether callbacks to it are refused: the
+  // same few result_urls come back for thousands of calls, so each is judged once (the host names'
+  // addresses are still checked at every connection, by guardedLookup).
+  #target(text) {
+    let t = this.targets.get(text);
+    if (t) return t;
+    const url = new URL(text);
+    let refused = null;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') refused = `callbacks go to http(s) URLs only, not ${url.protocol}`;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!refused && net.isIP(host)) {
+      const why = refusal(host, this.allow);
+      if (why) refused = `callbacks to ${host} are refused: ${why} (allow it with --allow-callbacks-to)`;
+    }
+    if (this.targets.size >= 4096) this.targets.clear();
+    t = { url, refused };
+    this.targets.set(text, t);
+    return t;
   }
 
   async close() {
