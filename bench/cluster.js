@@ -9,11 +9,11 @@
 //  (c) the latency of one durable queue on PostgreSQL against SQLite: one client, one request at
 //      a time, median and p99 of each and the median's difference.
 const path = require('path');
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const autocannon = require('autocannon');
 const { createDatabase } = require('../tests/server/pg-helpers');
+const { serveProcess, kill, CLI } = require('../tests/server/processes');
 
-const CLI = path.join(__dirname, '..', 'js', 'cli.js');
 const DURATION = Number(process.env.BENCH_SECONDS || 10);
 const FAILOVERS = Number(process.env.BENCH_FAILOVERS || 5);
 const LATENCY_REQUESTS = 500;
@@ -25,27 +25,9 @@ function account(where) {
 }
 
 function serve(where, extra = []) {
-  const proc = spawn(process.execPath, [CLI, 'serve', ...where, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const node = { proc, lines: [], url: null };
-  let err = '';
-  let partial = '';
-  proc.stderr.on('data', (c) => (err += c));
-  return new Promise((resolve, reject) => {
-    proc.stdout.on('data', (c) => {
-      partial += c;
-      const lines = partial.split('\n');
-      partial = lines.pop();
-      for (const line of lines) {
-        node.lines.push({ at: Date.now(), line });
-        const m = /^fuse-outbound serving (http:\/\/\S+)/.exec(line);
-        if (m) resolve(Object.assign(node, { url: m[1] }));
-      }
-    });
-    proc.on('exit', (code) => node.url || reject(new Error(`serve exited ${code}: ${err}`)));
-  });
+  return serveProcess([...where, ...extra]);
 }
 
-const kill = (proc, signal = 'SIGKILL') => new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r() : (proc.once('exit', r), proc.kill(signal))));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const body = JSON.stringify({ phone_number: '6175550142', metadata: { ref: 'A-17' } });
 
@@ -94,8 +76,8 @@ async function failover() {
       await sleep(1500);
       // The leader: the node whose latest role line says so.
       const leader = nodes.find((n) => {
-        const roles = n.lines.filter((l) => /^(leader term|follower)/.test(l.line));
-        return roles.length && roles[roles.length - 1].line.startsWith('leader');
+        const roles = n.lines.filter((l) => /^(leader term|follower)/.test(l));
+        return roles.length && roles[roles.length - 1].startsWith('leader');
       });
       if (!leader) throw new Error('no leader');
       const marks = new Map(nodes.map((n) => [n, n.lines.length]));
@@ -105,8 +87,8 @@ async function failover() {
       while (firstDial === null && Date.now() - killed < 30000) {
         for (const n of nodes) {
           if (n === leader) continue;
-          const d = n.lines.slice(marks.get(n)).find((l) => l.line.startsWith('dial '));
-          if (d) firstDial = d.at;
+          const i = n.lines.findIndex((l, k) => k >= marks.get(n) && l.startsWith('dial '));
+          if (i >= 0) firstDial = n.lineTimes[i];
         }
         if (firstDial === null) await sleep(5);
       }

@@ -6,58 +6,24 @@
 // receiver at least once, always under one webhook-id.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('fs');
-const path = require('path');
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const { tempStore, storeArgs, removeStore, startReceiver, basic, request, multipart } = require('./helpers');
+const { serveProcess, kill, rng, CLI } = require('./processes');
 
-const CLI = path.join(__dirname, '../../js/cli.js');
 const KILLS = Number(process.env.FUSE_CRASH_KILLS || 10);
 const SEED = Number(process.env.FUSE_CRASH_SEED || Date.now() % 100000);
 
-function rng(seed) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 4294967296;
-  };
+
+/** Starts `serve` on the data directory (or database); resolves once it prints its URL. */
+function serve(data, receiverHost) {
+  return serveProcess([...storeArgs(data), '--speed', '400', '--capacity', '40', '--allow-callbacks-to', receiverHost, '--verbose']);
 }
 
 function cli(args) {
   return execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 }
 
-/** Starts `serve`; resolves to {proc, url, out} once it prints its URL. */
-function serve(data, receiverHost) {
-  const proc = spawn(process.execPath, [CLI, 'serve', ...storeArgs(data), '--port', '0', '--speed', '400', '--capacity', '40',
-    '--allow-callbacks-to', receiverHost, '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = { lines: [], err: '' };
-  let partial = '';
-  proc.stderr.on('data', (c) => { out.err += c; });
-  return new Promise((resolve, reject) => {
-    proc.stdout.on('data', (c) => {
-      partial += c;
-      const lines = partial.split('\n');
-      partial = lines.pop();
-      for (const line of lines) {
-        out.lines.push(line);
-        const m = /^fuse-outbound serving (http:\/\/\S+)/.exec(line);
-        if (m) resolve({ proc, url: m[1], out });
-      }
-    });
-    proc.on('exit', (code, signal) => reject(new Error(`serve exited (${code ?? signal}) before serving: ${out.err}`)));
-  });
-}
 
-function kill9(proc) {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    proc.once('exit', resolve);
-    proc.kill('SIGKILL');
-  });
-}
 
 const FINAL = new Set(['completed', 'failed', 'canceled']);
 
@@ -84,7 +50,7 @@ test(`kill -9 at ${KILLS} random moments under load loses no acknowledged call (
   const auth = basic(account.email, account.developer_key);
   let current = null;
   t.after(async () => {
-    if (current) await kill9(current.proc);
+    if (current) await kill(current.proc);
     removeStore(data);
   });
 
@@ -146,9 +112,9 @@ test(`kill -9 at ${KILLS} random moments under load loses no acknowledged call (
       fetch(`${current.url}/api/apps/app1/other/cancel`, { method: 'DELETE', headers: { authorization: auth } }).catch(() => {});
       await new Promise((r) => setTimeout(r, Math.floor(random() * 20)));
     }
-    await kill9(current.proc);
+    await kill(current.proc);
     await loading;
-    collectDials(current.out);
+    collectDials(current);
     current = null;
   }
   assert.ok(acknowledged.size > 100, `the load acknowledged only ${acknowledged.size} calls`);
@@ -191,7 +157,7 @@ test(`kill -9 at ${KILLS} random moments under load loses no acknowledged call (
     assert.equal(ids.size, 1, `call ${id} was delivered under ${ids.size} webhook-ids`);
   }
   // No attempt was dialed twice, in any run.
-  collectDials(current.out);
+  collectDials(current);
   const seen = new Set();
   for (const d of dialed) {
     assert.ok(!seen.has(d), `call/attempt ${d} was dialed twice`);
