@@ -149,7 +149,10 @@ class PgStore {
   }
 
   // ---- the group commit ----
-  async commit(b) {
+  // Runs work(client) in one transaction that commits only while this node's term still leads:
+  // a replaced leader's writes fail with FencedError. A client whose transaction failed for any
+  // other reason is discarded, not returned to the pool.
+  async #fenced(work) {
     if (this.term === null) throw new FencedError();
     const c = await this.pool.connect();
     let failed = null;
@@ -157,6 +160,19 @@ class PgStore {
       await c.query('BEGIN');
       const t = await c.query('SELECT term FROM leader WHERE id = 1 FOR SHARE');
       if (Number(t.rows[0].term) !== this.term) throw new FencedError();
+      await work(c);
+      await c.query('COMMIT');
+    } catch (err) {
+      failed = err;
+      await c.query('ROLLBACK').catch(() => {});
+    } finally {
+      c.release(failed && failed.code !== 'FUSE_NOT_LEADER' ? failed : undefined);
+    }
+    if (failed) throw failed;
+  }
+
+  async commit(b) {
+    await this.#fenced(async (c) => {
       if (b.log.length) {
         await c.query('INSERT INTO log (seq, op) SELECT * FROM unnest($1::bigint[], $2::text[])', [b.log.map((e) => e.seq), b.log.map((e) => e.op)]);
       }
@@ -191,14 +207,7 @@ class PgStore {
         await c.query("SELECT pg_notify('fuse_answer', '')");
       }
       if (b.log.length) await c.query("SELECT pg_notify('fuse_log', $1)", [String(b.log[b.log.length - 1].seq)]);
-      await c.query('COMMIT');
-    } catch (err) {
-      failed = err;
-      await c.query('ROLLBACK').catch(() => {});
-    } finally {
-      c.release(failed && failed.code !== 'FUSE_NOT_LEADER' ? failed : undefined);
-    }
-    if (failed) throw failed;
+    });
     this.noteRanges(b.ranges);
   }
 
@@ -275,14 +284,8 @@ class PgStore {
   }
 
   async writeCheckpoint(seq, snapshot, inflight) {
-    if (this.term === null) throw new FencedError();
     const ranges = JSON.stringify(this.ranges.map((r) => [r.scan, r.last, r.deploymentId]));
-    const c = await this.pool.connect();
-    let failed = null;
-    try {
-      await c.query('BEGIN');
-      const t = await c.query('SELECT term FROM leader WHERE id = 1 FOR SHARE');
-      if (Number(t.rows[0].term) !== this.term) throw new FencedError();
+    await this.#fenced(async (c) => {
       await c.query(
         'INSERT INTO checkpoint (id, seq, snapshot, inflight, ranges) VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, snapshot = excluded.snapshot, inflight = excluded.inflight, ranges = excluded.ranges',
         [seq, snapshot, inflight, ranges],
@@ -290,14 +293,7 @@ class PgStore {
       // Uploads the snapshot has absorbed are not replayed again.
       await c.query("DELETE FROM uploads WHERE name IN (SELECT op::json->>'f' FROM log WHERE seq <= $1 AND op LIKE '{\"t\":\"csv\"%')", [seq]);
       await c.query('DELETE FROM log WHERE seq <= $1', [seq]);
-      await c.query('COMMIT');
-    } catch (err) {
-      failed = err;
-      await c.query('ROLLBACK').catch(() => {});
-    } finally {
-      c.release();
-    }
-    if (failed) throw failed;
+    });
   }
 
   // ---- uploads ----
