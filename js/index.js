@@ -5,9 +5,8 @@
 // FUSE_OUTBOUND_BACKEND=native|wasm forces one (native: an error when no addon loads).
 // Browsers get the wasm build through the package's "browser" export (dist/fuse-outbound.browser.mjs).
 const { createApi } = require('./api/index');
-const { wasmBackend } = require('./wasm-backend');
 const { loadAddon } = require('./native');
-const { loadWasmSync } = require('./wasm-node');
+const wasm = require('./wasm');
 const { version } = require('../package.json');
 
 function load() {
@@ -20,7 +19,7 @@ function load() {
     if (addon) return createApi(addon, { name: 'native', version });
     if (forced === 'native') throw error;
   }
-  return createApi(wasmBackend(loadWasmSync()), { name: 'wasm', version });
+  return wasm.loadSync();
 }
 
 const api = load();

@@ -9,14 +9,19 @@ const { version } = require('../package.json');
 
 let api = null;
 
+/** The API over the wasm build, made once (js/index.js falls back to the same object). Throws FUSE_WASM_NOT_FOUND. */
+function loadSync() {
+  api ||= createApi(wasmBackend(loadWasmSync()), { name: 'wasm', version });
+  return api;
+}
+
 /** Resolves to the API over the wasm build; every call returns the same object. */
 function init() {
   try {
-    api ||= createApi(wasmBackend(loadWasmSync()), { name: 'wasm', version });
-    return Promise.resolve(api);
+    return Promise.resolve(loadSync());
   } catch (err) {
     return Promise.reject(err);
   }
 }
 
-module.exports = { init };
+module.exports = { init, loadSync };

@@ -58,7 +58,10 @@ if (process.env.FUSE_OUTBOUND_SKIP_BUILD) {
 } else {
   note(`no prebuilt addon for ${target}; building it from source with cmake (about a minute)...`);
   let failure = sourceBuild();
-  if (!failure && !addonLoads().ok) failure = `the built addon does not load: ${addonLoads().why}`;
+  if (!failure) {
+    const built = addonLoads();
+    if (!built.ok) failure = `the built addon does not load: ${built.why}`;
+  }
   if (failure) note(`the source build did not work (${failure}); the WebAssembly build will answer.`);
   else note('built the native addon.');
 }
