@@ -225,6 +225,12 @@ std::size_t max_nesting(std::string_view text) noexcept {
   return deepest;
 }
 
+std::string given_kind(const Node& node) {
+  std::string out(kind_name(node.kind));
+  if (node.kind == Kind::boolean) out += node.boolean ? " (true)" : " (false)";
+  return out;
+}
+
 const Node* find(const Node& object, std::string_view key) noexcept {
   for (const Member& m : object.members)
     if (!m.duplicate && m.key == key) return m.value.kind == Kind::null ? nullptr : &m.value;

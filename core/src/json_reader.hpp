@@ -76,6 +76,9 @@ inline bool read(std::string_view text, unsigned keep_levels, Node& out, ReadErr
   return read(text, ReadLimits{keep_levels, false}, out, error);
 }
 
+// "a boolean (true)", "an array": what was given where another type was expected.
+std::string given_kind(const Node& node);
+
 // An object's member that is present and not null (the first of duplicates: it holds the last value).
 const Node* find(const Node& object, std::string_view key) noexcept;
 

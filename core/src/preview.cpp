@@ -576,11 +576,6 @@ namespace {
 using Json = json::Node;
 using json::Kind;
 
-std::string kind_of(const Json& v) {
-  if (v.kind == Kind::boolean) return v.boolean ? "a boolean (true)" : "a boolean (false)";
-  return std::string(json::kind_name(v.kind));
-}
-
 std::string shown(const Json& v) {
   if (v.kind == Kind::string) return text::quote(v.text);
   std::string out;
@@ -604,7 +599,7 @@ class OptionReader {
   bool whole(const Json& v, const std::string& field, std::uint64_t lo, std::uint64_t hi, std::string_view what,
              T& out) {
     if (v.kind != Kind::number) {
-      error(field, field + " must be " + std::string(what) + ", got " + kind_of(v) + ".");
+      error(field, field + " must be " + std::string(what) + ", got " + json::given_kind(v) + ".");
       return false;
     }
     if (!v.integral && v.finite && v.number != std::floor(v.number)) {
@@ -624,7 +619,7 @@ class OptionReader {
 
   bool number(const Json& v, const std::string& field, double& out) {
     if (v.kind != Kind::number) {
-      error(field, field + " must be a number (a share of attempts, e.g. 0.1), got " + kind_of(v) + ".");
+      error(field, field + " must be a number (a share of attempts, e.g. 0.1), got " + json::given_kind(v) + ".");
       return false;
     }
     out = v.number;
@@ -635,7 +630,7 @@ class OptionReader {
   bool object(const Json& v, const std::string& field, std::initializer_list<std::string_view> known,
               std::string_view example) {
     if (v.kind != Kind::object) {
-      error(field, field + " must be an object such as " + std::string(example) + ", got " + kind_of(v) + ".");
+      error(field, field + " must be an object such as " + std::string(example) + ", got " + json::given_kind(v) + ".");
       return false;
     }
     bool ok = true;
@@ -712,7 +707,7 @@ void read_call_rules(const Json& object, const std::string& prefix, std::optiona
     if (!v) continue;
     if (v->kind != Kind::number) {
       const std::string field = prefix + std::string(names[i]);
-      r.error(field, field + " must be a number" + (i < 2 ? " of Unix seconds" : "") + ", got " + kind_of(*v) + ".");
+      r.error(field, field + " must be a number" + (i < 2 ? " of Unix seconds" : "") + ", got " + json::given_kind(*v) + ".");
       types_ok = false;
       continue;
     }
@@ -764,7 +759,7 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
                                              "{\"calls\":1000,\"capacity\":10,\"start\":1700000000}."
                                            : "The preview options must be an object such as "
                                              "{\"calls\":1000,\"capacity\":10,\"start\":1700000000}, got " +
-                                                 kind_of(root) + ".");
+                                                 json::given_kind(root) + ".");
     return false;
   }
   r.object(root, "",
@@ -814,7 +809,7 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
 
   if (const Json* v = member(root, "competing")) {
     if (v->kind != Kind::array) {
-      r.error("competing", "competing must be an array of deployments such as [{calls: 10000}], got " + kind_of(*v) +
+      r.error("competing", "competing must be an array of deployments such as [{calls: 10000}], got " + json::given_kind(*v) +
                                ".");
     } else if (v->count > kMaxCompeting) {
       r.error("competing", "competing lists " + unum(v->count) + " deployments; at most " + unum(kMaxCompeting) +

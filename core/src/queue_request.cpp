@@ -72,12 +72,7 @@ std::string shown(const json::Node& n) {
   }
 }
 
-// "a boolean (true)", "an array": what was given where another type was expected.
-std::string given_kind(const json::Node& n) {
-  std::string out = str(json::kind_name(n.kind));
-  if (n.kind == json::Kind::boolean) out += n.boolean ? " (true)" : " (false)";
-  return out;
-}
+using json::given_kind;
 
 // "45 seconds", "3 hours", "12 days": a length of time for a message.
 std::string duration(std::int64_t seconds) {
