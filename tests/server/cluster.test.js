@@ -11,11 +11,12 @@
 // FUSE_TEST_STORE=sqlite pass so that it runs once.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('child_process');
+const path = require('path');
+const { spawn, execFileSync } = require('child_process');
 const { startReceiver, basic, request, multipart } = require('./helpers');
 const { createDatabase, sql } = require('./pg-helpers');
-const { serveProcess, kill, rng, CLI } = require('./processes');
 
+const CLI = path.join(__dirname, '../../js/cli.js');
 const KILLS = Number(process.env.FUSE_CLUSTER_KILLS || 5);
 const SEED = Number(process.env.FUSE_CLUSTER_SEED || Date.now() % 100000);
 const CAPACITY = 30;
@@ -23,15 +24,49 @@ const LOCK_KEY = 7210002; // js/server/cluster.js
 const skip = process.env.FUSE_TEST_STORE === 'sqlite' && 'several nodes need PostgreSQL: run in the FUSE_TEST_STORE=postgres pass';
 const FINAL = new Set(['completed', 'failed', 'canceled']);
 
-const cli = (args) => execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-
-/** A node: `serve --store URL`; resolves once it serves, with its output lines (processes.js). */
-async function startNode(url, name, extra = []) {
-  const node = await serveProcess(['--store', url, '--speed', '200', '--capacity', String(CAPACITY), '--allow-callbacks-to',
-    '127.0.0.1/32', '--verbose', '--lease', '4', ...extra]);
-  return Object.assign(node, { name });
+function rng(seed) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s / 4294967296;
+  };
 }
 
+const cli = (args) => execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+/** A node: `serve --store URL`; resolves once it serves, with its output lines (each with the time it arrived). */
+function startNode(url, name, extra = []) {
+  const proc = spawn(process.execPath, [CLI, 'serve', '--store', url, '--port', '0', '--speed', '200', '--capacity', String(CAPACITY),
+    '--allow-callbacks-to', '127.0.0.1/32', '--verbose', '--lease', '4', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const node = { name, proc, lines: [], err: '', exitedAt: null, url: null };
+  let partial = '';
+  proc.stderr.on('data', (c) => (node.err += c));
+  proc.on('exit', () => (node.exitedAt = Date.now()));
+  return new Promise((resolve, reject) => {
+    proc.stdout.on('data', (c) => {
+      partial += c;
+      const lines = partial.split('\n');
+      partial = lines.pop();
+      for (const line of lines) {
+        node.lines.push(line);
+        const m = /^fuse-outbound serving (http:\/\/\S+)/.exec(line);
+        if (m) resolve(Object.assign(node, { url: m[1] }));
+      }
+    });
+    proc.on('exit', (code, signal) => node.url || reject(new Error(`serve exited (${code ?? signal}) before serving: ${node.err}`)));
+  });
+}
+
+function kill9(proc) {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once('exit', resolve);
+    proc.killedAt = Date.now();
+    proc.kill('SIGKILL');
+  });
+}
 
 const until = async (fn, ms, what) => {
   const end = Date.now() + ms;
@@ -97,7 +132,7 @@ async function setUp(t, prefix) {
   cli(['deployments', 'add', 'load@example.com', 'app1', 'other', '--store', url]);
   const all = [];
   t.after(async () => {
-    for (const n of all) await kill(n.proc);
+    for (const n of all) await kill9(n.proc);
   });
   return { url, auth: basic(account.email, account.developer_key), all };
 }
@@ -168,7 +203,7 @@ test(`three nodes on one database: kill -9 the leader ${KILLS} times under load 
     const leader = await until(async () => nodeOfBackend(nodes, await leaderBackend(url)), 15000, 'a leader');
     const dialsBefore = new Map(nodes.map((n) => [n, n.lines.length]));
     const killedAt = Date.now();
-    await kill(leader.proc);
+    await kill9(leader.proc);
     // The next leader's first dial (its own, after its `leader term` line).
     const next = await until(() => nodes.find((n) => n !== leader && n.lines.slice(dialsBefore.get(n)).some((l) => l.startsWith('dial '))), 30000, 'a dial by a new leader');
     failovers.push(Date.now() - killedAt);
@@ -222,58 +257,34 @@ test(`three nodes on one database: kill -9 the leader ${KILLS} times under load 
   t.diagnostic(`seed ${SEED}: ${acknowledged.size} calls acknowledged (${refused} answered 503) over ${KILLS} kills; ${dials.length} dials; peak ${peak} lines; failover (kill to first dial) median ${failovers[failovers.length >> 1]} ms, max ${failovers[failovers.length - 1]} ms`);
 });
 
-const termOf = (l) => Number(/^leader term (\d+)/.exec(l)[1]);
-
-// Three nodes, `calls` calls queued through all of them on 555-0150 (busy after 5 s: each dials
-// three times, 600 s = 3 s at --speed 200 apart, so a next leader has re-attempts to dial), and the
-// leader once it dials, with the term it leads in.
-async function dialingCluster(url, auth, all, calls) {
+test('a leader whose database session is cut (pg_terminate_backend) stops dialing before another node dials', { skip, timeout: 120000 }, async (t) => {
+  const { url, auth, all } = await setUp(t, 'partition');
   const nodes = [];
   for (let i = 0; i < 3; i++) {
     nodes.push(await startNode(url, `n${i}`));
     all.push(nodes[i]);
   }
-  for (let i = 0; i < calls; i++) {
+  // 555-0150 is busy after 5 s: each call dials three times, 600 s (3 s at --speed 200) apart, so
+  // the next leader has re-attempts to dial.
+  for (let i = 0; i < 80; i++) {
     const res = await request(`${nodes[i % 3].url}/api/apps/app1/main/queue`, { method: 'POST', auth, json: { phone_number: '6175550150', max_attempts: 3, reattempt_wait: 600 } });
     assert.equal(res.status, 200, res.text);
   }
   const leader = await until(async () => nodeOfBackend(nodes, await leaderBackend(url)), 15000, 'a leader');
   await until(() => leader.lines.some((l) => l.startsWith('dial ')), 10000, 'the leader dialing');
+  const termOf = (l) => Number(/^leader term (\d+)/.exec(l)[1]);
   const oldTerm = Math.max(...leader.lines.filter((l) => l.startsWith('leader term ')).map(termOf));
-  return { nodes, leader, oldTerm };
-}
-
-// The node (other than `except`) that leads a term after `oldTerm`, and the index of that line.
-function newLeader(nodes, oldTerm, except = null) {
-  return until(() => {
+  const cut = await sql(url, 'SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = $1 AND objid = $2 AND granted', ['advisory', LOCK_KEY]);
+  assert.equal(cut.rows.length, 1);
+  // The old leader steps down; a node (another, or the same once it has reloaded) takes the next term.
+  await until(() => leader.lines.some((l) => l.startsWith('follower at ')), 10000, 'the cut-off leader to step down');
+  const next = await until(() => {
     for (const n of nodes) {
-      if (n === except) continue;
       const i = n.lines.findIndex((l) => l.startsWith('leader term ') && termOf(l) > oldTerm);
       if (i >= 0) return { n, i };
     }
     return null;
   }, 15000, 'a new leader');
-}
-
-// Calls 1, 1 + step, ... up to `last` reach a final status, each dialed at most three times.
-async function callsFinishWithin3Attempts(url, auth, last, step) {
-  for (let id = 1; id <= last; id += step) {
-    const d = await until(async () => {
-      const r = await request(`${url}/api/outbound/${id}`, { auth });
-      return FINAL.has(r.json.call_details.status) && r.json.call_details;
-    }, 60000, `call ${id} to finish`);
-    assert.ok(d.events.filter((e) => e.event === 'dialing').length <= 3);
-  }
-}
-
-test('a leader whose database session is cut (pg_terminate_backend) stops dialing before another node dials', { skip, timeout: 120000 }, async (t) => {
-  const { url, auth, all } = await setUp(t, 'partition');
-  const { nodes, leader, oldTerm } = await dialingCluster(url, auth, all, 80);
-  const cut = await sql(url, 'SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = $1 AND objid = $2 AND granted', ['advisory', LOCK_KEY]);
-  assert.equal(cut.rows.length, 1);
-  // The old leader steps down; a node (another, or the same once it has reloaded) takes the next term.
-  await until(() => leader.lines.some((l) => l.startsWith('follower at ')), 10000, 'the cut-off leader to step down');
-  const next = await newLeader(nodes, oldTerm);
   await until(() => next.n.lines.slice(next.i).some((l) => l.startsWith('dial ')), 20000, 'dials by the new leader');
   assert.equal(leader.proc.exitCode, null, 'the cut-off node keeps running (as a follower)');
   const at = (l) => Number(/ at (\d+)$/.exec(l)[1]);
@@ -290,17 +301,42 @@ test('a leader whose database session is cut (pg_terminate_backend) stops dialin
   const { peak, at: peakAt } = clusterPeak(events);
   assert.ok(peak <= CAPACITY, `${peak} lines in use at once across the cluster at ${peakAt}`);
   // The calls go on to the end on the new leader, each within max_attempts.
-  await callsFinishWithin3Attempts(next.n.url, auth, 80, 13);
+  for (let id = 1; id <= 80; id += 13) {
+    const s = await until(async () => {
+      const r = await request(`${next.n.url}/api/outbound/${id}`, { auth });
+      return FINAL.has(r.json.call_details.status) && r.json.call_details;
+    }, 60000, `call ${id} to finish`);
+    assert.ok(s.events.filter((e) => e.event === 'dialing').length <= 3);
+  }
 });
 
 test('a frozen leader (SIGSTOP) is replaced within the lease and, thawed, steps down without dialing', { skip, timeout: 120000 }, async (t) => {
   const { url, auth, all } = await setUp(t, 'frozen');
-  const { nodes, leader, oldTerm } = await dialingCluster(url, auth, all, 60);
+  const nodes = [];
+  for (let i = 0; i < 3; i++) {
+    nodes.push(await startNode(url, `n${i}`));
+    all.push(nodes[i]);
+  }
+  for (let i = 0; i < 60; i++) {
+    const res = await request(`${nodes[i % 3].url}/api/apps/app1/main/queue`, { method: 'POST', auth, json: { phone_number: '6175550150', max_attempts: 3, reattempt_wait: 600 } });
+    assert.equal(res.status, 200, res.text);
+  }
+  const leader = await until(async () => nodeOfBackend(nodes, await leaderBackend(url)), 15000, 'a leader');
+  await until(() => leader.lines.some((l) => l.startsWith('dial ')), 10000, 'the leader dialing');
+  const termOf = (l) => Number(/^leader term (\d+)/.exec(l)[1]);
+  const oldTerm = Math.max(...leader.lines.filter((l) => l.startsWith('leader term ')).map(termOf));
   // Frozen, its TCP connections stay up: only the silence of its session (no heartbeat) tells.
   leader.proc.kill('SIGSTOP');
   const frozeAt = Date.now();
   t.after(() => leader.proc.kill('SIGCONT'));
-  const next = await newLeader(nodes, oldTerm, leader);
+  const next = await until(() => {
+    for (const n of nodes) {
+      if (n === leader) continue;
+      const i = n.lines.findIndex((l) => l.startsWith('leader term ') && termOf(l) > oldTerm);
+      if (i >= 0) return { n, i };
+    }
+    return null;
+  }, 15000, 'a new leader');
   const tookOver = Number(/ at (\d+)$/.exec(next.n.lines[next.i])[1]) - frozeAt;
   assert.ok(tookOver < 4000, `the new leader took over ${tookOver} ms after the freeze (lease 4 s)`);
   await until(() => next.n.lines.slice(next.i).some((l) => l.startsWith('dial ')), 20000, 'dials by the new leader');
@@ -311,6 +347,12 @@ test('a frozen leader (SIGSTOP) is replaced within the lease and, thawed, steps 
   const down = thawed.findIndex((l) => l.startsWith('follower at '));
   assert.deepEqual(thawed.slice(0, down).filter((l) => l.startsWith('dial ')), [], 'the thawed leader dialed before stepping down');
   // Every call still ends within max_attempts, on the new leader.
-  await callsFinishWithin3Attempts(next.n.url, auth, 60, 11);
+  for (let id = 1; id <= 60; id += 11) {
+    const d = await until(async () => {
+      const r = await request(`${next.n.url}/api/outbound/${id}`, { auth });
+      return FINAL.has(r.json.call_details.status) && r.json.call_details;
+    }, 60000, `call ${id} to finish`);
+    assert.ok(d.events.filter((e) => e.event === 'dialing').length <= 3);
+  }
   t.diagnostic(`a follower took over ${tookOver} ms after the leader froze`);
 });
