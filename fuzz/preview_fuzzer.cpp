@@ -18,7 +18,7 @@ void check(bool condition) {
 void check_outcome(const fuse::PreviewOutcome& o, std::uint64_t calls, std::uint32_t max_attempts) {
   check(o.calls == calls);
   check(o.completed + o.failed + o.canceled == calls);
-  check(o.attempts == o.connected + o.busy + o.noanswer + o.informationtone);
+  check(o.attempts == o.connected + o.busy + o.noanswer + o.informationtone + o.rejected);
   check(o.attempts >= o.completed + o.failed && o.attempts <= calls * max_attempts);
   check(o.connected >= o.completed);
   check(o.drain_timestamp.has_value() == (calls > 0));
