@@ -1,0 +1,36 @@
+// Time zones for calling hours (SPEC 14): which zones a number may ring in, and each zone's UTC
+// offset at an instant. Both come from tables generated at development time (scripts/gen-time-zones.js)
+// and committed, so the core does no I/O and every build agrees:
+//   - the prefix map: libphonenumber's prefix-to-time-zone data (shared/data/libphonenumber-timezones,
+//     Apache-2.0), looked up by longest prefix of the E.164 digits;
+//   - the zone rules: the POSIX TZ footer of each zone's TZif file from the system's tzdata (standard
+//     offset, and for zones with daylight saving its offset and the two yearly transition rules). The
+//     footer describes the current rule; past rule changes are not kept (calls are placed now or later).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace fuse::tz {
+
+using ZoneId = std::uint16_t;
+
+// The zones of the longest prefix of `e164_digits` (country code first, digits only, no '+') in the
+// prefix map, in the map's order; empty when no prefix matches.
+[[nodiscard]] std::span<const ZoneId> zones_for_number(std::string_view e164_digits) noexcept;
+
+// An IANA zone name known to the rule table (exact, case-sensitive, e.g. "America/New_York"), else nullopt.
+[[nodiscard]] std::optional<ZoneId> find_zone(std::string_view iana_name) noexcept;
+[[nodiscard]] std::string_view zone_name(ZoneId zone) noexcept;
+[[nodiscard]] std::size_t zone_count() noexcept;
+
+// Seconds east of UTC in effect at `utc` (Unix seconds).
+[[nodiscard]] std::int32_t utc_offset(ZoneId zone, std::int64_t utc) noexcept;
+
+// The first instant after `utc` at which the zone's offset changes; nullopt for a zone without
+// daylight saving.
+[[nodiscard]] std::optional<std::int64_t> next_transition(ZoneId zone, std::int64_t utc) noexcept;
+
+}  // namespace fuse::tz
