@@ -65,6 +65,10 @@ function engineCoreClass(mod) {
     csvFinish() { return this.#core.csvFinish(); }
     csvAbort() { this.#core.csvAbort(); }
     setCapacity(capacity) { return this.#core.setCapacity(capacity); }
+    setDialRate(rate) { return this.#core.setDialRate(rate); }
+    setDeployment(deployment, policy) { return this.#core.setDeployment(deployment, policy); }
+    deploymentPolicy(deployment) { return this.#core.deploymentPolicy(deployment); }
+    suppression(op, list, number) { return this.#core.suppression(op, list, number); }
     get(callId) { return this.#core.get(callId); }
     stats(perDeployment) { return this.#core.stats(perDeployment); }
     nextWakeup() { return this.#core.nextWakeup(); }

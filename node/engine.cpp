@@ -35,6 +35,10 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
                            InstanceMethod<&EngineCore::CsvFinish>("csvFinish"),
                            InstanceMethod<&EngineCore::CsvAbort>("csvAbort"),
                            InstanceMethod<&EngineCore::SetCapacity>("setCapacity"),
+                           InstanceMethod<&EngineCore::SetDialRate>("setDialRate"),
+                           InstanceMethod<&EngineCore::SetDeployment>("setDeployment"),
+                           InstanceMethod<&EngineCore::DeploymentPolicy>("deploymentPolicy"),
+                           InstanceMethod<&EngineCore::Suppression>("suppression"),
                            InstanceMethod<&EngineCore::Get>("get"),
                            InstanceMethod<&EngineCore::Stats>("stats"),
                            InstanceMethod<&EngineCore::NextWakeup>("nextWakeup"),
@@ -109,6 +113,18 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
   }
   Napi::Value SetCapacity(const Napi::CallbackInfo& info) {
     return text_result(info.Env(), session_.set_capacity(number_of(info[0])));
+  }
+  Napi::Value SetDialRate(const Napi::CallbackInfo& info) {
+    return text_result(info.Env(), session_.set_dial_rate(number_of(info[0])));
+  }
+  Napi::Value SetDeployment(const Napi::CallbackInfo& info) {
+    return text_result(info.Env(), session_.set_deployment(text_of(info[0]), text_of(info[1])));
+  }
+  Napi::Value DeploymentPolicy(const Napi::CallbackInfo& info) {
+    return text_result(info.Env(), session_.deployment_policy(text_of(info[0])));
+  }
+  Napi::Value Suppression(const Napi::CallbackInfo& info) {
+    return text_result(info.Env(), session_.suppression(static_cast<int>(number_of(info[0])), text_of(info[1]), text_of(info[2])));
   }
   Napi::Value Get(const Napi::CallbackInfo& info) { return text_result(info.Env(), session_.get(text_of(info[0]))); }
   Napi::Value Stats(const Napi::CallbackInfo& info) {

@@ -36,6 +36,14 @@ class EngineCore {
   std::string csv_finish() { return session_.csv_finish(); }
   void csv_abort() { session_.csv_abort(); }
   std::string set_capacity(double capacity) { return session_.set_capacity(capacity); }
+  std::string set_dial_rate(double rate) { return session_.set_dial_rate(rate); }
+  std::string set_deployment(const std::string& deployment, const std::string& policy) {
+    return session_.set_deployment(deployment, policy);
+  }
+  std::string deployment_policy(const std::string& deployment) { return session_.deployment_policy(deployment); }
+  std::string suppression(int op, const std::string& list, const std::string& number) {
+    return session_.suppression(op, list, number);
+  }
   std::string get(const std::string& call_id) { return session_.get(call_id); }
   std::string stats(bool per_deployment) { return session_.stats(per_deployment); }
   val next_wakeup() {
@@ -85,6 +93,10 @@ EMSCRIPTEN_BINDINGS(fuse_engine) {
       .function("csvFinish", &EngineCore::csv_finish)
       .function("csvAbort", &EngineCore::csv_abort)
       .function("setCapacity", &EngineCore::set_capacity)
+      .function("setDialRate", &EngineCore::set_dial_rate)
+      .function("setDeployment", &EngineCore::set_deployment)
+      .function("deploymentPolicy", &EngineCore::deployment_policy)
+      .function("suppression", &EngineCore::suppression)
       .function("get", &EngineCore::get)
       .function("stats", &EngineCore::stats)
       .function("nextWakeup", &EngineCore::next_wakeup)

@@ -354,6 +354,58 @@ std::string EngineSession::set_capacity(double capacity) {
   return "";
 }
 
+std::string EngineSession::set_dial_rate(double rate) {
+  if (!impl_->engine_) return not_configured();
+  Problems problems;
+  const double milli = rate * 1000;
+  if (!std::isfinite(rate) || rate < 0 || (rate > 0 && milli < 1) || milli > kMaxDialRateMilli ||
+      std::abs(milli - std::round(milli)) > 1e-6) {
+    std::string shown;
+    json::write_double(shown, rate);
+    return error_json(Code::invalid_option, "dialRate",
+                      "dialRate must be dials per second from 0.001 to 10000, to the thousandth, or null for no limit, got " +
+                          shown + ".");
+  }
+  if (!impl_->engine_->set_dial_rate(static_cast<std::uint32_t>(std::llround(milli)), problems)) return error_json(problems.front());
+  return "";
+}
+
+std::string EngineSession::set_deployment(std::string_view deployment, std::string_view policy_json) {
+  if (!impl_->engine_) return not_configured();
+  Problems problems;
+  DeploymentPolicy policy = impl_->engine_->deployment_policy(deployment);
+  if (!Engine::read_deployment_policy(policy_json, policy, problems) ||
+      !impl_->engine_->set_deployment_policy(deployment, policy, problems))
+    return error_json(problems.front());
+  return "";
+}
+
+std::string EngineSession::deployment_policy(std::string_view deployment) const {
+  if (!impl_->engine_) return "null";
+  const DeploymentPolicy p = impl_->engine_->deployment_policy(deployment);
+  std::string out;
+  json::ObjectWriter w(out);
+  w.field_int("weight", p.weight);
+  if (p.calling_hours) w.field("callingHours", calling_hours_text(*p.calling_hours));
+  else w.field_null("callingHours");
+  if (p.suppression_list.empty()) w.field_null("suppressionList");
+  else w.field("suppressionList", p.suppression_list);
+  w.close();
+  return out;
+}
+
+std::string EngineSession::suppression(int op, std::string_view list, std::string_view number) {
+  if (!impl_->engine_) return not_configured();
+  Problems problems;
+  bool value = false;
+  Engine& e = *impl_->engine_;
+  const bool ok = op == 0 ? e.suppress(list, number, value, problems)
+                  : op == 1 ? e.unsuppress(list, number, value, problems)
+                            : e.is_suppressed(list, number, value, problems);
+  if (!ok) return error_json(problems.front());
+  return value ? "true" : "false";
+}
+
 std::string EngineSession::get(std::string_view call_id) const {
   if (!impl_->engine_) return "null";
   const auto ref = impl_->engine_->find_call(call_id);
@@ -367,6 +419,9 @@ std::string EngineSession::stats(bool per_deployment) const {
   std::string out;
   json::ObjectWriter w(out);
   w.field_int("capacity", s.capacity);
+  if (const std::uint32_t rate = impl_->engine_->dial_rate()) json::write_double(w.key("dialRate"), rate / 1000.0);
+  else w.field_null("dialRate");
+  w.field_int("suppressed", static_cast<std::int64_t>(impl_->engine_->suppressed_count()));
   write_counts(w, s.counts);
   w.field_int("calls", static_cast<std::int64_t>(s.calls));
   w.field_int("deployments", static_cast<std::int64_t>(s.deployments));

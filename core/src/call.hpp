@@ -16,7 +16,8 @@ struct CallProgress {
   // Applies the next event (the implicit `queued` that starts every call excluded). Returns false,
   // changing nothing, when the event cannot follow: dialing needs queued and an attempt left;
   // connected and the failed-attempt outcomes (busy, noanswer, informationtone, rejected) need
-  // dialing; disconnected needs connected; canceled needs queued.
+  // dialing; disconnected needs connected; canceled and suppressed (SPEC 14: its number was on a
+  // suppression list when it came up to dial) need queued.
   bool step(CallEvent event, std::uint32_t max_attempts) noexcept {
     switch (status) {
       case CallStatus::queued:
@@ -25,7 +26,7 @@ struct CallProgress {
           status = CallStatus::dialing;
           return true;
         }
-        if (event == CallEvent::canceled) {
+        if (event == CallEvent::canceled || event == CallEvent::suppressed) {
           status = CallStatus::canceled;
           return true;
         }

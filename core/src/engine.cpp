@@ -38,6 +38,19 @@ std::string engine_detail::time_range_message(const std::string& shown, bool loo
 
 namespace {
 
+// dialRate: dials per second, > 0, to the thousandth (0.5 = one dial every 2 s).
+bool read_dial_rate(const json::Node& v, std::uint32_t& milli, Problems& problems) {
+  const double milli_value = v.kind == json::Kind::number && v.finite ? v.number * 1000 : -1;
+  if (!(milli_value >= 1) || milli_value > kMaxDialRateMilli || std::abs(milli_value - std::round(milli_value)) > 1e-6) {
+    add_error(problems, Code::invalid_option, "dialRate",
+              "dialRate must be dials per second from 0.001 to 10000, to the thousandth (0.5: one dial every 2 s), got " +
+                  json::describe(v) + ".");
+    return false;
+  }
+  milli = static_cast<std::uint32_t>(std::llround(milli_value));
+  return true;
+}
+
 bool check_time(const Engine::Impl& e, std::int64_t now, Problems& problems) {
   if (now < 0 || now > kMaxEngineTime) {
     add_error(problems, Code::invalid_time, "now", time_range_message(num(now), now > kMaxEngineTime && now / 1000 <= kMaxEngineTime));
@@ -85,6 +98,7 @@ bool check_options(const CallOptions& o, std::int64_t now, StoredOptions& out, P
   out.reattempt_wait = o.reattempt_wait;
   out.is_pci = o.is_pci;
   out.result_url = o.result_url;
+  out.zone = o.timezone ? std::uint32_t{*o.timezone} + 1 : 0;
   return ok;
 }
 
@@ -152,6 +166,8 @@ std::string engine_detail::option_key(const StoredOptions& o) {
   put(o.max_attempts);
   put(o.reattempt_wait);
   put(o.is_pci);
+  put(o.hours);
+  put(o.zone);
   key += o.result_url;
   return key;
 }
@@ -221,6 +237,9 @@ void Engine::Impl::arm_timers(CallRef ref) {
   switch (c.state) {
     case State::pending: push_timer(c.ready_at, ref, TimerKind::start, 0); break;
     case State::waiting: push_timer(c.ready_at, ref, TimerKind::reattempt, c.attempts); break;
+    case State::held:
+      if (c.ready_at != kNoTime) push_timer(c.ready_at, ref, TimerKind::hours, c.attempts);
+      break;
     case State::dialing:
       push_timer(last_event_time(c) + options.ring_timeout, ref, TimerKind::ring, c.attempts);
       break;
@@ -235,6 +254,7 @@ bool Engine::Impl::timer_live(const Timer& t) const noexcept {
     case TimerKind::ring: return c.state == State::dialing && c.attempts == t.attempt;
     case TimerKind::reattempt: return c.state == State::waiting && c.attempts == t.attempt;
     case TimerKind::start: return c.state == State::pending;
+    case TimerKind::hours: return c.state == State::held && c.ready_at == t.time && c.attempts == t.attempt;
     default: return is_queued(c.state);
   }
 }
@@ -257,7 +277,8 @@ std::string_view Engine::Impl::reason_of(std::uint32_t node) const noexcept {
 bool Engine::Impl::deployment_before(std::uint32_t a, std::uint32_t b) const noexcept {
   const Deployment& x = deployments[a];
   const Deployment& y = deployments[b];
-  const auto fx = x.in_flight(), fy = y.in_flight();
+  // Lowest in-flight / weight first (weighted max-min sharing; equal weights: fewest in flight).
+  const std::uint64_t fx = std::uint64_t{x.in_flight()} * y.weight, fy = std::uint64_t{y.in_flight()} * x.weight;
   if (fx != fy) return fx < fy;
   if (x.last_served != y.last_served) return x.last_served < y.last_served;
   return a < b;
@@ -425,7 +446,8 @@ void Engine::Impl::process_timers(std::int64_t until, Actions& actions) {
         break;
       }
       case TimerKind::reattempt:
-      case TimerKind::start: make_ready(t.call, t.time); break;
+      case TimerKind::start:
+      case TimerKind::hours: make_ready(t.call, t.time); break;
       case TimerKind::end:
         add_event(c, CallEvent::canceled, t.time);
         finish(t.call, State::canceled, t.time, actions);
@@ -434,12 +456,25 @@ void Engine::Impl::process_timers(std::int64_t until, Actions& actions) {
   }
 }
 
+// Dial-time policy (SPEC 14), judged as each call comes up to dial: pacing first (a call not dialed
+// stays first in line), then suppression (canceled at once, no line used), then calling hours
+// (held until they open).
 void Engine::Impl::dial_free_lines(std::int64_t at, Actions& actions) {
-  while (in_flight() < options.capacity && !eligible.empty()) {
+  while (in_flight() < options.capacity && !eligible.empty() && rate_allows(at)) {
     const std::uint32_t d = eligible.front();
     const CallRef ref = pop_ready(deployments[d]);
     if (ref == kNone) break;  // cannot happen: a deployment is eligible only with a ready call
     Call& c = calls[ref];
+    if (call_suppressed(c)) {
+      add_event(c, CallEvent::suppressed, at);
+      finish(ref, State::canceled, at, actions);
+      continue;
+    }
+    if (hours_of(c) && !inside_hours(c, at)) {
+      hold(ref, hours_open_after(c, at));
+      continue;
+    }
+    rate_spend(at);
     ++c.attempts;
     add_event(c, CallEvent::dialing, at);
     deployments[d].last_served = ++serve_seq;
@@ -448,6 +483,101 @@ void Engine::Impl::dial_free_lines(std::int64_t at, Actions& actions) {
     Action a{Action::Type::dial, ref, at};
     a.attempt = c.attempts;
     actions.push_back(a);
+  }
+}
+
+bool Engine::Impl::rate_allows(std::int64_t at) const noexcept {
+  return options.dial_rate_milli == 0 || rate_tat <= at * std::int64_t{options.dial_rate_milli};
+}
+
+std::int64_t Engine::Impl::rate_next_time() const noexcept {
+  const std::int64_t r = options.dial_rate_milli;
+  return rate_tat <= 0 ? 0 : (rate_tat + r - 1) / r;
+}
+
+// The grid never lags more than a second behind `at` (so idle time saves up no burst) and moves
+// one dial on: at most ceil(rate x S) dials in any S seconds, exactly `rate` while calls wait.
+void Engine::Impl::rate_spend(std::int64_t at) noexcept {
+  const std::int64_t r = options.dial_rate_milli;
+  if (r == 0) return;
+  rate_tat = std::max(rate_tat, (at - 1) * r + 1) + 1000;
+}
+
+bool Engine::Impl::call_suppressed(const Call& c) const {
+  if (lists.size() == 1 && lists[0].keys.empty()) return false;
+  std::uint64_t key = c.e164;
+  if (key == 0) {
+    Destination dest;
+    Problems ignored;
+    if (parse_destination(phone(c), dest, ignored)) key = dest.number.key();
+  }
+  if (lists[0].keys.count(key)) return true;
+  const std::uint32_t list = deployments[c.deployment].list;
+  return list != kNone && lists[list].keys.count(key) > 0;
+}
+
+const CallingHours* Engine::Impl::hours_of(const Call& c) const noexcept {
+  const std::uint32_t own = option_table[c.options].hours;
+  const std::uint32_t h = own ? own : deployments[c.deployment].hours;
+  return h ? &hours_table[h] : nullptr;
+}
+
+std::span<const tz::ZoneId> Engine::Impl::zones_of(const Call& c, tz::ZoneId& scratch) const {
+  if (const std::uint32_t zone = option_table[c.options].zone) {
+    scratch = static_cast<tz::ZoneId>(zone - 1);
+    return {&scratch, 1};
+  }
+  std::uint64_t key = c.e164;
+  if (key == 0) {
+    Destination dest;
+    Problems ignored;
+    if (parse_destination(phone(c), dest, ignored)) key = dest.number.key();
+  }
+  return zones_for_key(key);
+}
+
+bool Engine::Impl::inside_hours(const Call& c, std::int64_t at) const {
+  tz::ZoneId scratch = 0;
+  return inside_calling_hours(*hours_of(c), zones_of(c, scratch), at);
+}
+
+std::int64_t Engine::Impl::hours_open_after(const Call& c, std::int64_t at) const {
+  const StoredOptions& o = option_table[c.options];
+  tz::ZoneId scratch = 0;
+  const auto open = next_calling_time(*hours_of(c), zones_of(c, scratch), at, o.has_end ? o.end : kMaxEngineTime + 1);
+  return open ? *open : kNoTime;
+}
+
+void Engine::Impl::hold(CallRef ref, std::int64_t open_at) {
+  calls[ref].ready_at = open_at;
+  set_state(ref, State::held);
+  if (open_at != kNoTime) push_timer(open_at, ref, TimerKind::hours, calls[ref].attempts);
+}
+
+std::uint32_t Engine::Impl::intern_hours(const CallingHours& h) {
+  const auto [it, inserted] = hours_index.try_emplace(calling_hours_text(h), static_cast<std::uint32_t>(hours_table.size()));
+  if (inserted) hours_table.push_back(h);
+  return it->second;
+}
+
+std::uint32_t Engine::Impl::list_for(std::string_view name) {
+  for (std::uint32_t i = 0; i < lists.size(); ++i)
+    if (lists[i].name == name) return i;
+  lists.push_back({std::string(name), {}});
+  return static_cast<std::uint32_t>(lists.size() - 1);
+}
+
+void Engine::Impl::rejudge_held(std::uint32_t d) {
+  if (!has_now) return;
+  for (const CallRef ref : deployments[d].open) {
+    const Call& c = calls[ref];
+    if (c.state != State::held) continue;
+    if (!hours_of(c) || inside_hours(c, now)) {
+      make_ready(ref, now);
+    } else {
+      const std::int64_t open = hours_open_after(c, now);
+      if (open != c.ready_at) hold(ref, open);  // hold() re-arms; the old timer no longer matches
+    }
   }
 }
 
@@ -465,6 +595,10 @@ std::size_t Engine::Impl::gather_events(const Call& c, EventRecord* out) const n
 // Engine
 
 bool Engine::validate_options(const EngineOptions& options, Problems& problems) {
+  if (options.dial_rate_milli > kMaxDialRateMilli) {
+    add_error(problems, Code::invalid_option, "dialRate", "dialRate must be at most 10000 dials per second.");
+    return false;
+  }
   if (options.ring_timeout < 1 || options.ring_timeout > kMaxRingTimeout) {
     add_error(problems, Code::invalid_option, "ringTimeout",
               "ringTimeout must be between 1 and 86400 seconds, got " + num(options.ring_timeout) + ".");
@@ -508,13 +642,18 @@ bool Engine::read_options(std::string_view options_json, EngineOptions& out, Pro
         return fail("capacity", "capacity must be a whole number of lines from 0 to 4294967295, got " + json::describe(v) + ".");
       out.capacity = static_cast<std::uint32_t>(v.integer);
       has_capacity = true;
+    } else if (m.key == "dialRate") {
+      if (v.kind == json::Kind::null) continue;  // no limit
+      std::uint32_t milli = 0;
+      if (!read_dial_rate(v, milli, problems)) return false;
+      out.dial_rate_milli = milli;
     } else if (m.key == "ringTimeout") {
       if (v.kind == json::Kind::null) continue;  // the default
       if (!whole || v.integer < 1 || v.integer > kMaxRingTimeout)
         return fail("ringTimeout", "ringTimeout must be a whole number of seconds from 1 to 86400, got " + json::describe(v) + ".");
       out.ring_timeout = static_cast<std::uint32_t>(v.integer);
     } else {
-      return fail(m.key, "Unknown engine option " + text::quote(m.key) + ": the options are capacity and ringTimeout.");
+      return fail(m.key, "Unknown engine option " + text::quote(m.key) + ": the options are capacity, ringTimeout and dialRate.");
     }
   }
   if (!has_capacity) return fail("capacity", "capacity is required: the number of concurrent outbound lines.");
@@ -540,6 +679,11 @@ void Engine::Impl::reset(const EngineOptions& o) {
   std::fill(std::begin(counts), std::end(counts), std::uint64_t{0});
   kept_ids.clear();
   id_base = 1;
+  rate_tat = INT64_MIN;
+  hours_table.resize(1);
+  hours_index.clear();
+  lists.resize(1);
+  lists[0].keys.clear();
 }
 
 void Engine::Impl::set_ids(std::vector<std::uint64_t>&& ids, std::uint64_t next) {
@@ -581,6 +725,7 @@ bool enqueue_rows(Engine::Impl& e, std::string_view deployment, const CallOption
   }
   StoredOptions stored;
   ok &= check_options(shared, now, stored, problems);
+  if (ok && shared.calling_hours) stored.hours = e.intern_hours(*shared.calling_hours);
   // The unchecked rows' numbers as parsed here (their E.164 keys), so that no dial parses them again.
   std::vector<std::uint64_t> keys;
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -679,7 +824,8 @@ bool Engine::report(CallRef ref, CallEvent event, std::string_view reason, std::
   const Call& c = e.calls[ref];
   // Messages name the call and the event; they are built only when a report is refused.
   const auto name = [event] { return std::string(event_name(event)); };
-  if (event == CallEvent::queued || event == CallEvent::dialing || event == CallEvent::canceled) {
+  if (event == CallEvent::queued || event == CallEvent::dialing || event == CallEvent::canceled ||
+      event == CallEvent::suppressed) {
     add_error(problems, Code::invalid_transition, "event",
               "'" + name() + "' is raised by the engine itself; report connected, disconnected, busy, noanswer, "
               "informationtone or rejected.");
@@ -760,6 +906,151 @@ bool Engine::cancel_deployment(std::string_view deployment, std::int64_t now, Ac
 }
 
 void Engine::set_capacity(std::uint32_t capacity) noexcept { impl_->options.capacity = capacity; }
+
+bool Engine::set_dial_rate(std::uint32_t milli, Problems& problems) {
+  Impl& e = *impl_;
+  if (milli > kMaxDialRateMilli) {
+    add_error(problems, Code::invalid_option, "dialRate", "dialRate must be at most 10000 dials per second.");
+    return false;
+  }
+  const std::int64_t old = e.options.dial_rate_milli;
+  // The grid's position carries over in seconds (the dials made count against the new rate).
+  if (old && milli && e.rate_tat != INT64_MIN) {
+    const std::int64_t whole = e.rate_tat / old, part = e.rate_tat % old;
+    e.rate_tat = whole * milli + (part * milli + old - 1) / old;
+  } else {
+    e.rate_tat = INT64_MIN;
+  }
+  e.options.dial_rate_milli = milli;
+  return true;
+}
+
+std::uint32_t Engine::dial_rate() const noexcept { return impl_->options.dial_rate_milli; }
+
+bool Engine::read_deployment_policy(std::string_view policy_json, DeploymentPolicy& policy, Problems& problems) {
+  json::Node root;
+  json::ReadError error;
+  const auto fail = [&problems](Code code, std::string field, std::string message) {
+    add_error(problems, code, std::move(field), std::move(message));
+    return false;
+  };
+  if (!json::read(policy_json, 1, root, error) || root.kind != json::Kind::object)
+    return fail(Code::invalid_option, "", "A deployment's policy must be an object {weight?, callingHours?, suppressionList?}.");
+  DeploymentPolicy out = policy;
+  for (const json::Member& m : root.members) {
+    if (m.duplicate) continue;
+    const json::Node& v = m.value;
+    if (m.key == "weight") {
+      if (v.kind != json::Kind::number || !v.integral || v.integer < 1 || v.integer > kMaxWeight)
+        return fail(Code::invalid_option, "weight", "weight must be a whole number from 1 to 1000, got " + json::describe(v) + ".");
+      out.weight = static_cast<std::uint32_t>(v.integer);
+    } else if (m.key == "callingHours") {
+      if (v.kind == json::Kind::null) {
+        out.calling_hours.reset();
+        continue;
+      }
+      if (v.kind != json::Kind::string && v.kind != json::Kind::object)
+        return fail(Code::invalid_calling_hours, "callingHours",
+                    "callingHours must be a string like \"08:00-21:00\" or an object of day: hours, got " + json::given_kind(v) + ".");
+      std::string spec;
+      if (v.kind == json::Kind::object) json::write_value(spec, v);
+      CallingHours hours;
+      if (!read_calling_hours(v.kind == json::Kind::object ? std::string_view(spec) : std::string_view(v.text), "callingHours",
+                              hours, problems))
+        return false;
+      out.calling_hours = hours;
+    } else if (m.key == "suppressionList") {
+      if (v.kind == json::Kind::null) {
+        out.suppression_list.clear();
+        continue;
+      }
+      if (v.kind != json::Kind::string || v.text.size() > 256)
+        return fail(Code::invalid_option, "suppressionList",
+                    "suppressionList must be a list's name (a string of at most 256 bytes), got " + json::given_kind(v) + ".");
+      out.suppression_list = v.text;
+    } else {
+      return fail(Code::invalid_option, m.key,
+                  "Unknown deployment option " + text::quote(m.key) + ": the options are weight, callingHours and suppressionList.");
+    }
+  }
+  policy = std::move(out);
+  return true;
+}
+
+bool Engine::set_deployment_policy(std::string_view deployment, const DeploymentPolicy& policy, Problems& problems) {
+  Impl& e = *impl_;
+  if (deployment.empty()) {
+    add_error(problems, Code::invalid_params, "deployment", "The deployment must be a non-empty name.");
+    return false;
+  }
+  if (policy.weight < 1 || policy.weight > kMaxWeight) {
+    add_error(problems, Code::invalid_option, "weight", "weight must be a whole number from 1 to 1000, got " + num(policy.weight) + ".");
+    return false;
+  }
+  const std::uint32_t d = e.deployment_for(deployment);
+  Deployment& dep = e.deployments[d];
+  dep.weight = policy.weight;
+  dep.hours = policy.calling_hours ? e.intern_hours(*policy.calling_hours) : 0;
+  dep.list = policy.suppression_list.empty() ? kNone : e.list_for(policy.suppression_list);
+  e.refresh(d);
+  e.rejudge_held(d);
+  return true;
+}
+
+DeploymentPolicy Engine::deployment_policy(std::string_view deployment) const {
+  const Impl& e = *impl_;
+  DeploymentPolicy out;
+  const auto it = e.deployment_index.find(deployment);
+  if (it == e.deployment_index.end()) return out;
+  const Deployment& d = e.deployments[it->second];
+  out.weight = d.weight;
+  if (d.hours) out.calling_hours = e.hours_table[d.hours];
+  if (d.list != kNone) out.suppression_list = e.lists[d.list].name;
+  return out;
+}
+
+namespace {
+bool suppression_key(std::string_view number, std::uint64_t& key, Problems& problems) {
+  Destination dest;
+  Problems found;
+  if (!parse_destination(number, dest, found)) {
+    for (auto& p : found)
+      if (p.severity == Severity::error) problems.push_back(std::move(p));
+    return false;
+  }
+  key = dest.number.key();
+  return true;
+}
+}  // namespace
+
+bool Engine::suppress(std::string_view list, std::string_view number, bool& changed, Problems& problems) {
+  std::uint64_t key = 0;
+  if (!suppression_key(number, key, problems)) return false;
+  changed = impl_->lists[impl_->list_for(list)].keys.insert(key).second;
+  return true;
+}
+
+bool Engine::unsuppress(std::string_view list, std::string_view number, bool& changed, Problems& problems) {
+  std::uint64_t key = 0;
+  if (!suppression_key(number, key, problems)) return false;
+  changed = impl_->lists[impl_->list_for(list)].keys.erase(key) > 0;
+  return true;
+}
+
+bool Engine::is_suppressed(std::string_view list, std::string_view number, bool& suppressed, Problems& problems) const {
+  std::uint64_t key = 0;
+  if (!suppression_key(number, key, problems)) return false;
+  suppressed = false;
+  for (const auto& l : impl_->lists)
+    if (l.name == list) suppressed = l.keys.count(key) > 0;
+  return true;
+}
+
+std::uint64_t Engine::suppressed_count() const noexcept {
+  std::uint64_t n = 0;
+  for (const auto& l : impl_->lists) n += l.keys.size();
+  return n;
+}
 std::uint32_t Engine::capacity() const noexcept { return impl_->options.capacity; }
 std::uint32_t Engine::ring_timeout() const noexcept { return impl_->options.ring_timeout; }
 std::optional<std::int64_t> Engine::now() const noexcept {
@@ -768,11 +1059,14 @@ std::optional<std::int64_t> Engine::now() const noexcept {
 
 std::optional<std::int64_t> Engine::next_wakeup() {
   Impl& e = *impl_;
-  if (e.in_flight() < e.options.capacity && !e.eligible.empty()) return e.now;
+  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  if (e.in_flight() < e.options.capacity && !e.eligible.empty()) {
+    if (e.rate_allows(e.now)) return e.now;
+    next = e.rate_next_time();  // paced: when the next dial may go
+  }
   while (!e.timers.empty() && !e.timer_live(e.timers.front())) timer_heap_pop(e.timers);
   while (!e.ring_timers.empty() && !e.timer_live(e.ring_timers.front())) e.ring_timers.pop();
-  if (e.timers.empty() && e.ring_timers.empty()) return std::nullopt;
-  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  if (e.timers.empty() && e.ring_timers.empty() && next == std::numeric_limits<std::int64_t>::max()) return std::nullopt;
   if (!e.timers.empty()) next = e.timers.front().time;
   if (!e.ring_timers.empty()) next = std::min(next, e.ring_timers.front().time);
   return std::max(next, e.now);
@@ -916,7 +1210,7 @@ namespace {
 EngineCounts counts_of(const auto& counts) {
   EngineCounts out;
   out.queued = counts[idx(State::ready)];
-  out.waiting = counts[idx(State::pending)] + counts[idx(State::waiting)];
+  out.waiting = counts[idx(State::pending)] + counts[idx(State::waiting)] + counts[idx(State::held)];
   out.dialing = counts[idx(State::dialing)];
   out.connected = counts[idx(State::connected)];
   out.completed = counts[idx(State::completed)];
@@ -956,6 +1250,8 @@ std::uint64_t Engine::Impl::memory_bytes() const noexcept {
     n += string_heap_bytes(d.name) + vector_bytes(d.ready.fifo) + vector_bytes(d.ready.late) + vector_bytes(d.open);
   }
   n += vector_bytes(eligible) + vector_bytes(timers) + ring_timers.memory_bytes();
+  n += vector_bytes(hours_table) + hash_map_bytes(hours_index) + vector_bytes(lists);
+  for (const auto& l : lists) n += l.keys.bucket_count() * sizeof(void*) + l.keys.size() * (sizeof(std::uint64_t) + 2 * sizeof(void*));
   return n;
 }
 

@@ -12,10 +12,12 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "fuse/engine.hpp"
@@ -43,7 +45,9 @@ inline constexpr std::size_t kMaxEventsPerCall = 2 * kMaxAttempts + 4;
 
 // Internal call states; pending/ready/waiting all have the public status `queued`.
 // A call's engine state (finer than its CallStatus), once: the enum, the count and the snapshot's names.
-#define FUSE_ENGINE_STATES(X) X(pending) X(ready) X(waiting) X(dialing) X(connected) X(completed) X(failed) X(canceled)
+// `held`: eligible but outside its calling hours (SPEC 14), waiting for them to open.
+#define FUSE_ENGINE_STATES(X) \
+  X(pending) X(ready) X(waiting) X(dialing) X(connected) X(completed) X(failed) X(canceled) X(held)
 #define FUSE_ENUM_ENTRY(name) name,
 #define FUSE_COUNT_ENTRY(name) +1
 enum class State : std::uint8_t { FUSE_ENGINE_STATES(FUSE_ENUM_ENTRY) };
@@ -58,7 +62,8 @@ inline CallStatus status_of(State s) noexcept {
   switch (s) {
     case State::pending:
     case State::ready:
-    case State::waiting: return CallStatus::queued;
+    case State::waiting:
+    case State::held: return CallStatus::queued;
     case State::dialing: return CallStatus::dialing;
     case State::connected: return CallStatus::connected;
     case State::completed: return CallStatus::completed;
@@ -66,7 +71,9 @@ inline CallStatus status_of(State s) noexcept {
     default: return CallStatus::canceled;
   }
 }
-inline bool is_queued(State s) noexcept { return s == State::pending || s == State::ready || s == State::waiting; }
+inline bool is_queued(State s) noexcept {
+  return s == State::pending || s == State::ready || s == State::waiting || s == State::held;
+}
 inline bool is_final(State s) noexcept { return s == State::completed || s == State::failed || s == State::canceled; }
 
 // A vector in fixed blocks: growing past the first block never copies, and never holds twice the
@@ -139,7 +146,7 @@ struct Call {
   std::uint32_t last_event;  // newest event node, kNone when only `queued`
   std::uint16_t phone_length;
   State state;
-  std::uint8_t attempts;     // dialing events so far
+  std::uint8_t attempts;     // dialing events so far (held: ready_at is when its hours open, or kNoTime)
   // Its deployment was canceled while this attempt was under way: the attempt ends as the carrier
   // says, and then the call never dials again (canceled, unless that was its last attempt anyway).
   bool cancel_requested;
@@ -153,6 +160,8 @@ struct StoredOptions {
   std::uint32_t reattempt_wait = 0;
   bool is_pci = false;
   std::string result_url;
+  std::uint32_t hours = 0;  // the call's own calling hours: index into Impl::hours_table, 0 = none
+  std::uint32_t zone = 0;   // its time zone override: ZoneId + 1, 0 = the number's zones
 };
 
 // A deployment's eligible calls in (ready_at, ref) order: a FIFO for calls that arrive in order (the
@@ -167,6 +176,9 @@ struct ReadyQueue {
 struct Deployment {
   std::string name;
   std::uint64_t last_served = 0;  // serve sequence number of its latest dial (0: never)
+  std::uint32_t weight = 1;       // SPEC 14 policy: weight, calling hours (Impl::hours_table, 0 none),
+  std::uint32_t hours = 0;        // suppression list (Impl::lists, kNone none)
+  std::uint32_t list = kNone;
   std::uint32_t counts[kStateCount] = {};
   std::uint32_t heap_pos = kNone;  // position in the eligible heap, kNone when it has no ready call
   ReadyQueue ready;
@@ -177,7 +189,9 @@ struct Deployment {
   std::uint32_t ready_count() const noexcept { return counts[static_cast<int>(State::ready)]; }
 };
 
-enum class TimerKind : std::uint8_t { ring, reattempt, start, end };
+// `hours`: a held call's calling hours open (last, so the older kinds keep their order).
+enum class TimerKind : std::uint8_t { ring, reattempt, start, end, hours };
+inline constexpr std::int64_t kNoTime = -1;  // a held call whose hours never open in its window
 
 // Timers are ordered by (time, kind, call, attempt): a total order, so a restored engine fires them
 // in the same order. Entries that no longer apply are skipped when popped (lazy deletion).
@@ -286,6 +300,12 @@ bool check_metadata(std::string_view metadata, std::string_view field, std::uint
 // The interning key of an options entry.
 std::string option_key(const StoredOptions& o);
 
+// A suppression list: E.164 keys (PhoneNumber::key()).
+struct SuppressionList {
+  std::string name;
+  std::unordered_set<std::uint64_t> keys;
+};
+
 struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
@@ -321,6 +341,13 @@ struct Engine::Impl {
   // id_base. Ids only grow: a dropped call's id is never given again.
   std::vector<std::uint64_t> kept_ids;
   std::uint64_t id_base = 1;
+  // SPEC 14. Pacing: the next dial's theoretical time on a grid where one second is
+  // dial_rate_milli units and a dial 1000 (GCRA); interned calling hours (index 0 unused); the
+  // suppression lists (index 0: the engine-wide list "").
+  std::int64_t rate_tat = INT64_MIN;
+  std::vector<CallingHours> hours_table = std::vector<CallingHours>(1);
+  std::unordered_map<std::string, std::uint32_t> hours_index;
+  std::vector<engine_detail::SuppressionList> lists = std::vector<engine_detail::SuppressionList>(1);
 
   explicit Impl(const EngineOptions& o) : options(o) {}
   // Back to a new engine's state with these options, keeping allocated memory (Engine::reset).
@@ -362,6 +389,21 @@ struct Engine::Impl {
   void make_ready(CallRef ref, std::int64_t ready_at);
   void process_timers(std::int64_t now, Actions& actions);
   void dial_free_lines(std::int64_t now, Actions& actions);
+  // SPEC 14 at dial time.
+  bool rate_allows(std::int64_t at) const noexcept;
+  std::int64_t rate_next_time() const noexcept;
+  void rate_spend(std::int64_t at) noexcept;
+  bool call_suppressed(const Call& c) const;
+  const CallingHours* hours_of(const Call& c) const noexcept;
+  std::span<const tz::ZoneId> zones_of(const Call& c, tz::ZoneId& scratch) const;
+  bool inside_hours(const Call& c, std::int64_t at) const;
+  // The time a held call's hours open at or after `at` within its window (kNoTime: not in it).
+  std::int64_t hours_open_after(const Call& c, std::int64_t at) const;
+  void hold(CallRef ref, std::int64_t open_at);
+  std::uint32_t intern_hours(const CallingHours& h);
+  std::uint32_t list_for(std::string_view name);
+  // Judges the deployment's held calls again (its policy changed).
+  void rejudge_held(std::uint32_t d);
   void fail_attempt(CallRef ref, std::int64_t ts, Actions& actions);
   void finish(CallRef ref, State final_state, std::int64_t ts, Actions& actions);
   std::size_t gather_events(const Call& c, EventRecord* out) const noexcept;

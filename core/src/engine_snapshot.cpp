@@ -11,8 +11,15 @@
 //  "options":[[start|null,end|null,maxAttempts,reattemptWait,isPci,resultUrl],...],
 //  "calls":[[id,deployment,options,phone,metadata,queuedAt,state,[[event,timestamp(,reason)],...]],...]}
 // (a rejected event carries its reason as a third element; other events have none)
+// Version 3 (SPEC 14) adds "dialRate" (thousandths, 0: none) after "ringTimeout", "rateTat" (the
+// pacing grid, null when unset) after "nextId", [name,lastServed,weight,hours|null,list|null]
+// deployments (the last three only when not the defaults 1,0,null), options entries ending in
+// hours,zone|null (only when either is set), "hours" (the interned calling hours'
+// texts, the first unused) after "options", "suppressions" ([[list,[key,...]],...], keys sorted)
+// before "calls", and a held call's ready time (-1: none) after its events.
 // Ids increase along "calls" and stay below nextId (compact() leaves gaps). Version 1 (still
 // restored) has no nextId and no ids: the calls are 1, 2, ... in order.
+#include <algorithm>
 #include <charconv>
 
 #include "call.hpp"
@@ -29,7 +36,7 @@ using namespace engine_detail;
 namespace {
 
 constexpr std::string_view kFormat = "fuse-outbound-engine";
-constexpr std::int64_t kVersion = 2;
+constexpr std::int64_t kVersion = 3;
 
 using Reader = json::PullReader;
 
@@ -45,6 +52,8 @@ void Engine::Impl::write_snapshot(std::string& out, bool live_only) const {
   json::write_uint(out, options.capacity);
   out += ",\"ringTimeout\":";
   json::write_uint(out, options.ring_timeout);
+  out += ",\"dialRate\":";
+  json::write_uint(out, options.dial_rate_milli);
   out += ",\"now\":";
   if (has_now) json::write_int(out, now);
   else out += "null";
@@ -52,6 +61,9 @@ void Engine::Impl::write_snapshot(std::string& out, bool live_only) const {
   json::write_uint(out, serve_seq);
   out += ",\"nextId\":";
   json::write_uint(out, next_id());
+  out += ",\"rateTat\":";
+  if (rate_tat == INT64_MIN) out += "null";
+  else json::write_int(out, rate_tat);
   out += ",\"deployments\":[";
   for (std::size_t i = 0; i < deployments.size(); ++i) {
     if (i) out += ',';
@@ -59,6 +71,15 @@ void Engine::Impl::write_snapshot(std::string& out, bool live_only) const {
     json::write_string(out, deployments[i].name);
     out += ',';
     json::write_uint(out, deployments[i].last_served);
+    if (deployments[i].weight != 1 || deployments[i].hours || deployments[i].list != kNone) {
+      out += ',';
+      json::write_uint(out, deployments[i].weight);
+      out += ',';
+      json::write_uint(out, deployments[i].hours);
+      out += ',';
+      if (deployments[i].list == kNone) out += "null";
+      else json::write_string(out, lists[deployments[i].list].name);
+    }
     out += ']';
   }
   out += "],\"options\":[";
@@ -77,7 +98,33 @@ void Engine::Impl::write_snapshot(std::string& out, bool live_only) const {
     json::write_uint(out, o.reattempt_wait);
     out += o.is_pci ? ",1," : ",0,";
     json::write_string(out, o.result_url);
+    if (o.hours || o.zone) {
+      out += ',';
+      json::write_uint(out, o.hours);
+      out += ',';
+      if (o.zone) json::write_string(out, tz::zone_name(static_cast<tz::ZoneId>(o.zone - 1)));
+      else out += "null";
+    }
     out += ']';
+  }
+  out += "],\"hours\":[";
+  for (std::size_t i = 1; i < hours_table.size(); ++i) {
+    if (i > 1) out += ',';
+    json::write_string(out, calling_hours_text(hours_table[i]));
+  }
+  out += "],\"suppressions\":[";
+  for (std::size_t i = 0; i < lists.size(); ++i) {
+    if (i) out += ',';
+    out += '[';
+    json::write_string(out, lists[i].name);
+    out += ",[";
+    std::vector<std::uint64_t> keys(lists[i].keys.begin(), lists[i].keys.end());
+    std::sort(keys.begin(), keys.end());
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (k) out += ',';
+      json::write_uint(out, keys[k]);
+    }
+    out += "]]";
   }
   out += "],\"calls\":[";
   EventRecord records[kMaxEventsPerCall];
@@ -118,6 +165,10 @@ void Engine::Impl::write_snapshot(std::string& out, bool live_only) const {
     out += ']';
     if (c.cancel_requested && (c.state == State::dialing || c.state == State::connected))
       out += ",1";  // optional: its deployment was canceled during this attempt
+    if (c.state == State::held) {
+      out += ',';
+      json::write_int(out, c.ready_at);
+    }
     out += ']';
   }
   out += "]}";
@@ -135,6 +186,7 @@ class Restorer {
   std::string clock(Engine::Impl& e);          // now, served, nextId
   std::string deployments(Engine::Impl& e);
   std::string option_table(Engine::Impl& e);
+  std::string policy_tables(Engine::Impl& e);  // v3: hours, suppressions
   std::string calls(Engine::Impl& e);
   std::string end(Engine::Impl& e);  // the closing brace, the ids, the derived structures
 
@@ -149,9 +201,10 @@ class Restorer {
 
   Reader r_;
   bool has_ids_ = false;
+  bool v3_ = false;
   std::int64_t next_id_ = 0;
   std::vector<std::uint64_t> ids_;
-  std::string str_, phone_, metadata_, state_name_, event_, reason_;
+  std::string str_, phone_, metadata_, state_name_, event_, reason_, list_;
   Problems found_;
 };
 
@@ -164,8 +217,9 @@ std::string Restorer::header(EngineOptions& options) {
   r_.expect(',');
   r_.key("version");
   r_.integer(v, 0, INT64_MAX, "version");
-  if (r_.ok() && v != 1 && v != kVersion) return "version " + text::to_string(v) + " is not supported (expected 1 or 2)";
+  if (r_.ok() && (v < 1 || v > kVersion)) return "version " + text::to_string(v) + " is not supported (expected 1 to 3)";
   has_ids_ = v >= 2;
+  v3_ = v >= 3;
   r_.expect(',');
   r_.key("capacity");
   r_.integer(v, 0, UINT32_MAX, "capacity");
@@ -174,6 +228,12 @@ std::string Restorer::header(EngineOptions& options) {
   r_.key("ringTimeout");
   r_.integer(v, 1, kMaxRingTimeout, "ringTimeout");
   options.ring_timeout = static_cast<std::uint32_t>(v);
+  if (v3_) {
+    r_.expect(',');
+    r_.key("dialRate");
+    r_.integer(v, 0, kMaxDialRateMilli, "dialRate");
+    options.dial_rate_milli = static_cast<std::uint32_t>(v);
+  }
   return error();
 }
 
@@ -195,6 +255,14 @@ std::string Restorer::clock(Engine::Impl& e) {
     r_.key("nextId");
     r_.integer(next_id_, 1, kMaxTime, "nextId");
   }
+  if (v3_) {
+    r_.expect(',');
+    r_.key("rateTat");
+    if (r_.ok() && !r_.null()) {
+      r_.integer(v, INT64_MIN + 1, (kMaxEngineTime + 1) * kMaxDialRateMilli, "rateTat");
+      e.rate_tat = v;
+    }
+  }
   return error();
 }
 
@@ -208,12 +276,30 @@ std::string Restorer::deployments(Engine::Impl& e) {
     r_.string(str_, "deployment name");
     r_.expect(',');
     r_.integer(v, 0, static_cast<std::int64_t>(e.serve_seq), "deployment lastServed");
+    std::int64_t weight = 1, hours = 0;
+    bool has_list = false;
+    if (v3_ && r_.ok() && r_.peek(',')) {
+      r_.expect(',');
+      r_.integer(weight, 1, kMaxWeight, "deployment weight");
+      r_.expect(',');
+      r_.integer(hours, 0, UINT32_MAX, "deployment hours");
+      r_.expect(',');
+      if (r_.ok() && !r_.null()) {
+        r_.string(list_, "deployment suppression list");
+        has_list = true;
+      }
+    }
     r_.expect(']');
     if (!r_.ok()) return r_.error();
     if (str_.empty()) return "a deployment has an empty name";
     if (e.deployment_index.count(str_)) return "deployment " + text::quote(str_) + " appears twice";
     if (e.deployments.size() >= kNone - 1) return "too many deployments";
-    e.deployments[e.deployment_for(str_)].last_served = static_cast<std::uint64_t>(v);
+    if (has_list && list_.empty()) return "a deployment names an empty suppression list";
+    Deployment& d = e.deployments[e.deployment_for(str_)];
+    d.last_served = static_cast<std::uint64_t>(v);
+    d.weight = static_cast<std::uint32_t>(weight);
+    d.hours = static_cast<std::uint32_t>(hours);  // checked against the hours table once it is read
+    if (has_list) d.list = e.list_for(list_);
   }
   return error();
 }
@@ -246,6 +332,18 @@ std::string Restorer::option_table(Engine::Impl& e) {
     o.is_pci = v == 1;
     r_.expect(',');
     r_.string(o.result_url, "options resultUrl");
+    if (v3_ && r_.ok() && r_.peek(',')) {
+      r_.expect(',');
+      r_.integer(v, 0, UINT32_MAX, "options hours");
+      o.hours = static_cast<std::uint32_t>(v);
+      r_.expect(',');
+      if (r_.ok() && !r_.null()) {
+        r_.string(str_, "options timezone");
+        const auto zone = tz::find_zone(str_);
+        if (r_.ok() && !zone) return "an options entry names an unknown time zone " + text::quote(str_);
+        if (zone) o.zone = std::uint32_t{*zone} + 1;
+      }
+    }
     r_.expect(']');
     if (!r_.ok()) return r_.error();
     if (o.has_start && o.has_end && o.end <= o.start) return "an options entry ends before it starts";
@@ -256,6 +354,51 @@ std::string Restorer::option_table(Engine::Impl& e) {
     if (e.option_table.size() >= kNone - 1) return "too many options entries";
     e.option_index.try_emplace(option_key(o), static_cast<std::uint32_t>(e.option_table.size()));
     e.option_table.push_back(std::move(o));
+  }
+  return error();
+}
+
+std::string Restorer::policy_tables(Engine::Impl& e) {
+  if (!v3_) return "";
+  r_.expect(',');
+  r_.key("hours");
+  r_.expect('[');
+  for (bool first = true; r_.next_element(first);) {
+    r_.string(str_, "calling hours");
+    if (!r_.ok()) return r_.error();
+    CallingHours h;
+    found_.clear();
+    if (!read_calling_hours(str_, "hours", h, found_)) return "calling hours " + text::quote(str_) + " do not read";
+    if (e.intern_hours(h) != e.hours_table.size() - 1) return "calling hours " + text::quote(str_) + " appear twice";
+  }
+  for (const StoredOptions& o : e.option_table)
+    if (o.hours >= e.hours_table.size()) return "an options entry names calling hours the snapshot does not hold";
+  for (const Deployment& d : e.deployments)
+    if (d.hours >= e.hours_table.size()) return "a deployment names calling hours the snapshot does not hold";
+  r_.expect(',');
+  r_.key("suppressions");
+  r_.expect('[');
+  std::size_t index = 0;
+  for (bool first = true; r_.next_element(first);) {
+    r_.expect('[');
+    r_.string(list_, "suppression list");
+    r_.expect(',');
+    r_.expect('[');
+    if (!r_.ok()) return r_.error();
+    const bool engine_wide = index++ == 0;
+    if (engine_wide != list_.empty())
+      return engine_wide ? "the engine-wide suppression list is not first" : "a suppression list has an empty name";
+    auto& keys = e.lists[e.list_for(list_)].keys;
+    if (!keys.empty()) return "suppression list " + text::quote(list_) + " appears twice";
+    std::int64_t key = 0, last = 0;
+    for (bool first_key = true; r_.next_element(first_key);) {
+      r_.integer(key, 1, 999999999999999, "suppressed number");
+      if (!r_.ok()) return r_.error();
+      if (key <= last) return "suppressed numbers are not in increasing order";
+      last = key;
+      keys.insert(static_cast<std::uint64_t>(key));
+    }
+    r_.expect(']');
   }
   return error();
 }
@@ -320,6 +463,11 @@ std::string Restorer::call(Engine::Impl& e) {
     r_.integer(v, 1, 1, "call cancel flag");
     cancel_requested = true;
   }
+  std::int64_t held_until = kNoTime;
+  if (state == static_cast<int>(State::held)) {
+    r_.expect(',');
+    r_.integer(held_until, kNoTime, kMaxEngineTime, "held call's ready time");
+  }
   r_.expect(']');
   if (!r_.ok()) return r_.error();
   if (cancel_requested && progress.status != CallStatus::dialing && progress.status != CallStatus::connected)
@@ -334,15 +482,19 @@ std::string Restorer::call(Engine::Impl& e) {
       if (progress.attempts == 0) {
         const bool later = o.has_start && o.start > queued_at;
         ready_at = later ? o.start : queued_at;
-        consistent = s == State::pending ? later : s == State::ready && ready_at <= e.now;
+        consistent = s == State::pending ? later : (s == State::ready || s == State::held) && ready_at <= e.now;
       } else {
         ready_at = last_failure + o.reattempt_wait;
-        consistent = s == State::waiting || (s == State::ready && ready_at <= e.now);
+        consistent = s == State::waiting || ((s == State::ready || s == State::held) && ready_at <= e.now);
       }
       break;
     default: consistent = status_of(s) == progress.status; break;
   }
   if (!consistent) return id + "'s state " + text::quote(state_name_) + " does not match its events";
+  if (s == State::held) {
+    if (held_until != kNoTime && held_until < e.now - 0 && held_until < ready_at) return id + " is held until before it was ready";
+    ready_at = held_until;
+  }
 
   const CallRef ref = e.add_call(static_cast<std::uint32_t>(deployment), static_cast<std::uint32_t>(option), phone_,
                                  e164, metadata_, queued_at, s, ready_at);
@@ -420,7 +572,8 @@ std::optional<Engine> Engine::restore(std::string_view snapshot, Problems& probl
   EngineOptions options;
   if (std::string why = restorer.header(options); !why.empty()) return invalid(why);
   auto impl = std::make_unique<Impl>(options);
-  for (auto step : {&Restorer::clock, &Restorer::deployments, &Restorer::option_table, &Restorer::calls, &Restorer::end})
+  for (auto step : {&Restorer::clock, &Restorer::deployments, &Restorer::option_table, &Restorer::policy_tables,
+                    &Restorer::calls, &Restorer::end})
     if (std::string why = (restorer.*step)(*impl); !why.empty()) return invalid(why);
   return Engine(std::move(impl));
 }

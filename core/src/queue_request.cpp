@@ -27,11 +27,13 @@ enum Param : std::uint8_t {
   p_metadata,
   p_is_pci,
   p_csv,
+  p_calling_hours,  // SPEC 14
+  p_timezone,
   p_count
 };
 constexpr std::array<std::string_view, p_count> kParamNames = {
-    "phone_number", "start_timestamp", "end_timestamp", "max_attempts", "reattempt_wait",
-    "result_url",   "metadata",        "is_pci",        "csv"};
+    "phone_number", "start_timestamp", "end_timestamp", "max_attempts", "reattempt_wait", "result_url",
+    "metadata",     "is_pci",          "csv",           "calling_hours", "timezone"};
 
 // Which endpoint the parameters are for: `queue` (one call) or `bulk_queue` (a CSV upload).
 enum class Api { queue, bulk };
@@ -395,6 +397,31 @@ struct Params {
   std::vector<const json::Member*> unknown;
 };
 
+// calling_hours: a string of one of the forms, or (JSON bodies) an object of day: hours.
+void check_calling_hours(const json::Node* n, CallOptions& out, Report& r) {
+  if (!given(n)) return;
+  std::string spec;
+  if (n->kind == json::Kind::object) json::write_value(spec, *n);
+  else if (n->kind == json::Kind::string) spec = n->text;
+  else {
+    r.error(Code::invalid_calling_hours, "calling_hours",
+            "calling_hours must be a string like \"08:00-21:00\" or \"tcpa\", or an object of day: hours, got " + given_kind(*n) + ".");
+    return;
+  }
+  CallingHours hours;
+  if (read_calling_hours(spec, "calling_hours", hours, r.problems)) out.calling_hours = hours;
+}
+
+void check_timezone(const json::Node* n, CallOptions& out, Report& r) {
+  if (!given(n)) return;
+  if (n->kind != json::Kind::string) {
+    r.error(Code::invalid_timezone, "timezone", "timezone must be an IANA zone name such as \"America/New_York\", got " + given_kind(*n) + ".");
+    return;
+  }
+  tz::ZoneId zone = 0;
+  if (read_time_zone(n->text, "timezone", zone, r.problems)) out.timezone = zone;
+}
+
 bool read_params(std::string_view params_json, Api api, Params& params, Report& r) {
   json::Node& root = params.root;
   Slots& slots = params.slots;
@@ -457,6 +484,30 @@ json::Node integer_node(std::int64_t value) {
   return n;
 }
 
+void warn_outside_calling_hours(const CallOptions& o, std::uint64_t e164_key, std::int64_t now, std::string_view field,
+                                std::uint64_t row, Problems& problems) {
+  if (!o.calling_hours) return;
+  tz::ZoneId own = 0;
+  std::span<const tz::ZoneId> zones = zones_for_key(e164_key);
+  if (o.timezone) {
+    own = *o.timezone;
+    zones = {&own, 1};
+  }
+  const std::int64_t from = o.start_timestamp.value_or(now);
+  const std::int64_t until = o.end_timestamp.value_or(from + 8 * 86400);
+  if (next_calling_time(*o.calling_hours, zones, from, until)) return;
+  std::string where;
+  for (std::size_t i = 0; i < zones.size() && i < 3; ++i) where += (i ? ", " : "") + std::string(tz::zone_name(zones[i]));
+  if (zones.size() > 3) where += " and " + text::to_string(std::uint64_t{zones.size() - 3}) + " more";
+  problems.push_back({Code::outside_calling_hours, Severity::warning, std::string(field),
+                      std::string(o.end_timestamp ? "The call's window holds" : "No week holds") +
+                          " no minute inside its calling hours (" + calling_hours_text(*o.calling_hours) + ") in " +
+                          (zones.size() > 1 ? "all of its time zones (" + where + ")" : where) +
+                          (o.end_timestamp ? ", so it would be canceled at the window end" : ", so it would never dial") +
+                          "; widen the window or the hours, or give its timezone.",
+                      row});
+}
+
 ValidationOptions read_validation_options(std::string_view options_json) {
   ValidationOptions options;
   json::Node root;
@@ -489,8 +540,12 @@ bool validate_queue_request(std::string_view params_json, const ValidationOption
   check_result_url(p.slots[p_result_url], out.options, r);
   check_metadata(p.slots[p_metadata], options, out.metadata, problems, r);
   check_is_pci(p.slots[p_is_pci], out.options, r);
+  check_calling_hours(p.slots[p_calling_hours], out.options, r);
+  check_timezone(p.slots[p_timezone], out.options, r);
   report_unknown(Api::queue, p.unknown, r);
-  return !has_error(problems, first);
+  const bool ok = !has_error(problems, first);
+  if (ok) warn_outside_calling_hours(out.options, out.destination.number.key(), options.now, "phone_number", 0, problems);
+  return ok;
 }
 
 bool validate_call_options(std::string_view params_json, const ValidationOptions& options, CallOptions& out,
@@ -503,6 +558,8 @@ bool validate_call_options(std::string_view params_json, const ValidationOptions
   check_call_rules(rule_values(p.slots), call_rule_fields(CallRuleNaming::queue_params), options.now, out, problems);
   check_result_url(p.slots[p_result_url], out, r);
   check_is_pci(p.slots[p_is_pci], out, r);
+  check_calling_hours(p.slots[p_calling_hours], out, r);
+  check_timezone(p.slots[p_timezone], out, r);
   report_unknown(Api::bulk, p.unknown, r);
   return !has_error(problems, first);
 }

@@ -136,8 +136,9 @@ function engineApi(backend) {
     #uploading = false; // a createCsvEnqueuer upload is open
 
     /**
-     * @param {{capacity: number, ringTimeout?: number}} options  capacity: concurrent lines across all
-     *   deployments; ringTimeout: seconds of ringing before the engine raises noanswer (default 45).
+     * @param {{capacity: number, ringTimeout?: number, dialRate?: number|null}} options  capacity: concurrent
+     *   lines across all deployments; ringTimeout: seconds of ringing before the engine raises noanswer
+     *   (default 45); dialRate: dials per second across all deployments (SPEC 14; fractions allowed).
      */
     constructor(options) {
       if (adopting) {
@@ -152,6 +153,9 @@ function engineApi(backend) {
       }
       if (options.ringTimeout !== undefined && typeof options.ringTimeout !== 'number') {
         throw new TypeError(`new Engine(options): options.ringTimeout must be a number, got ${describe(options.ringTimeout)}`);
+      }
+      if (options.dialRate != null && typeof options.dialRate !== 'number') {
+        throw new TypeError(`new Engine(options): options.dialRate must be a number of dials per second or null, got ${describe(options.dialRate)}`);
       }
       const core = new backend.EngineCore();
       const error = core.configure(paramsJson(options));
@@ -364,6 +368,63 @@ function engineApi(backend) {
       if (typeof capacity !== 'number') throw new TypeError(`engine.setCapacity(capacity): capacity must be a number, got ${describe(capacity)}`);
       const error = this.#live().setCapacity(capacity);
       if (error) throw coreError(error);
+    }
+
+    /** Changes the pacing: dials per second across all deployments (fractions allowed), or null for no limit. */
+    setDialRate(rate) {
+      if (rate !== null && typeof rate !== 'number') {
+        throw new TypeError(`engine.setDialRate(rate): rate must be a number of dials per second or null, got ${describe(rate)}`);
+      }
+      if (rate === 0) throw new RangeError('engine.setDialRate(rate): a rate of 0 would never dial; give null for no limit, or setCapacity(0) to pause.');
+      const error = this.#live().setDialRate(rate === null ? 0 : rate);
+      if (error) throw coreError(error);
+    }
+
+    /**
+     * A deployment's dial-time policy (SPEC 14), created if new: {weight?, callingHours?,
+     * suppressionList?}; keys not given keep their value, callingHours null clears it.
+     * @returns the policy now in force
+     */
+    setDeployment(deployment, policy) {
+      expectString(deployment, 'engine.setDeployment(deployment, policy): deployment');
+      expectObject(policy, 'engine.setDeployment(deployment, policy): policy');
+      const core = this.#live();
+      const error = core.setDeployment(wellFormed(deployment), paramsJson(policy));
+      if (error) throw coreError(error);
+      return JSON.parse(core.deploymentPolicy(wellFormed(deployment)));
+    }
+
+    /** The deployment's policy ({weight: 1, callingHours: null, suppressionList: null} when never set). */
+    deploymentPolicy(deployment) {
+      expectString(deployment, 'engine.deploymentPolicy(deployment): deployment');
+      return JSON.parse(this.#live().deploymentPolicy(wellFormed(deployment)));
+    }
+
+    #suppression(op, fn, number, list) {
+      expectString(number, `engine.${fn}(number, list?): number`);
+      if (list !== undefined && list !== null) expectString(list, `engine.${fn}(number, list?): list`);
+      const text = this.#live().suppression(op, list == null ? '' : wellFormed(list), wellFormed(number));
+      if (text.startsWith('{')) throw coreError(text);
+      return text === 'true';
+    }
+
+    /**
+     * Suppresses a number (any accepted form; kept as E.164) in `list` (default: the engine-wide
+     * list every call is checked against; a named list applies to deployments whose policy names
+     * it). A suppressed call is canceled when it comes up to dial (event `suppressed`).
+     * @returns whether it was added (false: already there)
+     */
+    suppress(number, list) {
+      return this.#suppression(0, 'suppress', number, list);
+    }
+
+    /** @returns whether it was removed (false: it was not suppressed) */
+    unsuppress(number, list) {
+      return this.#suppression(1, 'unsuppress', number, list);
+    }
+
+    isSuppressed(number, list) {
+      return this.#suppression(2, 'isSuppressed', number, list);
     }
 
     /**

@@ -709,7 +709,7 @@ BOOST_AUTO_TEST_CASE(restore_refuses_invalid_snapshots_with_a_reason) {
     BOOST_REQUIRE(at != std::string::npos);
     return out.replace(at, from.size(), to);
   };
-  BOOST_TEST(refused(with("\"version\":2", "\"version\":3")));
+  BOOST_TEST(refused(with("\"version\":3", "\"version\":4")));
   BOOST_TEST(refused(with("\"calls\":[[1,", "\"calls\":[[0,")));       // ids start at 1
   BOOST_TEST(refused(with("\"nextId\":4", "\"nextId\":3")));        // an id not below nextId
   BOOST_TEST(refused(with("\"waiting\"", "\"dialing\"")));            // state does not match events
@@ -810,7 +810,7 @@ BOOST_AUTO_TEST_CASE(restore_reads_version_1_snapshots) {
   BOOST_REQUIRE(e);
   BOOST_TEST(e->find_call("2").has_value());
   BOOST_TEST(e->next_call_number() == 3u);
-  BOOST_TEST(e->snapshot().find(R"("version":2)") != std::string::npos);
+  BOOST_TEST(e->snapshot().find(R"("version":3)") != std::string::npos);
 }
 
 // Engine::reset gives exactly a new engine: the same script on a reset engine (after other work)

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuse/calling_hours.hpp"
 #include "fuse/destination.hpp"
 #include "fuse/payload.hpp"
 #include "fuse/problem.hpp"
@@ -34,8 +35,24 @@ namespace fuse {
 struct EngineOptions {
   std::uint32_t capacity = 1;       // concurrent outbound lines across all deployments (0 pauses dialing)
   std::uint32_t ring_timeout = 45;  // seconds of ringing before the engine raises noanswer (1..86400)
+  // Pacing (SPEC 14): dials per second across all deployments, in thousandths (2500 = 2.5/s; 0: no
+  // limit). The clock has one-second steps, so a rate is kept as: at most ceil(rate x S) dials in
+  // any S consecutive seconds, and exactly `rate` on average while calls wait for it.
+  std::uint32_t dial_rate_milli = 0;
 };
 inline constexpr std::uint32_t kMaxRingTimeout = 86400;
+inline constexpr std::uint32_t kMaxDialRateMilli = 10'000'000;  // 10,000 dials per second
+
+// A deployment's dial-time policy (SPEC 14); all off by default.
+struct DeploymentPolicy {
+  // Its share of free lines: they go to the deployment with the lowest in-flight / weight (1..1000).
+  std::uint32_t weight = 1;
+  // When its calls may ring, in the recipient's local time, unless a call gives its own.
+  std::optional<CallingHours> calling_hours;
+  // The suppression list its calls are checked against besides the engine-wide one ("" = none).
+  std::string suppression_list;
+};
+inline constexpr std::uint32_t kMaxWeight = 1000;
 
 // A call inside one engine: its index among the calls the engine holds, in enqueue order. Its public
 // id is call_id(ref), a decimal number: "1", "2", ... in enqueue order, unique per engine, kept by
@@ -155,6 +172,32 @@ class Engine {
 
   // Lowering the capacity hangs nothing up: it only stops new dials until in-flight drops below.
   void set_capacity(std::uint32_t capacity) noexcept;
+  // Changes the pacing (EngineOptions::dial_rate_milli, 0: none); the dials already made count
+  // against the new rate. False (invalid_option) above kMaxDialRateMilli.
+  [[nodiscard]] bool set_dial_rate(std::uint32_t dial_rate_milli, Problems& problems);
+  std::uint32_t dial_rate() const noexcept;
+
+  // Dial-time policy of one deployment (created when new). Calls held outside their calling hours
+  // are judged again at the engine's time (nothing dials until advance). Reads the JS form
+  // {weight?, callingHours?, suppressionList?} over `policy` (keys not given keep its value; null
+  // clears callingHours).
+  [[nodiscard]] static bool read_deployment_policy(std::string_view policy_json, DeploymentPolicy& policy,
+                                                   Problems& problems);
+  [[nodiscard]] bool set_deployment_policy(std::string_view deployment, const DeploymentPolicy& policy,
+                                           Problems& problems);
+  // The policy (defaults for an unknown deployment).
+  DeploymentPolicy deployment_policy(std::string_view deployment) const;
+
+  // Suppression (do-not-call): numbers in any accepted form (SPEC 2), kept as E.164, in named lists;
+  // "" is the engine-wide list every call is checked against, a named list only the calls of the
+  // deployments that name it. A suppressed call is canceled when it would dial (event
+  // `suppressed`). `changed`: whether the number was added (removed) rather than already there
+  // (absent). False with invalid_phone_number when the number does not parse.
+  [[nodiscard]] bool suppress(std::string_view list, std::string_view number, bool& changed, Problems& problems);
+  [[nodiscard]] bool unsuppress(std::string_view list, std::string_view number, bool& changed, Problems& problems);
+  [[nodiscard]] bool is_suppressed(std::string_view list, std::string_view number, bool& suppressed,
+                                   Problems& problems) const;
+  std::uint64_t suppressed_count() const noexcept;
   std::uint32_t capacity() const noexcept;
   std::uint32_t ring_timeout() const noexcept;
   // The latest `now` the engine accepted (nullopt before the first).

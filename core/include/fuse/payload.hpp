@@ -14,9 +14,10 @@ namespace fuse {
 
 // Each name list once (SPEC 5's names): the enums, the name tables and the counts come from these.
 #define FUSE_CALL_STATUSES(X) X(queued) X(dialing) X(connected) X(completed) X(failed) X(canceled)
-// `rejected` (SPEC 13) is last so that the other events keep their values.
+// `rejected` (SPEC 13) and `suppressed` (SPEC 14) are last so that the other events keep their values.
 #define FUSE_CALL_EVENTS(X) \
-  X(queued) X(dialing) X(connected) X(disconnected) X(busy) X(noanswer) X(informationtone) X(canceled) X(rejected)
+  X(queued) X(dialing) X(connected) X(disconnected) X(busy) X(noanswer) X(informationtone) X(canceled) X(rejected) \
+  X(suppressed)
 
 #define FUSE_ENUM_ENTRY(name) name,
 #define FUSE_COUNT_ENTRY(name) +1

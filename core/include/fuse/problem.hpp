@@ -36,6 +36,10 @@ namespace fuse {
   X(possible_ssn) \
   X(sensitive_key) \
   X(invalid_params) \
+  /* dial-time policy (SPEC 14) */ \
+  X(invalid_calling_hours) \
+  X(invalid_timezone) \
+  X(outside_calling_hours) \
   /* bulk CSV (SPEC 4) */ \
   X(csv_empty) \
   X(csv_missing_destination_column) \

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuse/calling_hours.hpp"
 #include "fuse/destination.hpp"
 #include "fuse/problem.hpp"
 
@@ -25,6 +26,9 @@ struct CallOptions {
   std::uint32_t reattempt_wait = 0;             // seconds, 60..86400 when set
   std::string result_url;                       // "" when none
   bool is_pci = false;
+  // SPEC 14: the call's own calling hours (else its deployment's), and its zone (else its number's).
+  std::optional<CallingHours> calling_hours;
+  std::optional<tz::ZoneId> timezone;
 };
 
 // A validated, normalised request: what the engine queues.
@@ -57,6 +61,12 @@ ValidationOptions read_validation_options(std::string_view options_json);
 // and ignored, phone_number and metadata are reported as unknown_parameter warnings.
 [[nodiscard]] bool validate_call_options(std::string_view params_json, const ValidationOptions& options, CallOptions& out,
                            Problems& problems);
+
+// SPEC 14 preflight: the outside_calling_hours warning (naming `field`, `row`) when the call has its
+// own calling hours and its window (from its start, or `now`, to its end, or a week) holds no
+// minute inside them in every zone of its number (or its `timezone`).
+void warn_outside_calling_hours(const CallOptions& options, std::uint64_t e164_key, std::int64_t now,
+                                std::string_view field, std::uint64_t row, Problems& problems);
 
 // Metadata rules, shared by the `metadata` parameter and CSV columns.
 // A valid key: [A-Za-z_][A-Za-z0-9_]{0,63}.

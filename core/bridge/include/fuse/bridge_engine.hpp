@@ -45,7 +45,7 @@ class EngineSession {
   EngineSession(const EngineSession&) = delete;
   EngineSession& operator=(const EngineSession&) = delete;
 
-  // {"capacity":n,"ringTimeout":n?}: "" or an error (invalid_option). Replaces any engine (and
+  // {"capacity":n,"ringTimeout":n?,"dialRate":n?}: "" or an error (invalid_option). Replaces any engine (and
   // starts the packed actions' deployment names afresh).
   std::string configure(std::string_view options_json);
   // "" or an error (invalid_snapshot). Replaces any engine (as configure).
@@ -79,6 +79,14 @@ class EngineSession {
   void csv_abort() noexcept;
   // "" or an error (invalid_option: capacity must be a whole number 0..4294967295).
   std::string set_capacity(double capacity);
+  // SPEC 14. "" or an error: dials per second (0: no limit), deployment policy
+  // {weight?, callingHours?, suppressionList?} merged over the deployment's.
+  std::string set_dial_rate(double rate);
+  std::string set_deployment(std::string_view deployment, std::string_view policy_json);
+  // {"weight":n,"callingHours":"text"|null,"suppressionList":"name"|null}
+  std::string deployment_policy(std::string_view deployment) const;
+  // op 0 suppress, 1 unsuppress, 2 test: "true" / "false" (added, removed, suppressed) or an error.
+  std::string suppression(int op, std::string_view list, std::string_view number);
 
   // The call's call_details JSON text, or "null" for an unknown id.
   std::string get(std::string_view call_id) const;
