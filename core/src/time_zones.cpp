@@ -103,6 +103,17 @@ constexpr std::int64_t transition_day(const Transition& t, std::int64_t y) noexc
   return day;
 }
 
+// The POSIX forms, on days whose dates are known (no zone of tzdata 2025b uses Jn or n).
+static_assert(transition_day({kMonthWeekDay, 3, 2, 0, 0}, 2026) == days_from_civil(2026, 3, 8));
+static_assert(transition_day({kMonthWeekDay, 10, 5, 0, 0}, 2026) == days_from_civil(2026, 10, 25));  // last
+static_assert(transition_day({kMonthWeekDay, 4, 5, 5, 0}, 2026) == days_from_civil(2026, 4, 24));
+static_assert(transition_day({kMonthWeekDay, 3, 5, 0, 0}, 2026) == days_from_civil(2026, 3, 29));
+static_assert(transition_day({kMonthWeekDay, 2, 5, 0, 0}, 2032) == days_from_civil(2032, 2, 29));  // a 5th Sunday
+static_assert(transition_day({kJulian, 60, 0, 0, 0}, 2028) == days_from_civil(2028, 3, 1));
+static_assert(transition_day({kJulian, 59, 0, 0, 0}, 2028) == days_from_civil(2028, 2, 28));
+static_assert(transition_day({kZeroBased, 59, 0, 0, 0}, 2028) == days_from_civil(2028, 2, 29));
+static_assert(transition_day({kZeroBased, 365, 0, 0, 0}, 2028) == days_from_civil(2028, 12, 31));
+
 // The UTC instant of a transition in year y, its local time read in `offset_before`.
 constexpr std::int64_t transition_instant(const Transition& t, std::int64_t y, std::int32_t offset_before) noexcept {
   return transition_day(t, y) * 86400 + t.time - offset_before;
