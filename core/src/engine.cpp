@@ -277,8 +277,11 @@ std::string_view Engine::Impl::reason_of(std::uint32_t node) const noexcept {
 bool Engine::Impl::deployment_before(std::uint32_t a, std::uint32_t b) const noexcept {
   const Deployment& x = deployments[a];
   const Deployment& y = deployments[b];
-  // Lowest in-flight / weight first (weighted max-min sharing; equal weights: fewest in flight).
-  const std::uint64_t fx = std::uint64_t{x.in_flight()} * y.weight, fy = std::uint64_t{y.in_flight()} * x.weight;
+  // Lowest (in-flight + 1/2) / weight first: weighted max-min sharing by Webster's divisors, the
+  // divisor rule closest to the exact shares (in-flight / weight alone gives every deployment a
+  // line before any gets two, whatever the weights). Equal weights: fewest in flight, as before.
+  const std::uint64_t fx = (2 * std::uint64_t{x.in_flight()} + 1) * y.weight;
+  const std::uint64_t fy = (2 * std::uint64_t{y.in_flight()} + 1) * x.weight;
   if (fx != fy) return fx < fy;
   if (x.last_served != y.last_served) return x.last_served < y.last_served;
   return a < b;

@@ -458,7 +458,7 @@ std::string Restorer::call(Engine::Impl& e) {
   std::int64_t last_failure = -1;
   if (std::string why = events(e, o, id, queued_at, list, reasons, progress, last_failure); !why.empty()) return why;
   bool cancel_requested = false;
-  if (r_.ok() && r_.peek(',')) {
+  if (state != static_cast<int>(State::held) && r_.ok() && r_.peek(',')) {
     r_.expect(',');
     r_.integer(v, 1, 1, "call cancel flag");
     cancel_requested = true;
