@@ -158,6 +158,15 @@ struct CsvValidator::Impl {
   std::size_t destination_column = 0;
   std::vector<Column> columns;
   std::vector<std::size_t> metadata_columns;  // indexes into columns, in header order
+  // SPEC 14 policy columns (not metadata), kNoColumn when absent; the last cells read, so that an
+  // upload repeating one value reads it once.
+  static constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
+  std::size_t hours_column = kNoColumn, zone_column = kNoColumn;
+  std::string hours_cell, zone_cell;
+  CallingHours hours;
+  tz::ZoneId zone = 0;
+  bool hours_ok = false, zone_ok = false;
+  CallOptions row_call;  // the shared parameters with the row's own hours and zone (the preflight warning)
 
   // Rows whose problems wait for their duplicate check (see delay()): a short FIFO.
   struct Pending {
@@ -177,7 +186,7 @@ struct CsvValidator::Impl {
   FirstRowTable first_rows{options.max_rows};
 
   Impl(const CallOptions& c, const CsvOptions& o, CsvRowSink s)
-      : call(c), options(o), sink(std::move(s)), reader(o.max_record_bytes) {}
+      : call(c), options(o), sink(std::move(s)), reader(o.max_record_bytes) { row_call = call; }
 
   // With a size hint, estimates the upload's rows from the first 64 KiB and sizes the duplicate
   // table once (a little above the estimate; it still grows if the estimate was short).
@@ -329,6 +338,17 @@ struct CsvValidator::Impl {
         }
         continue;
       }
+      if (text::iequals(name, "calling_hours") || text::iequals(name, "timezone")) {
+        std::size_t& slot = text::iequals(name, "timezone") ? zone_column : hours_column;
+        if (slot != kNoColumn) {
+          file_problem(Code::csv_duplicate_column, col.name,
+                       where + ": " + column_label(i) + " is a second " + col.name + " column (" + column_label(slot) +
+                           " is the first). Keep one of them.");
+        } else {
+          slot = i;
+        }
+        continue;
+      }
       if (name.empty()) {
         file_problem(Code::csv_invalid_column_name, "",
                      where + ": column " + num(i + 1) +
@@ -391,6 +411,7 @@ struct CsvValidator::Impl {
           n < 0xFFFFFFFFu)
         key = destination.number.key();
       build_metadata(rec);
+      read_policy(rec, key);
     }
 
     bool has_error = false;
@@ -416,7 +437,10 @@ struct CsvValidator::Impl {
     }
     ++summary.valid;
     if (sink && can_commit()) {
-      const CsvRow out{n, rec.line, text::trim(rec.fields[destination_column]), destination, metadata, call};
+      const bool own_hours = hours_column != kNoColumn && !text::trim(rec.fields[hours_column]).empty();
+      const bool own_zone = zone_column != kNoColumn && !text::trim(rec.fields[zone_column]).empty();
+      const CsvRow out{n, rec.line, text::trim(rec.fields[destination_column]), destination, metadata, call,
+                       own_hours ? &hours : nullptr, own_zone ? &zone : nullptr};
       sink(out);
     }
   }
@@ -470,6 +494,38 @@ struct CsvValidator::Impl {
       return true;
     }
     return false;
+  }
+
+  // The row's calling_hours and timezone cells (SPEC 14), then the outside_calling_hours warning
+  // for the row's effective hours. `key`: the number's E.164 key (0: it did not parse).
+  void read_policy(const CsvRecord& rec, std::uint64_t key) {
+    if (hours_column == kNoColumn && zone_column == kNoColumn && !call.calling_hours) return;
+    row_call.calling_hours = call.calling_hours;
+    row_call.timezone = call.timezone;
+    bool ok = true;
+    if (hours_column != kNoColumn) {
+      const std::string_view cell = text::trim(rec.fields[hours_column]);
+      if (!cell.empty()) {
+        if (cell != hours_cell || !hours_ok) {
+          hours_cell.assign(cell);
+          hours_ok = read_calling_hours(cell, "calling_hours", hours, row_problems);
+        }
+        ok &= hours_ok;
+        if (hours_ok) row_call.calling_hours = hours;
+      }
+    }
+    if (zone_column != kNoColumn) {
+      const std::string_view cell = text::trim(rec.fields[zone_column]);
+      if (!cell.empty()) {
+        if (cell != zone_cell || !zone_ok) {
+          zone_cell.assign(cell);
+          zone_ok = read_time_zone(cell, "timezone", zone, row_problems);
+        }
+        ok &= zone_ok;
+        if (zone_ok) row_call.timezone = zone;
+      }
+    }
+    if (ok && key) warn_outside_calling_hours(row_call, key, options.validation.now, "calling_hours", 0, row_problems);
   }
 
   void build_metadata(const CsvRecord& rec) {

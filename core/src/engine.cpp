@@ -719,7 +719,7 @@ void reserve_for(Vector& v, std::size_t more) {
 // fields (phone_number, row 0) instead of the CSV's (destination, row i + 1).
 bool enqueue_rows(Engine::Impl& e, std::string_view deployment, const CallOptions& shared,
                   std::span<const EngineRow> rows, std::int64_t now, bool single, CallRef& first,
-                  Problems& problems) {
+                  Problems& problems, std::span<const RowPolicy> policies = {}) {
   if (!check_time(e, now, problems)) return false;
   bool ok = true;
   if (deployment.empty()) {
@@ -747,15 +747,31 @@ bool enqueue_rows(Engine::Impl& e, std::string_view deployment, const CallOption
   if (rows.empty()) return true;
   const std::uint32_t option = e.intern_options(stored);
   const std::uint32_t d = e.deployment_for(deployment);
-  const StoredOptions& o = e.option_table[option];
-  const bool later = o.has_start && o.start > now;
+  // (By value: interning a row's own options below may move the table.)
+  const std::int64_t start = e.option_table[option].start;
+  const bool later = e.option_table[option].has_start && start > now;
   reserve_for(e.deployments[d].open, rows.size());
   if (!later) reserve_for(e.deployments[d].ready.fifo, rows.size());
+  // Rows with their own policy: one options entry per policy, interned on first use.
+  std::vector<std::uint32_t> policy_options;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const EngineRow& row = rows[i];
     const std::uint64_t e164 = row.checked ? row.e164 : keys[i];
-    const CallRef ref = e.add_call(d, option, text::trim(row.phone_number), e164, row.metadata, now,
-                                   later ? State::pending : State::ready, later ? o.start : now);
+    std::uint32_t row_option = option;
+    if (row.policy && row.policy <= policies.size()) {
+      if (policy_options.empty()) policy_options.assign(policies.size(), kNone);
+      std::uint32_t& cached = policy_options[row.policy - 1];
+      if (cached == kNone) {
+        StoredOptions own = e.option_table[option];
+        const RowPolicy& rp = policies[row.policy - 1];
+        if (rp.calling_hours) own.hours = e.intern_hours(*rp.calling_hours);
+        if (rp.timezone) own.zone = std::uint32_t{*rp.timezone} + 1;
+        cached = e.intern_options(own);
+      }
+      row_option = cached;
+    }
+    const CallRef ref = e.add_call(d, row_option, text::trim(row.phone_number), e164, row.metadata, now,
+                                   later ? State::pending : State::ready, later ? start : now);
     if (!later) e.push_ready(ref);
     e.arm_timers(ref);
   }
@@ -776,8 +792,8 @@ std::optional<CallRef> Engine::enqueue(std::string_view deployment, const QueueR
 }
 
 bool Engine::enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
-                          std::int64_t now, CallRef& first, Problems& problems) {
-  return enqueue_rows(*impl_, deployment, shared, rows, now, false, first, problems);
+                          std::int64_t now, CallRef& first, Problems& problems, std::span<const RowPolicy> policies) {
+  return enqueue_rows(*impl_, deployment, shared, rows, now, false, first, problems, policies);
 }
 
 bool Engine::advance(std::int64_t now, Actions& actions, Problems& problems) {
@@ -937,7 +953,8 @@ bool Engine::read_deployment_policy(std::string_view policy_json, DeploymentPoli
     add_error(problems, code, std::move(field), std::move(message));
     return false;
   };
-  if (!json::read(policy_json, 1, root, error) || root.kind != json::Kind::object)
+  // Level 2: the members of an object-valued callingHours.
+  if (!json::read(policy_json, 2, root, error) || root.kind != json::Kind::object)
     return fail(Code::invalid_option, "", "A deployment's policy must be an object {weight?, callingHours?, suppressionList?}.");
   DeploymentPolicy out = policy;
   for (const json::Member& m : root.members) {

@@ -25,6 +25,10 @@ struct EngineCsvUpload::Impl {
   std::int64_t now;
   TextArena text;  // the held rows' text (views into it stay valid until release())
   std::vector<EngineRow> rows;    // held, in file order
+  // The rows' own policies (SPEC 14 columns), each distinct one once; a row names its 1 + index.
+  std::vector<RowPolicy> policies;
+  std::string last_policy_key;
+  std::uint32_t last_policy = 0;
   std::vector<FilePlace> places;  // each held row's place in the file, for enqueue_problems
   bool holding = true;            // false once the upload cannot be accepted
   bool finished = false;
@@ -49,7 +53,32 @@ struct EngineCsvUpload::Impl {
   void hold(const CsvRow& r) {
     if (!holding) return;
     // The validator checked it, and parsed the number: its key spares the dial a parse.
-    rows.push_back({text.hold(r.phone_number), text.hold(r.metadata), true, r.destination.number.key()});
+    std::uint32_t policy = 0;
+    if (r.calling_hours || r.timezone) {
+      std::string key = r.calling_hours ? calling_hours_text(*r.calling_hours) : std::string("-");
+      key += '|';
+      if (r.timezone) key += tz::zone_name(*r.timezone);
+      if (key != last_policy_key || !last_policy) {
+        // Rows mostly repeat one policy (or a few, in runs): a linear look back is enough.
+        last_policy = 0;
+        for (std::uint32_t i = 0; i < policies.size() && !last_policy; ++i) {
+          const RowPolicy& p = policies[i];
+          if (p.calling_hours.has_value() == (r.calling_hours != nullptr) && p.timezone.has_value() == (r.timezone != nullptr) &&
+              (!r.calling_hours || *p.calling_hours == *r.calling_hours) && (!r.timezone || *p.timezone == *r.timezone))
+            last_policy = i + 1;
+        }
+        if (!last_policy) {
+          RowPolicy p;
+          if (r.calling_hours) p.calling_hours = *r.calling_hours;
+          if (r.timezone) p.timezone = *r.timezone;
+          policies.push_back(p);
+          last_policy = static_cast<std::uint32_t>(policies.size());
+        }
+        last_policy_key = std::move(key);
+      }
+      policy = last_policy;
+    }
+    rows.push_back({text.hold(r.phone_number), text.hold(r.metadata), true, r.destination.number.key(), policy});
     places.push_back({r.row, r.line});
     if (queue_as_read && rows.size() >= kBatch) queue_held();
   }
@@ -59,7 +88,7 @@ struct EngineCsvUpload::Impl {
     if (rows.empty()) return;
     Problems problems;
     CallRef first = 0;
-    if (engine.enqueue_many(deployment, shared, rows, now, first, problems)) {
+    if (engine.enqueue_many(deployment, shared, rows, now, first, problems, policies)) {
       if (queued == 0) result.first = first;
       queued += rows.size();
       // The engine has its own copy: the next batch reuses this one's memory.

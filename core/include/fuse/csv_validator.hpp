@@ -66,6 +66,10 @@ struct CsvRow {
   const Destination& destination;  // parsed and normalised
   std::string_view metadata;       // compact JSON object of the row's non-empty cells, "" when none
   const CallOptions& options;      // the upload's shared parameters
+  // SPEC 14: the row's own calling hours and time zone (the calling_hours and timezone columns),
+  // nullptr when it has none (the shared parameters' apply).
+  const CallingHours* calling_hours = nullptr;
+  const tz::ZoneId* timezone = nullptr;
 };
 
 using CsvRowSink = std::function<void(const CsvRow&)>;

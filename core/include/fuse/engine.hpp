@@ -79,6 +79,13 @@ struct DialInfo {
   std::uint32_t attempt = 0;
 };
 
+// A row's own dial-time policy (SPEC 14: the CSV's calling_hours and timezone columns), over the
+// batch's shared options.
+struct RowPolicy {
+  std::optional<CallingHours> calling_hours;
+  std::optional<tz::ZoneId> timezone;
+};
+
 // One row of a batch (enqueue_many): the number as given and the metadata JSON object text ("" when none).
 struct EngineRow {
   std::string_view phone_number;
@@ -90,6 +97,8 @@ struct EngineRow {
   // A checked row's number as PhoneNumber::key() (its E.164 digits), kept so that a dial builds
   // the number without parsing it again; 0 when not known (the dial then parses it).
   std::uint64_t e164 = 0;
+  // 1 + index into enqueue_many's `policies` when the row has its own (0: the shared options' own).
+  std::uint32_t policy = 0;
 };
 
 struct EngineCounts {
@@ -148,7 +157,7 @@ class Engine {
   // consecutive refs starting at `first` (ids call_id(first + i)), in row order, so they dial in
   // row order. Row problems carry `row` = 1-based index into `rows`.
   [[nodiscard]] bool enqueue_many(std::string_view deployment, const CallOptions& shared, std::span<const EngineRow> rows,
-                    std::int64_t now, CallRef& first, Problems& problems);
+                    std::int64_t now, CallRef& first, Problems& problems, std::span<const RowPolicy> policies = {});
 
   [[nodiscard]] bool advance(std::int64_t now, Actions& actions, Problems& problems);
   // Carrier outcomes: connected (from dialing), disconnected (from connected), busy / noanswer /
