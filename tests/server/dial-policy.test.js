@@ -305,3 +305,34 @@ test('deployments add|set on the command line: the core judges --weight and --ca
   assert.equal(row.calling_hours, null);
   assert.ok(row.policy_version >= 2);
 });
+
+// A data directory written before SPEC 14 (schema version 1): migrated at open; its deployments
+// start pending, so their account's suppression list is applied before their first dial.
+test('a schema-1 data directory is migrated: policy columns, suppressions, lists applied', { skip: onPostgres && 'SQLite data directory' }, async (t) => {
+  const Database = require('better-sqlite3');
+  const { tempDir } = require('./helpers');
+  const { hashKey, newDeveloperKey, newSigningSecret } = require('../../js/server/credentials');
+  const data = tempDir();
+  t.after(() => fs.rmSync(data, { recursive: true, force: true }));
+  const key = newDeveloperKey();
+  const db = new Database(path.join(data, 'fuse-outbound.db'));
+  db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE accounts (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE, key_hash TEXT NOT NULL, secret TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE deployments (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id), app TEXT NOT NULL,
+      name TEXT NOT NULL, created_at INTEGER NOT NULL, deleted_at INTEGER, canceled INTEGER NOT NULL DEFAULT 0, UNIQUE (app, name));
+    INSERT INTO meta VALUES ('schema_version', '1');`);
+  db.prepare('INSERT INTO accounts (email, key_hash, secret, created_at) VALUES (?, ?, ?, ?)').run('dev@example.com', hashKey(key), newSigningSecret(), T0);
+  db.prepare('INSERT INTO deployments (account_id, app, name, created_at) VALUES (1, ?, ?, ?)').run('app1', 'main', T0);
+  db.close();
+  const { server, url, auth } = await startServer(t, { data, account: { email: 'dev@example.com', developerKey: key } });
+  assert.equal(server.store.getMeta('schema_version'), '2');
+  const row = server.store.deployment('app1', 'main');
+  assert.deepEqual({ weight: row.weight, calling_hours: row.calling_hours, policy_version: row.policy_version }, { weight: null, calling_hours: null, policy_version: 1 });
+  assert.ok(await until(() => server.store.deployment('app1', 'main').policy_applied === 1), 'the service journaled the pending policy');
+  assert.equal(server.outbound.engine.deploymentPolicy(String(row.id)).suppressionList, 'account:1');
+  assert.equal((await request(`${url}/api/suppressions/${SCRIPTED}`, { method: 'PUT', auth })).status, 200);
+  const dials = dialsOf(server);
+  await queue(url, auth, { phone_number: SCRIPTED });
+  await server.clock.advance(60);
+  assert.equal(dials.length, 0);
+});
