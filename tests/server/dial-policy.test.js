@@ -246,7 +246,8 @@ test('a deployment\'s calling hours set through the admin API hold its calls unt
   assert.deepEqual({ weight: set.weight, calling_hours: set.calling_hours }, { weight: 1, calling_hours: '10:00-16:00' });
   const id = await queue(url, auth, { phone_number: PHOENIX });
   const dep = await server.store.deployment('app1', 'main');
-  assert.equal(server.outbound.engine.deploymentPolicy(String(dep.id)).callingHours, '10:00-16:00');
+  // SQLite: applied before the call (its first in this process); PostgreSQL: within the admin poll.
+  assert.ok(await until(() => server.outbound.engine.deploymentPolicy(String(dep.id)).callingHours === '10:00-16:00'));
   await server.clock.advance(17 * 3600 - 60); // 09:59 in Phoenix
   assert.equal(dials.length, 0);
   assert.equal((await request(`${url}/api/outbound/${id}`, { auth })).json.call_details.status, 'queued');
@@ -271,13 +272,16 @@ test('deployment weights set through the admin API share the free lines', async 
   const { server, url, auth } = await startServer(t, { capacity: 4 });
   await server.deployments.add('dev@example.com', 'app1', 'other', { weight: 1 });
   await server.deployments.set('app1', 'main', { weight: 3 });
+  const main = String((await server.store.deployment('app1', 'main')).id);
+  const other = String((await server.store.deployment('app1', 'other')).id);
+  await queue(url, auth, { phone_number: NEVER, start_timestamp: T0 + 3600 }, 'other'); // (PostgreSQL: policies applied by then)
+  assert.ok(await until(() => server.outbound.engine.deploymentPolicy(main).weight === 3 && server.outbound.engine.deploymentPolicy(other).weight === 1));
   const dials = dialsOf(server);
   for (let i = 0; i < 8; i++) {
     await queue(url, auth, { phone_number: NEVER }, 'other');
     await queue(url, auth, { phone_number: NEVER }, 'main');
   }
   await server.clock.advance(1);
-  const main = String((await server.store.deployment('app1', 'main')).id);
   assert.equal(dials.length, 4);
   assert.equal(dials.filter((d) => d.deployment === main).length, 3, JSON.stringify(dials));
 });
@@ -335,4 +339,30 @@ test('a schema-1 data directory is migrated: policy columns, suppressions, lists
   await queue(url, auth, { phone_number: SCRIPTED });
   await server.clock.advance(60);
   assert.equal(dials.length, 0);
+});
+
+// PostgreSQL: a follower takes the write into the inbox; the leader applies and journals it; the
+// follower's replica answers the read.
+test('several nodes: a suppression through a follower is the leader\'s, and every node answers it', { skip: !onPostgres && 'PostgreSQL only' }, async (t) => {
+  const { createServer } = require('../../js/server');
+  const a = await startServer(t);
+  const b = await createServer({ store: a.data, clock: 'manual', startTime: T0, allowCallbacksTo: '127.0.0.1/32' });
+  t.after(() => b.close());
+  await b.listen();
+  const [leader, follower] = a.server.outbound.isLeader ? [a.server, b] : [b, a.server];
+  assert.ok(leader.outbound.isLeader && !follower.outbound.isLeader);
+  const put = await request(`${follower.url}/api/suppressions/${SCRIPTED}`, { method: 'PUT', auth: a.auth });
+  assert.equal(put.status, 200, put.text);
+  assert.deepEqual(put.json, { phone_number: '+16175550100', suppressed: true });
+  for (const node of [leader, follower]) {
+    assert.deepEqual((await request(`${node.url}/api/suppressions/${SCRIPTED}`, { auth: a.auth })).json.suppressed, true);
+    assert.deepEqual((await request(`${node.url}/api/suppressions`, { auth: a.auth })).json.suppressions.map((s) => s.phone_number), ['+16175550100']);
+  }
+  const bad = await request(`${follower.url}/api/suppressions/12`, { method: 'PUT', auth: a.auth });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.problems[0].field, 'phone_number');
+  const del = await request(`${follower.url}/api/suppressions/${SCRIPTED}`, { method: 'DELETE', auth: a.auth });
+  assert.equal(del.status, 200);
+  assert.equal((await request(`${follower.url}/api/suppressions/${SCRIPTED}`, { method: 'DELETE', auth: a.auth })).status, 404);
+  assert.equal((await request(`${leader.url}/api/suppressions/${SCRIPTED}`, { auth: a.auth })).json.suppressed, false);
 });
