@@ -366,3 +366,31 @@ test('several nodes: a suppression through a follower is the leader\'s, and ever
   assert.equal((await request(`${follower.url}/api/suppressions/${SCRIPTED}`, { method: 'DELETE', auth: a.auth })).status, 404);
   assert.equal((await request(`${leader.url}/api/suppressions/${SCRIPTED}`, { auth: a.auth })).json.suppressed, false);
 });
+
+test('a schema-1 PostgreSQL database is migrated: policy columns, suppressions, lists applied', { skip: !onPostgres && 'PostgreSQL only' }, async (t) => {
+  const { createDatabase } = require('./pg-helpers');
+  const { Client } = require('pg');
+  const { hashKey, newDeveloperKey, newSigningSecret } = require('../../js/server/credentials');
+  const url = await createDatabase();
+  const key = newDeveloperKey();
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  await c.query(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE accounts (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL, key_hash TEXT NOT NULL, secret TEXT NOT NULL, created_at BIGINT NOT NULL);
+    CREATE TABLE deployments (id BIGSERIAL PRIMARY KEY, account_id BIGINT NOT NULL REFERENCES accounts(id), app TEXT NOT NULL,
+      name TEXT NOT NULL, created_at BIGINT NOT NULL, deleted_at BIGINT, canceled INTEGER NOT NULL DEFAULT 0, UNIQUE (app, name));
+    INSERT INTO meta VALUES ('schema_version', '1');`);
+  await c.query('INSERT INTO accounts (email, key_hash, secret, created_at) VALUES ($1, $2, $3, $4)', ['dev@example.com', hashKey(key), newSigningSecret(), T0]);
+  await c.query("INSERT INTO deployments (account_id, app, name, created_at) VALUES (1, 'app1', 'main', $1)", [T0]);
+  await c.end();
+  const { server, url: base, auth } = await startServer(t, { data: url, account: { email: 'dev@example.com', developerKey: key } });
+  assert.equal(await server.store.getMeta('schema_version'), '2');
+  assert.ok(await until(async () => (await server.store.deployment('app1', 'main')).policy_applied === 1), 'the leader journaled the pending policy');
+  const row = await server.store.deployment('app1', 'main');
+  assert.equal(server.outbound.engine.deploymentPolicy(String(row.id)).suppressionList, 'account:1');
+  assert.equal((await request(`${base}/api/suppressions/${SCRIPTED}`, { method: 'PUT', auth })).status, 200);
+  const dials = dialsOf(server);
+  await queue(base, auth, { phone_number: SCRIPTED });
+  await server.clock.advance(60);
+  assert.equal(dials.length, 0);
+});
