@@ -5,8 +5,9 @@
 //
 // Durability (SPEC 9) by replay. The engine is deterministic: the same inputs give the same state
 // and the same actions. So the journal keeps the engine's inputs (enqueue, bulk uploads, advance,
-// carrier reports, cancel, capacity, dial rate, deployment policies and suppressions: SPEC 14), and a checkpoint keeps a snapshot of the engine as of a log
-// position (taken after compact(), so the snapshot and the memory hold only live calls). A restart
+// carrier reports, cancel, capacity; SPEC 14's dial rate, deployment policies and suppressions),
+// and a checkpoint keeps a snapshot of the engine as of a log position (taken after compact(), so
+// the snapshot and the memory hold only live calls; it holds the policies and lists too). A restart
 // restores the checkpoint and replays the log after it; the dials the replay produces are not placed
 // again (each was placed once, after its step was committed).
 //
