@@ -1,5 +1,5 @@
 'use strict';
-// fuse-outbound accounts add / deployments add|delete: administration on the data directory
+// fuse-outbound accounts add / deployments add|set|delete: administration on the data directory
 // (SPEC 8). A running service sees the change within a second.
 const { parseArgs, UsageError } = require('./args');
 
@@ -49,21 +49,66 @@ and its webhook signing secret. The key is shown only now: the data directory ke
   },
 };
 
+// --weight N and --calling-hours SPEC|none as the policy {weight?, callingHours?} (SPEC 14); the
+// values are judged by the core (js/server/admin.js). A SPEC starting with '{' is the object form.
+function policyFrom(options) {
+  const policy = {};
+  if (options.weight !== undefined) policy.weight = options.weight;
+  if (options.callingHours !== undefined) {
+    const h = options.callingHours.trim();
+    if (h === 'none') policy.callingHours = null;
+    else if (h.startsWith('{')) {
+      try {
+        policy.callingHours = JSON.parse(h);
+      } catch (err) {
+        throw new UsageError(`--calling-hours: '${h}' is not JSON (${err.message}); give e.g. '{"mon-fri": "08:00-21:00"}' or "mon-fri 08:00-21:00"`);
+      }
+    } else policy.callingHours = options.callingHours;
+  }
+  return policy;
+}
+
+function describePolicy(d) {
+  return `weight ${d.weight}, calling hours ${d.calling_hours === null ? 'none' : typeof d.calling_hours === 'string' ? d.calling_hours : JSON.stringify(d.calling_hours)}`;
+}
+
 const deployments = {
-  summary: 'deployments add <email> <app> <deployment> | delete <app> <deployment>',
-  usage: `Usage: fuse-outbound deployments add <email> <app> <deployment> [--data DIR | --store URL]
+  summary: 'deployments add <email> <app> <deployment> | set <app> <deployment> | delete <app> <deployment>',
+  usage: `Usage: fuse-outbound deployments add <email> <app> <deployment> [--weight N] [--calling-hours SPEC] [--data DIR | --store URL]
+       fuse-outbound deployments add <app> <deployment> --email <email> [--weight N] [--calling-hours SPEC] [...]
+       fuse-outbound deployments set <app> <deployment> [--weight N] [--calling-hours SPEC|none] [--data DIR | --store URL]
        fuse-outbound deployments delete <app> <deployment> [--data DIR | --store URL]
 
 add: the account <email> may queue calls in /api/apps/<app>/<deployment>/.
+set: changes the deployment's dial-time policy (SPEC 14); options not given keep their value.
+  --weight N            free lines go to the deployment with the lowest in-flight / weight (default 1)
+  --calling-hours SPEC  the recipients' local hours when its calls may be placed: "tcpa",
+                        "08:00-21:00", "mon-fri 08:00-21:00; sat 09:00-17:00"; none: no limit
+  A running service applies the change within a second.
 delete: cancels the deployment's pending calls; its endpoints answer 409 from then on.
 `,
   async run(args, { stdout }) {
-    const { options, positionals } = parseArgs(args, { data: 'string', json: 'boolean', store: 'string' });
+    const { options, positionals } = parseArgs(args, { data: 'string', json: 'boolean', store: 'string', email: 'string', weight: 'number', callingHours: 'string' });
     const [verb, ...rest] = positionals;
+    if (verb !== 'add' && verb !== 'set' && (options.weight !== undefined || options.callingHours !== undefined)) {
+      throw new UsageError('--weight and --calling-hours are for deployments add or set');
+    }
+    if (verb !== 'add' && options.email !== undefined) throw new UsageError('--email is for deployments add');
     if (verb === 'add') {
-      if (rest.length !== 3) throw new UsageError('deployments add takes <email> <app> <deployment>');
-      const d = await withStore(options, (store, admin) => admin.addDeployment(store, ...rest));
-      stdout.write(options.json ? JSON.stringify(d) + '\n' : `deployment ${d.app}/${d.deployment} for ${d.email}\n`);
+      const names = options.email !== undefined ? [options.email, ...rest] : rest;
+      if (names.length !== 3) throw new UsageError('deployments add takes <email> <app> <deployment> (or <app> <deployment> --email <email>)');
+      const policy = policyFrom(options);
+      if (policy.callingHours === null) throw new UsageError('--calling-hours none is for deployments set (a new deployment has none)');
+      const d = await withStore(options, (store, admin) => admin.addDeployment(store, ...names, policy));
+      stdout.write(options.json ? JSON.stringify(d) + '\n' : `deployment ${d.app}/${d.deployment} for ${d.email} (${describePolicy(d)})\n`);
+      return 0;
+    }
+    if (verb === 'set') {
+      if (rest.length !== 2) throw new UsageError('deployments set takes <app> <deployment>');
+      if (options.weight === undefined && options.callingHours === undefined) throw new UsageError('deployments set takes --weight N and/or --calling-hours SPEC|none');
+      const policy = policyFrom(options);
+      const d = await withStore(options, (store, admin) => admin.setDeployment(store, ...rest, policy));
+      stdout.write(options.json ? JSON.stringify(d) + '\n' : `deployment ${d.app}/${d.deployment}: ${describePolicy(d)}\n`);
       return 0;
     }
     if (verb === 'delete') {
@@ -72,7 +117,7 @@ delete: cancels the deployment's pending calls; its endpoints answer 409 from th
       stdout.write(options.json ? JSON.stringify(d) + '\n' : `deployment ${d.app}/${d.deployment} deleted; its pending calls are canceled\n`);
       return 0;
     }
-    throw new UsageError(`deployments takes 'add' or 'delete', got '${verb ?? ''}'`);
+    throw new UsageError(`deployments takes 'add', 'set' or 'delete', got '${verb ?? ''}'`);
   },
 };
 

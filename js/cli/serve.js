@@ -15,6 +15,8 @@ Options:
                            number of nodes, one leader at a time, the others take over
   --lease S                with --store: seconds within which a follower takes over (default 10)
   --capacity N             concurrent outbound lines (default 10)
+  --dial-rate N            dials per second across all deployments (SPEC 14; fractions to the
+                           thousandth, 0.5: one dial every 2 s; default: no limit)
   --ring-timeout S         seconds of ringing before noanswer (default 45; set when DIR is new)
   --carrier sim|sip        the carrier (default sim: simulated, SPEC 11; sip: a SIP trunk, SPEC 13)
   --seed N                 the sim carrier's seed for numbers outside 555-01XY (default 1)
@@ -34,11 +36,11 @@ Options:
   --max-rows N             a bulk_queue file's row limit (default 1000000)
   --verbose                print each dial and result, the lines in use (and with --store
                            when this node becomes leader or follower)
-Administration: fuse-outbound accounts add, fuse-outbound deployments add|delete.
+Administration: fuse-outbound accounts add, fuse-outbound deployments add|set|delete.
 `;
 
 const SPEC = {
-  port: 'number', host: 'string', data: 'string', store: 'string', lease: 'number', capacity: 'number', ringTimeout: 'number', carrier: 'string',
+  port: 'number', host: 'string', data: 'string', store: 'string', lease: 'number', capacity: 'number', dialRate: 'number', ringTimeout: 'number', carrier: 'string',
   seed: 'number', speed: 'number', allowCallbacksTo: 'string', rateLimit: 'number', maxUploadBytes: 'number',
   maxRows: 'number', verbose: 'boolean', trunk: 'string', transport: 'string', sipUser: 'string',
   sipPassword: 'string', callerIdHeader: 'string', sipBind: 'string', sipPostdWait: 'number', sipMaxCall: 'number',
@@ -80,6 +82,17 @@ function checkOptions(o) {
   wholeNumber(o, 'port', 0, 65535);
   wholeNumber(o, 'capacity', 0, 100000);
   wholeNumber(o, 'ringTimeout', 1, 86400);
+  if (o.dialRate !== undefined) {
+    // The core's rule (range, thousandths), through the package's API.
+    const { Engine } = require('../index');
+    let engine;
+    try {
+      engine = new Engine({ capacity: 1, dialRate: o.dialRate });
+    } catch (err) {
+      throw new UsageError(`--dial-rate: ${err.message}`);
+    }
+    engine.dispose();
+  }
   wholeNumber(o, 'seed', 0, Number.MAX_SAFE_INTEGER);
   wholeNumber(o, 'lease', 2, 3600);
   if (o.store !== undefined && !/^postgres(ql)?:\/\//.test(o.store)) throw new UsageError(`--store takes a postgres:// URL, got '${o.store}'`);
@@ -107,6 +120,7 @@ async function run(args, { stdout, stderr }) {
     store: options.store,
     lease: options.lease,
     capacity: options.capacity,
+    dialRate: options.dialRate,
     ringTimeout: options.ringTimeout,
     carrier: options.carrier || 'sim',
     carrierOptions: carrierOptions(options),
@@ -146,7 +160,7 @@ async function run(args, { stdout, stderr }) {
   }
   const where = server.store.kind === 'postgres' ? `store postgres, ${server.outbound.isLeader ? 'leader' : 'follower'}` : `data ${server.store.dir}`;
   const carrier = options.carrier === 'sip' ? `sip carrier to ${options.trunk} over ${(options.transport || 'udp').toLowerCase()}` : `${options.carrier || 'sim'} carrier`;
-  stdout.write(`fuse-outbound serving ${url} (${where}, ${server.outbound.capacity} lines, ${carrier}${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
+  stdout.write(`fuse-outbound serving ${url} (${where}, ${server.outbound.capacity} lines, ${options.dialRate !== undefined ? `${options.dialRate} dials/s, ` : ''}${carrier}${options.speed && options.speed !== 1 ? `, clock x${options.speed}` : ''}; replayed ${server.replayed} journal entries)\n`);
   await new Promise((resolve) => {
     const stop = async (signal) => {
       stdout.write(`fuse-outbound: ${signal}: finishing what is in flight, then stopping\n`);

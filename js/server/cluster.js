@@ -327,12 +327,13 @@ class ClusterNode extends EventEmitter {
         const op = JSON.parse(row.op);
         let done;
         try {
-          await this.store.ensureDeployment(op.d);
+          if (op.d !== undefined) await this.store.ensureDeployment(op.d);
           if (op.k === 'csv') await this.store.fetchUpload(op.f);
           if (this.role !== 'leader' || this.current !== o) return;
           if (op.k === 'queue') done = o.queue(op.d, op.p, id);
           else if (op.k === 'csv') done = o.bulkQueue(op.d, op.p, op.o, path.join(this.store.uploadDir(), op.f), id);
           else if (op.k === 'cancel') done = o.cancel(op.d, id);
+          else if (op.k === 'suppress') done = o.suppress(op.a, op.p, op.on, id);
           else throw new Error(`unknown request ${op.k}`);
         } catch (err) {
           this.log(`forwarded request ${id}: ${err.message}`);
@@ -462,6 +463,17 @@ class ClusterNode extends EventEmitter {
   cancel(deploymentId) {
     if (this.role === 'leader') return this.current.cancel(deploymentId);
     return this.#forward({ k: 'cancel', d: deploymentId });
+  }
+
+  /** SPEC 14: the account's suppression list (a write: the leader's, forwarded from a follower). */
+  suppress(accountId, number, on) {
+    if (this.role === 'leader') return this.current.suppress(accountId, number, on);
+    return this.#forward({ k: 'suppress', a: accountId, p: number, on });
+  }
+
+  async isSuppressed(accountId, number) {
+    await this.#settled();
+    return this.current.isSuppressed(accountId, number);
   }
 
   // Between two replicas (a leader stepping down, a follower reloading): wait for the next one.

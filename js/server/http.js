@@ -1,6 +1,6 @@
 'use strict';
 // The platform's HTTP API (SPEC 8) on fastify, with @fastify/multipart for form uploads: queue,
-// bulk_queue, status, cancel, plus the deliveries extension and the dashboard. Every answer is JSON
+// bulk_queue, status, cancel, plus the deliveries extension, the suppressions (SPEC 14) and the dashboard. Every answer is JSON
 // unless Accept prefers XML; every error is {"error": "<what to fix>"} (+ "problems" for 400).
 const fs = require('fs');
 const path = require('path');
@@ -347,6 +347,57 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
           }
         : { call_id: request.params.id, state: 'none', tries: [] };
       return send(request, reply, 200, body);
+    },
+  });
+
+  // SPEC 14: the account's suppression list (do-not-call). The number in any accepted form (SPEC 2),
+  // URL-encoded; answers name it in E.164 as the package parses it. The engine's list is the truth
+  // (journaled, in its snapshot); the store's table, written with each change, answers the listing.
+  function suppressionAnswer(result) {
+    if (!result.ok) throw problemsError([result.error], 'The phone number');
+    return result;
+  }
+
+  route('/api/suppressions/:number', {
+    PUT: async (request, reply) => {
+      const account = await authenticate(request);
+      limit(account);
+      const r = suppressionAnswer(await outbound.suppress(account.id, request.params.number, true));
+      return send(request, reply, 200, { phone_number: r.phoneNumber, suppressed: true });
+    },
+    DELETE: async (request, reply) => {
+      const account = await authenticate(request);
+      limit(account);
+      const r = suppressionAnswer(await outbound.suppress(account.id, request.params.number, false));
+      if (!r.changed) throw new HttpError(404, `${r.phoneNumber} is not suppressed for this account.`, { phone_number: r.phoneNumber, suppressed: false });
+      return send(request, reply, 200, { phone_number: r.phoneNumber, suppressed: false });
+    },
+    GET: async (request, reply) => {
+      const account = await authenticate(request);
+      limit(account);
+      const r = suppressionAnswer(await outbound.isSuppressed(account.id, request.params.number));
+      return send(request, reply, 200, { phone_number: r.phoneNumber, suppressed: r.suppressed });
+    },
+  });
+
+  // Pages in E.164 order: ?limit=N (1-1000, default 100) and ?after=<the previous page's next>.
+  route('/api/suppressions', {
+    GET: async (request, reply) => {
+      const account = await authenticate(request);
+      limit(account);
+      const q = request.query || {};
+      let max = 100;
+      if (q.limit !== undefined) {
+        if (!/^[1-9][0-9]{0,3}$/.test(String(q.limit)) || Number(q.limit) > 1000) throw new HttpError(400, `limit must be a whole number from 1 to 1000, got '${String(q.limit).slice(0, 20)}'.`);
+        max = Number(q.limit);
+      }
+      const after = q.after === undefined ? '' : String(q.after).slice(0, 64);
+      const rows = await store.suppressions(account.id, after, max + 1);
+      const page = rows.slice(0, max);
+      return send(request, reply, 200, {
+        suppressions: page.map((r) => ({ phone_number: r.phone_number, suppressed_at: r.created_at })),
+        next: rows.length > max ? page[page.length - 1].phone_number : null,
+      });
     },
   });
 

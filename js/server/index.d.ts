@@ -14,6 +14,8 @@ export interface ServerOptions {
   capacity?: number;
   /** Ring timeout in seconds (default 45; fixed when the data directory is created). */
   ringTimeout?: number;
+  /** Dials per second across all deployments (SPEC 14; fractions to the thousandth; default null: no limit). A changed rate at a restart is journaled. */
+  dialRate?: number | null;
   /** 'real' (default) or 'manual': time moves only with `clock.advance(seconds)`. */
   clock?: 'real' | 'manual';
   /** The real clock runs N times faster than wall time. */
@@ -52,6 +54,9 @@ export interface Deployment {
   app: string;
   deployment: string;
   email: string;
+  /** SPEC 14: the policy as stored (weight 1 when never set; calling_hours null: none). */
+  weight: number;
+  calling_hours: string | Record<string, string> | null;
 }
 
 export interface ManualClock {
@@ -83,9 +88,17 @@ export interface Server {
   /** Synchronous on the data directory (SQLite); with `store: 'postgres://...'` each returns a promise of it (await it). */
   accounts: { add(email: string): Account };
   deployments: {
-    add(email: string, app: string, deployment: string): Deployment;
+    add(email: string, app: string, deployment: string, policy?: DeploymentPolicyInput): Deployment;
+    /** Changes the deployment's dial-time policy (keys not given keep their value; callingHours null clears); a running service applies it within a second. */
+    set(app: string, deployment: string, policy: DeploymentPolicyInput): Omit<Deployment, 'email'>;
     delete(app: string, deployment: string): void;
   };
+}
+
+/** A deployment's dial-time policy (SPEC 14), judged by the core: weight 1-1000; calling hours "tcpa", "08:00-21:00", "mon-fri 08:00-21:00; sat 09:00-17:00". */
+export interface DeploymentPolicyInput {
+  weight?: number;
+  callingHours?: string | Record<string, string> | null;
 }
 
 export function createServer(options?: ServerOptions): Promise<Server>;

@@ -28,6 +28,7 @@ const { dashboard } = require('./dashboard');
  * @param {number} [o.lease]  PostgreSQL: seconds within which a follower takes over (default 10)
  * @param {number} [o.capacity]  lines (default 10)
  * @param {number} [o.ringTimeout]  seconds (default 45; fixed when the data directory is created)
+ * @param {number|null} [o.dialRate]  dials per second (SPEC 14; fractions to the thousandth; default null: no limit)
  * @param {'real'|'manual'} [o.clock]
  * @param {number} [o.speed]  real clock N times faster
  * @param {number} [o.startTime]  manual clock: its first time (Unix seconds; default now)
@@ -113,6 +114,7 @@ async function createServer(o = {}) {
     clock,
     capacity: o.capacity ?? 10,
     ringTimeout: o.ringTimeout ?? 45,
+    dialRate: o.dialRate ?? null,
     allow,
     webhookTimeoutMs: o.webhookTimeoutMs ?? 15000,
     log,
@@ -171,7 +173,8 @@ async function createServer(o = {}) {
     },
     accounts: { add: (email) => admin.addAccount(store, email) },
     deployments: {
-      add: (email, appId, name) => admin.addDeployment(store, email, appId, name),
+      add: (email, appId, name, policy) => admin.addDeployment(store, email, appId, name, policy),
+      set: (appId, name, policy) => admin.setDeployment(store, appId, name, policy),
       delete: (appId, name) => admin.deleteDeployment(store, appId, name),
     },
   };

@@ -11,7 +11,7 @@
 const LAZY_MS = 10;
 
 function newBatch() {
-  return { log: [], ranges: [], results: [], deliveries: [], deliveryUpdates: [], tries: [], meta: [], answers: [], after: [], size: 0 };
+  return { log: [], ranges: [], results: [], deliveries: [], deliveryUpdates: [], tries: [], meta: [], answers: [], suppressions: [], policies: [], after: [], size: 0 };
 }
 
 class Journal {

@@ -5,8 +5,9 @@
 //
 // Durability (SPEC 9) by replay. The engine is deterministic: the same inputs give the same state
 // and the same actions. So the journal keeps the engine's inputs (enqueue, bulk uploads, advance,
-// carrier reports, cancel, capacity), and a checkpoint keeps a snapshot of the engine as of a log
-// position (taken after compact(), so the snapshot and the memory hold only live calls). A restart
+// carrier reports, cancel, capacity; SPEC 14's dial rate, deployment policies and suppressions),
+// and a checkpoint keeps a snapshot of the engine as of a log position (taken after compact(), so
+// the snapshot and the memory hold only live calls; it holds the policies and lists too). A restart
 // restores the checkpoint and replays the log after it; the dials the replay produces are not placed
 // again (each was placed once, after its step was committed).
 //
@@ -34,7 +35,7 @@ class Outbound extends EventEmitter {
    * @param {object} o.clock  js/server/clock.js
    * @param {object} o.carrier  an adapter (js/server/carriers/)
    */
-  constructor({ fuse, store, clock, carrier, capacity = 10, ringTimeout = 45, allow = null, webhookTimeoutMs = 15000, log = () => {} }) {
+  constructor({ fuse, store, clock, carrier, capacity = 10, ringTimeout = 45, dialRate = null, allow = null, webhookTimeoutMs = 15000, log = () => {} }) {
     super();
     this.fuse = fuse;
     this.store = store;
@@ -42,6 +43,8 @@ class Outbound extends EventEmitter {
     this.carrier = carrier;
     this.capacity = capacity;
     this.ringTimeout = ringTimeout;
+    this.dialRate = dialRate;
+    this.policyApplied = new Map(); // deployment id -> the policy_version journaled (SPEC 14)
     this.log = log;
     this.engine = null;
     this.inflight = new Map(); // callId -> 'dialing' | 'connected'
@@ -85,9 +88,15 @@ class Outbound extends EventEmitter {
     return (async () => {
       // Nodes starting together on a new database agree on one server id and one set of options.
       const serverId = await store.initMeta('server_id', crypto.randomBytes(8).toString('hex'));
-      const engineOptions = await store.initMeta('engine_options', JSON.stringify({ capacity: this.capacity, ringTimeout: this.ringTimeout }));
+      const engineOptions = await store.initMeta('engine_options', JSON.stringify(this.#engineOptions()));
       return this.#load(serverId, await store.loadCheckpoint(), engineOptions, follower);
     })();
+  }
+
+  #engineOptions() {
+    const options = { capacity: this.capacity, ringTimeout: this.ringTimeout };
+    if (this.dialRate !== null) options.dialRate = this.dialRate;
+    return options;
   }
 
   #load(serverId, checkpoint, engineOptions, follower) {
@@ -107,7 +116,7 @@ class Outbound extends EventEmitter {
       // before the first checkpoint chooses the dials the first run chose (a changed --capacity is
       // applied after the replay, as a journaled input).
       const stored = store.kind === 'sqlite' ? store.getMeta('engine_options') : engineOptions;
-      const options = stored ? JSON.parse(stored) : { capacity: this.capacity, ringTimeout: this.ringTimeout };
+      const options = stored ? JSON.parse(stored) : this.#engineOptions();
       if (!stored) store.setMeta('engine_options', JSON.stringify(options));
       this.engine = new this.fuse.Engine(options);
     }
@@ -197,7 +206,10 @@ class Outbound extends EventEmitter {
     this.replaying = false;
     this.follower = false;
     if (store.kind !== 'sqlite') this.journal.store = store;
-    if (this.engine.stats().capacity !== this.capacity) this.setCapacity(this.capacity);
+    const stats = this.engine.stats();
+    if (stats.capacity !== this.capacity) this.setCapacity(this.capacity);
+    // A changed --dial-rate (or none now: no limit), like a changed --capacity: a journaled input.
+    if (milli(stats.dialRate) !== milli(this.dialRate)) this.setDialRate(this.dialRate);
 
     // Attempts in flight when the process stopped: closed by the documented rule (ringing ->
     // noanswer, connected -> disconnected), at the engine's own latest time: it has processed
@@ -217,10 +229,12 @@ class Outbound extends EventEmitter {
       this.deliverer.add({ callId: d.call_id, accountId: d.account_id, url: d.url, webhookId: d.webhook_id, tries: d.tries, nextAt: d.next_at });
     }
     this.#cancelDeletedDeployments();
+    this.#applyPolicyChanges();
     this.carrier.start({ report: (callId, event, at, reason) => this.report(callId, event, at, reason), clock: this.clock });
     if (this.clock.kind === 'manual') this.clock.driver = (target) => this.#driveTo(target);
     this.adminTimer = setInterval(() => {
       this.#cancelDeletedDeployments();
+      this.#applyPolicyChanges();
       this.#saveClock();
     }, 1000);
     this.adminTimer.unref();
@@ -316,6 +330,16 @@ class Outbound extends EventEmitter {
         break;
       case 'capacity':
         e.setCapacity(op.c);
+        break;
+      case 'dialRate':
+        e.setDialRate(op.r);
+        break;
+      case 'deployment': // SPEC 14: the policy as a whole (w weight, h calling hours, l suppression list)
+        result = e.setDeployment(op.d, { weight: op.w, callingHours: op.h, suppressionList: op.l });
+        this.policyApplied.set(Number(op.d), op.v);
+        break;
+      case 'suppress':
+        result = op.on ? e.suppress(op.p, op.l) : e.unsuppress(op.p, op.l);
         break;
       default:
         throw new Error(`unknown journal entry ${JSON.stringify(op.t)}`);
@@ -595,6 +619,7 @@ class Outbound extends EventEmitter {
    * request came through the store from another node (cluster.js), answered in the same commit.
    */
   async queue(deploymentId, params, inboxId) {
+    this.#policyBeforeQueue(deploymentId);
     const op = { t: 'enqueue', d: String(deploymentId), p: stripEmpty(params), n: this.clock.now() };
     // A refused call changes nothing in the engine, so the journal does not keep it.
     const result = this.#input(op, (r) => r.ok);
@@ -610,6 +635,7 @@ class Outbound extends EventEmitter {
    * resolves (after the commit) to enqueueCsv's result.
    */
   async bulkQueue(deploymentId, params, options, file, inboxId) {
+    this.#policyBeforeQueue(deploymentId);
     const now = this.clock.now();
     const op = { t: 'csv', d: String(deploymentId), p: stripEmpty(params), o: options, n: now, f: path.basename(file) };
     const result = this.#input(op, (r) => r.firstCallId !== null);
@@ -663,6 +689,90 @@ class Outbound extends EventEmitter {
     this.#input({ t: 'capacity', c: capacity });
     this.capacity = capacity;
     this.#kick();
+  }
+
+  /** Dials per second (SPEC 14), or null for no limit; a journaled input. */
+  setDialRate(rate) {
+    this.#input({ t: 'dialRate', r: rate });
+    this.dialRate = rate;
+    this.#kick();
+  }
+
+  /**
+   * Suppresses (on) or unsuppresses a number in the account's list (SPEC 14); resolves after the
+   * commit to {ok: true, phoneNumber (E.164), changed} or {ok: false, error: {code, field, message}}
+   * (the core's problem). Only a change is journaled; the suppressions table is written with it.
+   */
+  async suppress(accountId, number, on, inboxId) {
+    let result;
+    try {
+      const changed = this.#input({ t: 'suppress', l: suppressionList(accountId), p: String(number), on: !!on }, (r) => r);
+      const parsed = this.fuse.parseDestination(String(number));
+      result = { ok: true, phoneNumber: parsed.destination.e164, changed };
+      // The engine took the number as it was given; the journal entry keeps that text.
+      if (changed) this.journal.add('suppressions', { accountId: Number(accountId), phoneNumber: result.phoneNumber, on: !!on, at: this.clock.now() });
+    } catch (err) {
+      if (!err.code || err instanceof TypeError) throw err;
+      result = { ok: false, error: { code: err.code, field: err.field === undefined ? 'phone_number' : err.field, message: err.message } };
+    }
+    if (inboxId) this.#answer(inboxId, result);
+    if (!result.ok) return result;
+    await this.journal.committed();
+    this.#kick();
+    return result;
+  }
+
+  /** {ok: true, phoneNumber, suppressed} from the engine's list, or {ok: false, error}. */
+  isSuppressed(accountId, number) {
+    try {
+      const suppressed = this.engine.isSuppressed(String(number), suppressionList(accountId));
+      return { ok: true, phoneNumber: this.fuse.parseDestination(String(number)).destination.e164, suppressed };
+    } catch (err) {
+      if (!err.code || err instanceof TypeError) throw err;
+      return { ok: false, error: { code: err.code, field: err.field === undefined ? 'phone_number' : err.field, message: err.message } };
+    }
+  }
+
+  // SPEC 14: a deployment's policy (weight, calling hours from the deployments table, its account's
+  // suppression list) goes to the engine as a journaled input when its policy_version is new: at the
+  // first call queued in it by this process, and within a second of a change (the admin poll).
+  #policyBeforeQueue(deploymentId) {
+    if (!this.policyApplied.has(Number(deploymentId))) this.#applyPolicy(this.store.deploymentById(Number(deploymentId)));
+  }
+
+  #applyPolicy(row) {
+    if (!row || row.deleted_at !== null || this.stopped) return;
+    const applied = Math.max(this.policyApplied.get(row.id) ?? 0, row.policy_applied ?? 0);
+    if (!(row.policy_version > applied)) {
+      if (!this.policyApplied.has(row.id)) this.policyApplied.set(row.id, applied);
+      return;
+    }
+    const op = {
+      t: 'deployment',
+      d: String(row.id),
+      w: row.weight ?? 1,
+      h: row.calling_hours === null || row.calling_hours === undefined ? null : JSON.parse(row.calling_hours),
+      l: suppressionList(row.account_id),
+      v: row.policy_version,
+    };
+    try {
+      this.#input(op);
+    } catch (err) {
+      // Validated by the CLI with the same core: only a data directory edited by hand gets here.
+      this.log(`deployment ${row.app}/${row.name}: its policy was not applied: ${err.message}`);
+      this.policyApplied.set(row.id, row.policy_version);
+      return;
+    }
+    this.journal.add('policies', { id: row.id, version: row.policy_version });
+    this.#kick();
+  }
+
+  #applyPolicyChanges() {
+    if (this.stopped || !this.store.policyPending) return;
+    when(this.store.policyPending(), (rows) => {
+      if (this.stopped) return;
+      for (const row of rows) this.#applyPolicy(row);
+    }, (err) => this.log(`deployment policies not read: ${err.message}`));
   }
 
   /** {deploymentId, text} of the call's call_details JSON, or null for an unknown call. */
@@ -728,6 +838,16 @@ function remember(map, key, load) {
     map.set(key, value);
   }
   return value;
+}
+
+// The engine's suppression list of an account (each deployment's policy names its owner's).
+function suppressionList(accountId) {
+  return `account:${accountId}`;
+}
+
+// A dial rate in thousandths (the core's unit), 0 for none: comparing rates as the engine keeps them.
+function milli(rate) {
+  return rate === null || rate === undefined ? 0 : Math.round(rate * 1000);
 }
 
 // An empty form field means "not given" (the core's rule too); the journal need not keep it.

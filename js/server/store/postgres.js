@@ -7,6 +7,7 @@
 //             applies them in id order; the leader writes each answer in the same transaction as
 //             the journal entry it made, so a request is applied once or not at all
 //   uploads   bulk uploads' bytes: any node may have to replay a csv journal entry
+//   suppressions  each account's suppressed numbers (SPEC 14), written with their journal entry
 //
 // Sync or async (store.d.ts): pg is asynchronous, so every method returns a promise except
 // rangeOf, deploymentById and uploadDir, which an engine step calls synchronously: those answer
@@ -22,7 +23,16 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+// Version 1 -> 2: the deployments' dial-time policy (SPEC 14; existing deployments start pending,
+// so their account's suppression list is applied) and the suppressions table.
+const MIGRATION_2 = `
+ALTER TABLE deployments ADD COLUMN IF NOT EXISTS weight INTEGER, ADD COLUMN IF NOT EXISTS calling_hours TEXT,
+  ADD COLUMN IF NOT EXISTS policy_version INTEGER NOT NULL DEFAULT 1, ADD COLUMN IF NOT EXISTS policy_applied INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS suppressions (
+  account_id BIGINT NOT NULL, phone_number TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (account_id, phone_number));
+`;
+const DEPLOYMENT_COLUMNS = 'id, account_id, app, name, deleted_at, canceled, weight, calling_hours, policy_version, policy_applied';
 const UPLOAD_PART = 1 << 20;
 const LOG_PAGE = 5000;
 
@@ -72,7 +82,7 @@ function rowNums(row, keys) {
   return row;
 }
 const ACCOUNT = ['id', 'created_at'];
-const DEPLOYMENT = ['id', 'account_id', 'created_at', 'deleted_at', 'canceled'];
+const DEPLOYMENT = ['id', 'account_id', 'created_at', 'deleted_at', 'canceled', 'weight', 'policy_version', 'policy_applied'];
 
 class PgStore {
   /** @param {string} url postgres://user@host:port/db */
@@ -102,10 +112,12 @@ class PgStore {
       await c.query('SELECT pg_advisory_lock(7210001)');
       await c.query(SCHEMA);
       const v = await c.query("SELECT value FROM meta WHERE key = 'schema_version'");
-      if (!v.rows.length) await c.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1)", [String(SCHEMA_VERSION)]);
-      else if (Number(v.rows[0].value) !== SCHEMA_VERSION) {
+      const version = v.rows.length ? Number(v.rows[0].value) : 1;
+      if (!(version >= 1 && version <= SCHEMA_VERSION)) {
         throw new Error(`the database holds schema version ${v.rows[0].value}; this fuse-outbound reads version ${SCHEMA_VERSION}`);
       }
+      if (version < 2) await c.query(MIGRATION_2);
+      await c.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(SCHEMA_VERSION)]);
     } finally {
       await c.query('SELECT pg_advisory_unlock(7210001)').catch(() => {});
       c.release();
@@ -197,6 +209,13 @@ class PgStore {
       }
       for (const [k, v] of b.meta) {
         await c.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [k, v]);
+      }
+      for (const x of b.suppressions || []) {
+        if (x.on) await c.query('INSERT INTO suppressions (account_id, phone_number, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [x.accountId, x.phoneNumber, x.at]);
+        else await c.query('DELETE FROM suppressions WHERE account_id = $1 AND phone_number = $2', [x.accountId, x.phoneNumber]);
+      }
+      for (const p of b.policies || []) {
+        await c.query('UPDATE deployments SET policy_applied = greatest(policy_applied, $1) WHERE id = $2', [p.version, p.id]);
       }
       if (b.answers && b.answers.length) {
         const u = await c.query('UPDATE inbox SET answer = x.a, seq = x.s FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS x(i, a, s) WHERE inbox.id = x.i AND inbox.answer IS NULL',
@@ -386,7 +405,7 @@ class PgStore {
     return Number(r.rows[0].id);
   }
   async deployment(app, name) {
-    const r = await this.pool.query('SELECT id, account_id, app, name, deleted_at, canceled FROM deployments WHERE app = $1 AND name = $2', [app, name]);
+    const r = await this.pool.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE app = $1 AND name = $2`, [app, name]);
     if (!r.rows.length) return null;
     const row = rowNums(r.rows[0], DEPLOYMENT);
     this.deploymentsById.set(row.id, row);
@@ -406,10 +425,32 @@ class PgStore {
     this.deploymentsById = map;
     return rows;
   }
-  async addDeployment(accountId, app, name, now) {
-    const r = await this.pool.query('INSERT INTO deployments (account_id, app, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [accountId, app, name, now]);
+  async addDeployment(accountId, app, name, now, policy = {}) {
+    const r = await this.pool.query('INSERT INTO deployments (account_id, app, name, created_at, weight, calling_hours, policy_version) VALUES ($1, $2, $3, $4, $5, $6, 1) RETURNING id',
+      [accountId, app, name, now, policy.weight ?? null, policy.callingHours ?? null]);
     await this.pool.query("SELECT pg_notify('fuse_admin', '')");
     return Number(r.rows[0].id);
+  }
+  async setDeploymentPolicy(id, policy) {
+    const r = await this.pool.query('UPDATE deployments SET weight = $1, calling_hours = $2, policy_version = policy_version + 1 WHERE id = $3 AND deleted_at IS NULL',
+      [policy.weight ?? null, policy.callingHours ?? null, id]);
+    await this.pool.query("SELECT pg_notify('fuse_admin', '')");
+    return r.rowCount === 1;
+  }
+  async policyPending() {
+    const r = await this.pool.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE deleted_at IS NULL AND policy_version > policy_applied`);
+    const rows = r.rows.map((x) => rowNums(x, DEPLOYMENT));
+    for (const row of rows) this.deploymentsById.set(row.id, row);
+    return rows;
+  }
+  // ---- suppressions ----
+  async suppression(accountId, phoneNumber) {
+    const r = await this.pool.query('SELECT phone_number, created_at FROM suppressions WHERE account_id = $1 AND phone_number = $2', [accountId, phoneNumber]);
+    return r.rows.length ? rowNums(r.rows[0], ['created_at']) : null;
+  }
+  async suppressions(accountId, after, limit) {
+    const r = await this.pool.query('SELECT phone_number, created_at FROM suppressions WHERE account_id = $1 AND phone_number COLLATE "C" > $2 ORDER BY phone_number COLLATE "C" LIMIT $3', [accountId, after || '', limit]);
+    return r.rows.map((x) => rowNums(x, ['created_at']));
   }
   async deleteDeployment(id, now) {
     const r = await this.pool.query('UPDATE deployments SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL', [now, id]);
@@ -417,14 +458,14 @@ class PgStore {
     return r.rowCount === 1;
   }
   async deletedUncanceled() {
-    const r = await this.pool.query('SELECT id, account_id, app, name, deleted_at, canceled FROM deployments WHERE deleted_at IS NOT NULL AND canceled = 0');
+    const r = await this.pool.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE deleted_at IS NOT NULL AND canceled = 0`);
     return r.rows.map((x) => rowNums(x, DEPLOYMENT));
   }
   async markCanceled(id) {
     await this.pool.query('UPDATE deployments SET canceled = 1 WHERE id = $1', [id]);
   }
   async deployments() {
-    const r = await this.pool.query('SELECT id, account_id, app, name, deleted_at, canceled FROM deployments ORDER BY id');
+    const r = await this.pool.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments ORDER BY id`);
     return r.rows.map((x) => rowNums(x, DEPLOYMENT));
   }
 }

@@ -11,14 +11,31 @@
 //   call_ranges  which deployment each call id belongs to (one row per queue or bulk_queue)
 //   results      final calls' payloads (GET /api/outbound/{id} once they have left the engine)
 //   deliveries   each result's delivery state; delivery_tries every try
-//   accounts, deployments, meta
+//   accounts, deployments (with their dial-time policy, SPEC 14), meta
+//   suppressions each account's suppressed numbers (E.164; the engine holds the same lists, this
+//                table answers the listing)
 // Every method is synchronous (better-sqlite3 is); the interface (js/server/store/index.js) is
 // async so that a networked store can implement it too.
 const fs = require('fs');
 const path = require('path');
 const Database = require('better-sqlite3');
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+
+// Each step takes the schema from version i + 1 to i + 2 (a new data directory runs them all after
+// SCHEMA, which is version 1). 2: the deployments' dial-time policy (weight, calling_hours; a
+// policy_version the CLI bumps and the policy_applied the service has journaled: existing
+// deployments start pending so that their account's suppression list is applied) and suppressions.
+const MIGRATIONS = [
+  `ALTER TABLE deployments ADD COLUMN weight INTEGER;
+   ALTER TABLE deployments ADD COLUMN calling_hours TEXT;
+   ALTER TABLE deployments ADD COLUMN policy_version INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE deployments ADD COLUMN policy_applied INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE IF NOT EXISTS suppressions (
+     account_id INTEGER NOT NULL, phone_number TEXT NOT NULL, created_at INTEGER NOT NULL,
+     PRIMARY KEY (account_id, phone_number));`,
+];
+const DEPLOYMENT_COLUMNS = 'id, account_id, app, name, deleted_at, canceled, weight, calling_hours, policy_version, policy_applied';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,10 +81,16 @@ class SqliteStore {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     db.exec(SCHEMA);
-    const version = this.getMeta('schema_version');
-    if (version === null) this.setMeta('schema_version', String(SCHEMA_VERSION));
-    else if (Number(version) !== SCHEMA_VERSION) {
+    let version = this.getMeta('schema_version');
+    if (version === null) this.setMeta('schema_version', (version = '1'));
+    if (Number(version) > SCHEMA_VERSION || !(Number(version) >= 1)) {
       throw new Error(`the data directory ${this.dir} holds schema version ${version}; this fuse-outbound reads version ${SCHEMA_VERSION}`);
+    }
+    for (let v = Number(version); v < SCHEMA_VERSION; v++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[v - 1]);
+        this.setMeta('schema_version', String(v + 1));
+      })();
     }
     this.#prepare();
     return this;
@@ -109,13 +132,20 @@ class SqliteStore {
       account: db.prepare('SELECT id, email, key_hash, secret FROM accounts WHERE email = ?'),
       accountById: db.prepare('SELECT id, email, key_hash, secret FROM accounts WHERE id = ?'),
       insertAccount: db.prepare('INSERT INTO accounts (email, key_hash, secret, created_at) VALUES (?, ?, ?, ?)'),
-      deployment: db.prepare('SELECT id, account_id, app, name, deleted_at, canceled FROM deployments WHERE app = ? AND name = ?'),
-      deploymentById: db.prepare('SELECT id, account_id, app, name, deleted_at, canceled FROM deployments WHERE id = ?'),
-      insertDeployment: db.prepare('INSERT INTO deployments (account_id, app, name, created_at) VALUES (?, ?, ?, ?)'),
+      deployment: db.prepare(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE app = ? AND name = ?`),
+      deploymentById: db.prepare(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE id = ?`),
+      insertDeployment: db.prepare('INSERT INTO deployments (account_id, app, name, created_at, weight, calling_hours, policy_version) VALUES (?, ?, ?, ?, ?, ?, 1)'),
+      setPolicy: db.prepare('UPDATE deployments SET weight = ?, calling_hours = ?, policy_version = policy_version + 1 WHERE id = ? AND deleted_at IS NULL'),
+      policyPending: db.prepare(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE deleted_at IS NULL AND policy_version > policy_applied`),
+      policyApplied: db.prepare('UPDATE deployments SET policy_applied = max(policy_applied, ?) WHERE id = ?'),
+      insertSuppression: db.prepare('INSERT OR IGNORE INTO suppressions (account_id, phone_number, created_at) VALUES (?, ?, ?)'),
+      deleteSuppression: db.prepare('DELETE FROM suppressions WHERE account_id = ? AND phone_number = ?'),
+      suppression: db.prepare('SELECT phone_number, created_at FROM suppressions WHERE account_id = ? AND phone_number = ?'),
+      suppressions: db.prepare('SELECT phone_number, created_at FROM suppressions WHERE account_id = ? AND phone_number > ? ORDER BY phone_number LIMIT ?'),
       deleteDeployment: db.prepare('UPDATE deployments SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
-      deletedUncanceled: db.prepare('SELECT id, account_id, app, name, deleted_at, canceled FROM deployments WHERE deleted_at IS NOT NULL AND canceled = 0'),
+      deletedUncanceled: db.prepare(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE deleted_at IS NOT NULL AND canceled = 0`),
       markCanceled: db.prepare('UPDATE deployments SET canceled = 1 WHERE id = ?'),
-      deployments: db.prepare('SELECT id, account_id, app, name, deleted_at, canceled FROM deployments ORDER BY id'),
+      deployments: db.prepare(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments ORDER BY id`),
       finalCounts: db.prepare('SELECT deployment_id, status, count(*) AS n FROM results GROUP BY deployment_id, status'),
       latestResults: db.prepare('SELECT call_id, deployment_id, status, finished_at FROM results WHERE deployment_id IN (SELECT id FROM deployments WHERE account_id = ?) ORDER BY call_id DESC LIMIT ?'),
     };
@@ -154,6 +184,11 @@ class SqliteStore {
     for (const t of b.tries) q.insertTry.run(t.callId, t.try, t.at, t.status ?? null, t.error ?? null);
     for (const u of b.deliveryUpdates) q.updateDelivery.run(u.state, u.tries, u.nextAt ?? null, u.callId);
     for (const [k, v] of b.meta) q.setMeta.run(k, v);
+    for (const x of b.suppressions || []) {
+      if (x.on) q.insertSuppression.run(x.accountId, x.phoneNumber, x.at);
+      else q.deleteSuppression.run(x.accountId, x.phoneNumber);
+    }
+    for (const p of b.policies || []) q.policyApplied.run(p.version, p.id);
   }
 
   // ---- engine recovery ----
@@ -215,8 +250,24 @@ class SqliteStore {
   deploymentById(id) {
     return this.q.deploymentById.get(id) || null;
   }
-  addDeployment(accountId, app, name, now) {
-    return Number(this.q.insertDeployment.run(accountId, app, name, now).lastInsertRowid);
+  addDeployment(accountId, app, name, now, policy = {}) {
+    return Number(this.q.insertDeployment.run(accountId, app, name, now, policy.weight ?? null, policy.callingHours ?? null).lastInsertRowid);
+  }
+  /** Sets the deployment's {weight, callingHours} (null: the default; callingHours as JSON text) and bumps its policy_version. */
+  setDeploymentPolicy(id, policy) {
+    return this.q.setPolicy.run(policy.weight ?? null, policy.callingHours ?? null, id).changes === 1;
+  }
+  /** Live deployments whose policy_version the service has not journaled yet. */
+  policyPending() {
+    return this.q.policyPending.all();
+  }
+  // ---- suppressions (written with the journal entry that changes the engine's list) ----
+  suppression(accountId, phoneNumber) {
+    return this.q.suppression.get(accountId, phoneNumber) || null;
+  }
+  /** The account's numbers after `after` (E.164, ascending), at most `limit`. */
+  suppressions(accountId, after, limit) {
+    return this.q.suppressions.all(accountId, after || '', limit);
   }
   deleteDeployment(id, now) {
     return this.q.deleteDeployment.run(now, id).changes === 1;

@@ -13,7 +13,12 @@
 export type MaybePromise<T> = T | Promise<T>;
 
 export interface AccountRow { id: number; email: string; key_hash: string; secret: string }
-export interface DeploymentRow { id: number; account_id: number; app: string; name: string; deleted_at: number | null; canceled: number }
+export interface DeploymentRow {
+  id: number; account_id: number; app: string; name: string; deleted_at: number | null; canceled: number;
+  /** SPEC 14 policy: weight (null: 1), calling_hours as JSON text (null: none); the CLI bumps policy_version, the service journals it and commits policy_applied. */
+  weight: number | null; calling_hours: string | null; policy_version: number; policy_applied: number;
+}
+export interface SuppressionRow { phone_number: string; created_at: number }
 export interface ResultRow { call_id: number; deployment_id: number; status: string; finished_at: number; payload: string }
 export interface DeliveryRow {
   call_id: number; account_id: number; url: string; webhook_id: string; state: string; tries: number; next_at: number | null;
@@ -31,6 +36,10 @@ export interface Batch {
   meta: [string, string][];
   /** PgStore only: answers to requests another node took (js/server/cluster.js inbox). */
   answers?: { id: number; answer: string; seq: number }[];
+  /** Suppressions added (on) or removed, with the journal entry that changed the engine's list. */
+  suppressions?: { accountId: number; phoneNumber: string; on: boolean; at: number }[];
+  /** Deployments whose policy_version is journaled in this batch. */
+  policies?: { id: number; version: number }[];
 }
 
 export interface Store {
@@ -69,7 +78,14 @@ export interface Store {
   deployment(app: string, name: string): MaybePromise<DeploymentRow | null>;
   /** Synchronous (see above). */
   deploymentById(id: number): DeploymentRow | null;
-  addDeployment(accountId: number, app: string, name: string, now: number): MaybePromise<number>;
+  addDeployment(accountId: number, app: string, name: string, now: number, policy?: { weight?: number | null; callingHours?: string | null }): MaybePromise<number>;
+  /** Replaces the deployment's weight and calling hours and bumps its policy_version; false when it is unknown or deleted. */
+  setDeploymentPolicy(id: number, policy: { weight: number | null; callingHours: string | null }): MaybePromise<boolean>;
+  /** Live deployments with policy_version > policy_applied. */
+  policyPending(): MaybePromise<DeploymentRow[]>;
+  suppression(accountId: number, phoneNumber: string): MaybePromise<SuppressionRow | null>;
+  /** The account's suppressed numbers after `after` in ascending E.164 order, at most `limit`. */
+  suppressions(accountId: number, after: string, limit: number): MaybePromise<SuppressionRow[]>;
   deleteDeployment(id: number, now: number): MaybePromise<boolean>;
   deletedUncanceled(): MaybePromise<DeploymentRow[]>;
   markCanceled(id: number): MaybePromise<void>;
