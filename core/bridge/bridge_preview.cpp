@@ -16,6 +16,7 @@ void write_counts(json::ObjectWriter& w, const PreviewOutcome& o) {
   w.field_int("completed", static_cast<std::int64_t>(o.completed));
   w.field_int("failed", static_cast<std::int64_t>(o.failed));
   w.field_int("canceled", static_cast<std::int64_t>(o.canceled));
+  w.field_int("suppressed", static_cast<std::int64_t>(o.suppressed));  // of canceled (SPEC 14)
   w.field_int("attempts", static_cast<std::int64_t>(o.attempts));
   json::ObjectWriter outcomes(w.key("outcomes"));
   outcomes.field_int("connected", static_cast<std::int64_t>(o.connected));

@@ -19,6 +19,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include "fuse/engine.hpp"
 #include "fuse/queue_request.hpp"
@@ -97,6 +98,8 @@ struct Group {
   std::int64_t start;
   std::optional<std::int64_t> end;
   std::uint32_t max_attempts, reattempt_wait;
+  std::uint32_t weight = 1;                   // SPEC 14
+  std::optional<CallingHours> calling_hours;
 };
 
 struct RunResult {
@@ -209,6 +212,16 @@ class Simulation {
                      [&](std::uint32_t a, std::uint32_t b) { return groups[a].start < groups[b].start; });
     // A report comes at most a ring (shorter than ring_timeout) or a talk time after its cause.
     horizon_ = std::max(o.ring_timeout, o.talk_time.mean + o.talk_time.spread);
+    for (const std::string& n : o.numbers) {
+      Destination d;
+      Problems ignored;  // validated
+      if (parse_destination(n, d, ignored)) numbers_.emplace_back(std::string(text::trim(n)), d.number.key());
+    }
+    for (const std::string& n : o.suppressed) {
+      Destination d;
+      Problems ignored;
+      if (parse_destination(n, d, ignored)) suppressed_.insert(d.number.key());
+    }
   }
 
   // full: the preview as asked (its window, every call to its final status, outcomes, timeline).
@@ -226,6 +239,26 @@ class Simulation {
     return firsts_[lo].group;
   }
   bool enqueue(Engine& engine, const Group& g, bool with_end, Problems& problems);
+  // SPEC 14 on a fresh engine: each group's weight and calling hours, the suppressed numbers.
+  bool apply_policy(Engine& engine, Problems& problems) {
+    for (const Group& g : groups_) {
+      if (g.weight == 1 && !g.calling_hours) continue;
+      DeploymentPolicy p;
+      p.weight = g.weight;
+      p.calling_hours = g.calling_hours;
+      if (!engine.set_deployment_policy(g.id == 0 ? "preview" : "competing-" + unum(g.id), p, problems)) return false;
+    }
+    for (const std::string& n : o_.suppressed) {
+      bool changed = false;
+      if (!engine.suppress("", n, changed, problems)) return false;
+    }
+    return true;
+  }
+  // The E.164 key of a call's number (the previewed calls' own numbers, else the default one).
+  std::uint64_t key_of(std::uint32_t g, CallRef call) const {
+    if (g == 0 && !numbers_.empty()) return numbers_[(call - first_of_[g]) % numbers_.size()].second;
+    return default_key_;
+  }
   void handle(const Actions& actions, ReportQueue& reports, bool full);
   void emit_points_before(std::int64_t t);
 
@@ -249,6 +282,9 @@ class Simulation {
   RunResult* out_ = nullptr;
   std::uint64_t preview_last_dials_ = 0;  // previewed calls that made their last dial
   std::uint64_t preview_final_ = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> numbers_;  // the previewed numbers and their E.164 keys
+  std::unordered_set<std::uint64_t> suppressed_;                 // keys of o_.suppressed
+  std::uint64_t default_key_ = 16172000000;
   bool timeline_done_ = false;
   std::int64_t next_point_ = 0;
   std::int64_t step_ = 0;
@@ -262,6 +298,7 @@ bool Simulation::enqueue(Engine& engine, const Group& g, bool with_end, Problems
   options.max_attempts = g.max_attempts;
   options.reattempt_wait = g.reattempt_wait;
   if (with_end) options.end_timestamp = g.end;
+  if (g.id == 0) options.timezone = o_.timezone;
   // Queued in pieces at the same instant: the same queue as one batch, with a bounded row list.
   static constexpr std::string_view kPhone = "6172000000";
   static constexpr std::uint64_t kPiece = 65536;
@@ -270,8 +307,14 @@ bool Simulation::enqueue(Engine& engine, const Group& g, bool with_end, Problems
   const std::uint64_t key = parse_destination(kPhone, parsed, ignored) ? parsed.number.key() : 0;  // spares each dial a parse
   std::vector<EngineRow> rows(static_cast<std::size_t>(std::min(g.calls, kPiece)), EngineRow{kPhone, {}, true, key});
   const std::string deployment = g.id == 0 ? "preview" : "competing-" + unum(g.id);
+  const bool own_numbers = g.id == 0 && !numbers_.empty();
   for (std::uint64_t done = 0; done < g.calls;) {
     const std::size_t n = static_cast<std::size_t>(std::min(g.calls - done, kPiece));
+    if (own_numbers)
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto& [number, number_key] = numbers_[(done + i) % numbers_.size()];
+        rows[i] = EngineRow{number, {}, true, number_key};
+      }
     CallRef first = 0;
     if (!engine.enqueue_many(deployment, options, std::span<const EngineRow>(rows.data(), n), g.start, first,
                              problems))
@@ -322,12 +365,18 @@ void Simulation::handle(const Actions& actions, ReportQueue& reports, bool full)
         break;
       case Action::Type::result: {
         if (g == 0) ++preview_final_;
+        // A probe's previewed calls have no window end: only suppression cancels them, and such a
+        // call makes no dial at all.
+        if (g == 0 && !full && a.status == CallStatus::canceled) ++preview_last_dials_;
         if (!full) break;
         PreviewOutcome& po = out_->outcomes[g];
         switch (a.status) {
           case CallStatus::completed: ++po.completed; break;
           case CallStatus::failed: ++po.failed; break;
-          default: ++po.canceled; break;
+          default:
+            ++po.canceled;
+            if (suppressed_.count(a.call >= first_of_[g] ? key_of(g, a.call) : 0)) ++po.suppressed;
+            break;
         }
         po.drain_timestamp = std::max(po.drain_timestamp.value_or(a.timestamp), a.timestamp);
         break;
@@ -383,10 +432,12 @@ bool Simulation::run(std::uint32_t capacity, bool full, RunResult& out, Problems
   EngineOptions engine_options;
   engine_options.capacity = capacity;
   engine_options.ring_timeout = o_.ring_timeout;
+  engine_options.dial_rate_milli = o_.dial_rate_milli;
   // One engine for every run, reset: a new one would allocate (and fault in) its memory again.
   if (engine_) engine_->reset(engine_options);
   else engine_.emplace(engine_options);
   Engine& engine = *engine_;
+  if (!apply_policy(engine, problems)) return false;
   ReportQueue reports(horizon_);
   Actions actions;
   std::size_t next_group = 0;
@@ -552,10 +603,31 @@ bool validate_preview_options(const PreviewOptions& o, Problems& problems) {
     add_error(problems, Code::invalid_preview, "competing",
               "competing lists " + unum(o.competing.size()) + " deployments; at most " + unum(kMaxCompeting) +
                   " are simulated.");
+  // SPEC 14.
+  check_range(o.weight, 1, kMaxWeight, "weight", "a whole number from 1 to 1000", problems);
+  if (o.dial_rate_milli > kMaxDialRateMilli)
+    add_error(problems, Code::invalid_preview, "dialRate", "dialRate must be at most 10000 dials per second.");
+  for (const auto* list : {&o.numbers, &o.suppressed}) {
+    const std::string name = list == &o.numbers ? "numbers" : "suppressed";
+    if (list->size() > kMaxPreviewNumbers) {
+      add_error(problems, Code::invalid_preview, name,
+                name + " lists " + text::with_commas(list->size()) + " numbers; at most 100,000 are kept (the calls cycle through them).");
+      continue;
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      Destination d;
+      Problems found;
+      if (parse_destination((*list)[i], d, found, name)) continue;
+      add_error(problems, Code::invalid_preview, name + "[" + unum(i) + "]",
+                name + "[" + unum(i) + "]: " + (found.empty() ? std::string("not a phone number") : found.front().message));
+      break;  // one is enough to fix the list
+    }
+  }
   std::uint64_t total_calls = o.calls;
   for (std::size_t i = 0; i < o.competing.size() && i < kMaxCompeting; ++i) {
     const CompetingDeployment& c = o.competing[i];
     const std::string prefix = "competing[" + unum(i) + "].";
+    check_range(c.weight, 1, kMaxWeight, prefix + "weight", "a whole number from 1 to 1000", problems);
     check_range(c.calls, 0, kMaxPreviewCalls, prefix + "calls", "a whole number of calls from 0 to 1,000,000",
                 problems);
     check_window_and_attempts(prefix, c.start.value_or(o.start), c.end, c.max_attempts, c.reattempt_wait, problems);
@@ -583,8 +655,9 @@ std::string shown(const Json& v) {
   return out;
 }
 
-// The options nest three levels (root, competing, its entries) and are small: arrays are kept.
-constexpr json::ReadLimits kOptionLimits{3, true};
+// The options nest four levels (root, competing, its entries, their callingHours) and are small
+// (numbers and suppressed hold at most 100,000 strings each): arrays are kept.
+constexpr json::ReadLimits kOptionLimits{4, true};
 
 class OptionReader {
  public:
@@ -740,6 +813,67 @@ void add_value_rules(const PreviewOptions& o, std::size_t first, Problems& probl
   }
 }
 
+// callingHours: a string of one of its forms, or an object of day: hours.
+void read_hours(const Json& v, const std::string& field, std::optional<CallingHours>& out, Problems& problems) {
+  std::string spec;
+  if (v.kind == Kind::object) json::write_value(spec, v);
+  else if (v.kind == Kind::string) spec = v.text;
+  else {
+    add_error(problems, Code::invalid_calling_hours, field,
+              field + " must be a string like \"08:00-21:00\" or an object of day: hours, got " + json::given_kind(v) + ".");
+    return;
+  }
+  CallingHours h;
+  if (read_calling_hours(spec, field, h, problems)) out = h;
+}
+
+void read_number_list(const Json& root, std::string_view key, std::vector<std::string>& out, OptionReader& r) {
+  const Json* v = member(root, key);
+  if (!v) return;
+  const std::string field(key);
+  if (v->kind != Kind::array) {
+    r.error(field, field + " must be an array of phone numbers such as [\"6175551234\"], got " + json::given_kind(*v) + ".");
+    return;
+  }
+  if (v->count > kMaxPreviewNumbers) {
+    r.error(field, field + " lists " + text::with_commas(v->count) + " numbers; at most 100,000 are kept (the calls cycle through them).");
+    return;
+  }
+  for (std::size_t i = 0; i < v->elements.size(); ++i) {
+    if (v->elements[i].kind != Kind::string) {
+      r.error(field + "[" + unum(i) + "]", field + "[" + unum(i) + "] must be a phone number as a string, got " +
+                                             json::given_kind(v->elements[i]) + ".");
+      return;
+    }
+    out.push_back(v->elements[i].text);
+  }
+}
+
+// SPEC 14's options.
+void read_policy_options(const Json& root, PreviewOptions& out, OptionReader& r, Problems& problems) {
+  if (const Json* v = member(root, "callingHours")) read_hours(*v, "callingHours", out.calling_hours, problems);
+  if (const Json* v = member(root, "timezone")) {
+    if (v->kind != Kind::string) {
+      add_error(problems, Code::invalid_timezone, "timezone",
+                "timezone must be an IANA zone name such as \"America/New_York\", got " + json::given_kind(*v) + ".");
+    } else {
+      tz::ZoneId z = 0;
+      if (read_time_zone(v->text, "timezone", z, problems)) out.timezone = z;
+    }
+  }
+  read_number_list(root, "numbers", out.numbers, r);
+  read_number_list(root, "suppressed", out.suppressed, r);
+  if (const Json* v = member(root, "dialRate")) {
+    const double milli = v->kind == Kind::number && v->finite ? v->number * 1000 : -1;
+    if (!(milli >= 1) || milli > kMaxDialRateMilli || std::fabs(milli - std::round(milli)) > 1e-6)
+      r.error("dialRate", "dialRate must be dials per second from 0.001 to 10000, to the thousandth (0.5: one dial every 2 s), got " +
+                              shown(*v) + ".");
+    else
+      out.dial_rate_milli = static_cast<std::uint32_t>(std::llround(milli));
+  }
+  if (const Json* v = member(root, "weight")) r.whole(*v, "weight", 1, kMaxWeight, "a whole number from 1 to 1000", out.weight);
+}
+
 // Reads the options' JSON text; whether it was JSON at all.
 bool read_root(std::string_view options_json, Json& root) {
   json::ReadError error;
@@ -764,8 +898,10 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
   }
   r.object(root, "",
            {"calls", "csv", "capacity", "start", "end", "maxAttempts", "reattemptWait", "talkTime", "ringTime",
-            "ringTimeout", "rates", "seed", "timelineStep", "competing"},
+            "ringTimeout", "rates", "seed", "timelineStep", "competing", "callingHours", "timezone", "numbers",
+            "suppressed", "dialRate", "weight"},
            "");
+  read_policy_options(root, out, r, problems);
 
   const Json* calls = member(root, "calls");
   const Json* csv = member(root, "csv");
@@ -818,10 +954,13 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
       for (std::size_t i = 0; i < v->elements.size(); ++i) {
         const Json& entry = v->elements[i];
         const std::string field = "competing[" + unum(i) + "]";
-        if (!r.object(entry, field, {"calls", "start", "end", "maxAttempts", "reattemptWait"},
+        if (!r.object(entry, field, {"calls", "start", "end", "maxAttempts", "reattemptWait", "weight", "callingHours"},
                       "{calls: 10000, start: 1700000000}"))
           continue;
         CompetingDeployment c;
+        if (const Json* w = member(entry, "weight"))
+          r.whole(*w, field + ".weight", 1, kMaxWeight, "a whole number from 1 to 1000", c.weight);
+        if (const Json* h = member(entry, "callingHours")) read_hours(*h, field + ".callingHours", c.calling_hours, problems);
         if (const Json* n = member(entry, "calls")) {
           r.whole(*n, field + ".calls", 0, kMaxPreviewCalls, "a whole number of calls from 0 to 1,000,000", c.calls);
         } else {
@@ -873,12 +1012,12 @@ bool preview_window(const PreviewOptions& o, PreviewResult& out, Problems& probl
   if (!validate_preview_options(o, problems)) return false;
   const Carrier carrier(o);
   std::vector<Group> groups;
-  groups.push_back({0, o.calls, o.start, o.end, o.max_attempts, o.reattempt_wait});
+  groups.push_back({0, o.calls, o.start, o.end, o.max_attempts, o.reattempt_wait, o.weight, o.calling_hours});
   std::uint64_t total_calls = o.calls;
   for (std::size_t i = 0; i < o.competing.size(); ++i) {
     const CompetingDeployment& c = o.competing[i];
     groups.push_back({static_cast<std::uint32_t>(i + 1), c.calls, c.start.value_or(o.start), c.end, c.max_attempts,
-                      c.reattempt_wait});
+                      c.reattempt_wait, c.weight, c.calling_hours});
     total_calls += c.calls;
   }
   Simulation sim(o, carrier, groups);

@@ -29,7 +29,12 @@ function previewApi(backend) {
    */
   function previewWindow(options) {
     expectObject(options, 'options');
-    expectNumbers(options, ['calls', 'capacity', 'start', 'end', 'maxAttempts', 'reattemptWait', 'ringTimeout', 'seed', 'timelineStep'], 'options.');
+    expectNumbers(options, ['calls', 'capacity', 'start', 'end', 'maxAttempts', 'reattemptWait', 'ringTimeout', 'seed', 'timelineStep', 'dialRate', 'weight'], 'options.');
+    for (const name of ['numbers', 'suppressed']) {
+      if (given(options[name]) && !Array.isArray(options[name])) {
+        throw new TypeError(`previewWindow: options.${name} must be an array of phone numbers, got ${describe(options[name])}`);
+      }
+    }
     for (const name of ['talkTime', 'ringTime']) {
       if (!given(options[name])) continue;
       expectObject(options[name], `options.${name}`);
@@ -45,7 +50,7 @@ function previewApi(backend) {
       }
       options.competing.forEach((entry, i) => {
         expectObject(entry, `options.competing[${i}]`);
-        expectNumbers(entry, ['calls', 'start', 'end', 'maxAttempts', 'reattemptWait'], `options.competing[${i}].`);
+        expectNumbers(entry, ['calls', 'start', 'end', 'maxAttempts', 'reattemptWait', 'weight'], `options.competing[${i}].`);
       });
     }
     const sent = { ...options };

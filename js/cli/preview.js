@@ -30,6 +30,11 @@ the same start/end/attempt parameters) and previews the rows it queues.
   --rejected-rate F    share the carrier refuses otherwise (SIP 5xx, 403: SPEC 13)
                        (given any rate, those not given are 0 but --connect-rate; with none:
                        70% connect, 10% busy, 15% no answer, 5% information tone)
+  --calling-hours H    the calls ring only inside these hours in the recipient's local time (SPEC 14):
+                       tcpa, 08:00-21:00, or "mon-fri 08:00-21:00; sat 09:00-17:00"; judged in the
+                       zones of the CSV's numbers (the first 100,000), else --timezone's
+  --timezone ZONE      the recipients' IANA zone (default with --calls: a Boston number's, New York)
+  --dial-rate N        dials per second across all lines (fractions allowed: 0.5 = one every 2 s)
   --seed N             carrier seed (default 1): the same seed gives the same answer
   --timeline-step S    seconds between timeline points (default 60)
   --json               print the previewWindow result as JSON
@@ -57,6 +62,9 @@ const spec = {
   infotoneRate: 'number',
   rejectedRate: 'number',
   seed: 'number',
+  callingHours: 'string',
+  timezone: 'string',
+  dialRate: 'number',
   timelineStep: 'number',
   json: 'boolean',
 };
@@ -91,7 +99,7 @@ function span(seconds) {
 function previewOptions(o, now) {
   const out = { capacity: o.capacity, start: o.start === undefined ? now : parseWhen(o.start, '--start') };
   if (o.end !== undefined) out.end = parseWhen(o.end, '--end');
-  for (const name of ['maxAttempts', 'reattemptWait', 'ringTimeout', 'seed', 'timelineStep']) {
+  for (const name of ['maxAttempts', 'reattemptWait', 'ringTimeout', 'seed', 'timelineStep', 'callingHours', 'timezone', 'dialRate']) {
     if (o[name] !== undefined) out[name] = o[name];
   }
   // Only what was given: the core fills its own defaults (a mean without a spread is exact).
@@ -200,7 +208,14 @@ async function run(args, { fuse, stdout, stderr }) {
     if (options.maxAttempts !== undefined) params.max_attempts = options.maxAttempts;
     if (options.reattemptWait !== undefined) params.reattempt_wait = options.reattemptWait;
     // Streamed like `validate` (memory bounded by the chunk, whatever the file's size).
-    const { result: csv } = await require('./validate').validateFile(fuse, file, params, { now, maxProblems: 20 }, null);
+    // With calling hours the numbers' zones matter: the first 100,000 numbers go to the preview.
+    const withNumbers = options.callingHours !== undefined && options.timezone === undefined;
+    const validatorOptions = { now, maxProblems: 20, ...(withNumbers ? { includeRequests: true } : {}) };
+    const { result: csv } = await require('./validate').validateFile(fuse, file, params, validatorOptions, null);
+    if (withNumbers && csv.requests) {
+      options.numbers = csv.requests.slice(0, 100000).map((r) => r.phone_number);
+      delete csv.requests;
+    }
     if (!csv.ok) {
       stderr.write(`${file}: ${count(csv.errorCount)} error(s) in ${count(csv.rows)} rows; the upload would queue nothing:\n`);
       for (const e of csv.errors.slice(0, 10)) stderr.write(`  ${e.code}: ${e.message}\n`);

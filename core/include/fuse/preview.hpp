@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuse/calling_hours.hpp"
 #include "fuse/problem.hpp"
 #include "fuse/sim_carrier.hpp"
 
@@ -40,6 +41,8 @@ struct CompetingDeployment {
   std::optional<std::int64_t> end;      // its window end; default: none
   std::uint32_t max_attempts = 1;       // 1..10
   std::uint32_t reattempt_wait = 0;     // 0, or 60..86400 (required when max_attempts > 1)
+  std::uint32_t weight = 1;             // SPEC 14: its share of the lines, 1..1000
+  std::optional<CallingHours> calling_hours;  // in the zone of its numbers (Boston's, New York time)
 };
 
 struct PreviewOptions {
@@ -56,7 +59,18 @@ struct PreviewOptions {
   std::uint64_t seed = 1;
   std::uint32_t timeline_step = 60;     // seconds between timeline points, 1..86400
   std::vector<CompetingDeployment> competing;  // at most kMaxCompeting
+  // SPEC 14, all off by default. The previewed calls' numbers (any accepted form; call i dials
+  // numbers[i % size], at most kMaxPreviewNumbers; none: a Boston number), whose zones the calling
+  // hours are judged in (unless `timezone` is given); numbers on the suppression list (canceled at
+  // dial time); the lines' dial rate (thousandths of dials per second, 0: none); the weight.
+  std::optional<CallingHours> calling_hours;
+  std::optional<tz::ZoneId> timezone;
+  std::vector<std::string> numbers;
+  std::vector<std::string> suppressed;
+  std::uint32_t dial_rate_milli = 0;
+  std::uint32_t weight = 1;
 };
+inline constexpr std::size_t kMaxPreviewNumbers = 100'000;
 
 inline constexpr std::uint64_t kMaxPreviewCalls = 1'000'000;         // per deployment
 inline constexpr std::uint64_t kMaxPreviewTotalCalls = 2'000'000;    // previewed + competing
@@ -72,6 +86,7 @@ struct PreviewOutcome {
   std::uint64_t attempts = 0;  // dials
   // Attempts by outcome (sum = attempts); noanswer includes attempts whose ring reached ring_timeout.
   std::uint64_t connected = 0, busy = 0, noanswer = 0, informationtone = 0, rejected = 0;
+  std::uint64_t suppressed = 0;  // of `canceled`: numbers on the suppression list (SPEC 14)
   // When its last call reached its final status (the latest result timestamp: a disconnect, the
   // failing event, or the cancel time); nullopt when it has no calls.
   std::optional<std::int64_t> drain_timestamp;
@@ -117,7 +132,8 @@ struct PreviewResult {
 // start, end?, maxAttempts?, reattemptWait?, talkTime?:{mean, spread?}, ringTime?:{mean, spread?},
 // ringTimeout?, rates?:{connected?, busy?, noanswer?, informationtone?, rejected?} (missing rates are 0 when
 // `rates` is given), seed?, timelineStep?, competing?:[{calls, start?, end?, maxAttempts?,
-// reattemptWait?}]. null is the same as absent. maxAttempts and reattemptWait follow the queue
+// reattemptWait?, weight?, callingHours?}], and SPEC 14's callingHours?, timezone?, numbers?,
+// suppressed?, dialRate?, weight?. null is the same as absent. maxAttempts and reattemptWait follow the queue
 // parameters' rules exactly (each requires the other). Unknown keys are errors. Then validates.
 [[nodiscard]] bool read_preview_options(std::string_view options_json, PreviewOptions& out, Problems& problems);
 
