@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -50,6 +51,15 @@ void run_script(std::string_view input) {
   std::vector<int> results;
   fuse::Actions actions;
   fuse::Problems problems;
+  std::set<std::string> suppressed;  // in the engine-wide list: never dialed
+  // SPEC 14 calling hours the script may set (per call or per deployment).
+  fuse::CallingHours hour_table[3];
+  {
+    fuse::Problems ignored;
+    static_cast<void>(fuse::read_calling_hours("09:00-17:00", "h", hour_table[0], ignored));
+    static_cast<void>(fuse::read_calling_hours("mon-fri 08:00-21:00; sat 10:00-12:00", "h", hour_table[1], ignored));
+    static_cast<void>(fuse::read_calling_hours("00:00-00:30,23:00-24:00", "h", hour_table[2], ignored));
+  }
   for (std::size_t i = 1; i + 1 < input.size(); i += 2) {
     const auto op = static_cast<unsigned char>(input[i]);
     const auto arg = static_cast<unsigned char>(input[i + 1]);
@@ -65,6 +75,7 @@ void run_script(std::string_view input) {
         r.options.reattempt_wait = arg & 4 ? 0 : 60;
         if (arg & 8) r.options.end_timestamp = now + 1 + arg;
         if (arg & 16) r.options.start_timestamp = now + (arg & 32);
+        if ((op & 24) == 24) r.options.calling_hours = hour_table[arg % 3];
         const std::string deployment(1, static_cast<char>('A' + (arg >> 6)));
         if (engine.enqueue(deployment, r, now, problems)) results.push_back(0);
         break;
@@ -80,7 +91,31 @@ void run_script(std::string_view input) {
         break;
       }
       case 5: engine.cancel_deployment(std::string(1, static_cast<char>('A' + (arg & 3))), now, actions, problems); break;
-      case 6: engine.set_capacity(arg & 3); break;
+      case 6:
+        // Capacity, and SPEC 14's run-time policy: pacing, deployment weight and hours, suppression.
+        switch ((op >> 3) & 3) {
+          case 0: engine.set_capacity(arg & 3); break;
+          case 1: static_cast<void>(engine.set_dial_rate((arg & 7) == 0 ? 0 : 250u * arg, problems)); break;
+          case 2: {
+            fuse::DeploymentPolicy policy;
+            policy.weight = 1 + (arg & 7);
+            if (arg & 8) policy.calling_hours = hour_table[(arg >> 4) % 3];
+            check(engine.set_deployment_policy(std::string(1, static_cast<char>('A' + (arg >> 6))), policy, problems));
+            break;
+          }
+          default: {
+            const std::string number = "617200" + std::to_string(1000 + (arg & 0x7F));
+            bool changed = false;
+            if (arg & 0x80) {
+              check(engine.unsuppress("", number, changed, problems));
+              check(changed == (suppressed.erase(number) == 1));
+            } else {
+              check(engine.suppress("", number, changed, problems));
+              check(changed == suppressed.insert(number).second);
+            }
+          }
+        }
+        break;
       default:
         if (const auto w = engine.next_wakeup()) {
           check(*w >= engine.now().value_or(0));
@@ -90,7 +125,10 @@ void run_script(std::string_view input) {
     for (const auto& a : actions) {
       check(a.call < results.size());
       if (a.type == fuse::Action::Type::result) check(++results[a.call] == 1);
-      if (a.type == fuse::Action::Type::dial) check(engine.stats().counts.in_flight() <= std::max<std::uint64_t>(engine.capacity(), 1) + 4);
+      if (a.type == fuse::Action::Type::dial) {
+        check(engine.stats().counts.in_flight() <= std::max<std::uint64_t>(engine.capacity(), 1) + 4);
+        check(!suppressed.count(std::string(engine.dial_info(a).phone_number)));
+      }
     }
   }
   fuse::Problems p;

@@ -1087,7 +1087,7 @@ std::optional<std::int64_t> Engine::next_wakeup() {
   while (!e.timers.empty() && !e.timer_live(e.timers.front())) timer_heap_pop(e.timers);
   while (!e.ring_timers.empty() && !e.timer_live(e.ring_timers.front())) e.ring_timers.pop();
   if (e.timers.empty() && e.ring_timers.empty() && next == std::numeric_limits<std::int64_t>::max()) return std::nullopt;
-  if (!e.timers.empty()) next = e.timers.front().time;
+  if (!e.timers.empty()) next = std::min(next, e.timers.front().time);
   if (!e.ring_timers.empty()) next = std::min(next, e.ring_timers.front().time);
   return std::max(next, e.now);
 }

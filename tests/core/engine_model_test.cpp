@@ -21,10 +21,15 @@
 //    model's own event log gives;
 //  - a copy restored from a snapshot mid-script answers every later input with the same actions
 //    (byte for byte), and their snapshots stay equal.
+// With the dial-time policy (SPEC 14, a third of the seeds): deployment weights (fairness by
+// Webster's (in-flight + 1/2) / weight), a dial rate changed at run time (every dial allowed by the
+// model's own pacing grid, and next_wakeup waiting for it) and numbers suppressed and released at
+// run time (a suppressed call is never dialed; it is canceled, event `suppressed`, when it comes up).
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,6 +59,7 @@ struct MCall {
   std::int64_t start = 0, end = 0;
   std::uint32_t max_attempts = 1, wait = 0;
   std::string phone, metadata;
+  std::string number;  // its number as 10 digits (what a suppression names)
   enum St { queued, dialing, connected, final } st = queued;
   std::int64_t queued_at = 0;
   std::int64_t ready_at = 0;  // queued: when it is (or becomes) eligible
@@ -70,6 +76,7 @@ struct MDep {
   std::string name;
   std::uint32_t in_flight = 0;
   std::uint64_t last_served = 0;
+  std::uint32_t weight = 1;
 };
 
 std::string action_text(const Engine& e, const Action& a) {
@@ -92,6 +99,7 @@ class Sim {
     ring_ = engine_.ring_timeout();
     twin_at_ = with_twin ? static_cast<int>(rng_.below(60)) : -1;
     deps_count_ = 1 + rng_.below(4);
+    policy_ = seed % 3 == 0;
   }
 
   void run(int steps) {
@@ -162,10 +170,16 @@ class Sim {
   bool dep_before(std::uint32_t a, std::uint32_t b) const {
     const MDep& x = deps_[a];
     const MDep& y = deps_[b];
-    if (x.in_flight != y.in_flight) return x.in_flight < y.in_flight;
+    const std::uint64_t fx = (2ull * x.in_flight + 1) * y.weight, fy = (2ull * y.in_flight + 1) * x.weight;
+    if (fx != fy) return fx < fy;
     if (x.last_served != y.last_served) return x.last_served < y.last_served;
     return a < b;
   }
+
+  bool suppressed(const MCall& c) const { return suppressed_.count(c.number) > 0; }
+  // The pacing grid (SPEC 14): one second is rate_ units, a dial 1000.
+  bool rate_allows(std::int64_t t) const { return rate_ == 0 || tat_ <= t * static_cast<std::int64_t>(rate_); }
+  std::int64_t rate_next() const { return tat_ <= 0 ? 0 : (tat_ + rate_ - 1) / rate_; }
 
   std::uint32_t dep_index(const std::string& name) {
     for (std::uint32_t i = 0; i < deps_.size(); ++i)
@@ -202,6 +216,18 @@ class Sim {
       const std::string id = std::to_string(a.call + 1);
       if (a.type == Action::Type::dial) {
         first_dial = std::min(first_dial, i);
+        continue;
+      }
+      // A suppressed call coming up to dial is canceled there, among the dials.
+      // (A cancel of its deployment cancels its queued calls before any comes up.)
+      if (a.type == Action::Type::result && !c.expect && c.st == MCall::queued && suppressed(c) && eligible(c) &&
+          a.timestamp == now_ && a.status == CallStatus::canceled && canceling != c.dep) {
+        check(in_flight_ < capacity_, "a suppressed call came up with no free line");
+        ++c.results;
+        c.events.push_back({CallEvent::suppressed, a.timestamp});
+        c.st = MCall::final;
+        c.final_status = a.status;
+        check(c.results == 1, "second result for " + id);
         continue;
       }
       check(first_dial == actions.size(), "a dial precedes another action");
@@ -243,14 +269,18 @@ class Sim {
       const Action& a = actions[i];
       MCall& c = calls_[a.call];
       const std::string id = std::to_string(a.call + 1);
+      if (a.type == Action::Type::result && c.st == MCall::final && c.events.back().event == CallEvent::suppressed) continue;
       check(a.type == Action::Type::dial, "a non-dial action after a dial");
+      check(!suppressed(c), "dialed " + id + " whose number is suppressed");
+      check(rate_allows(now_), "dialed " + id + " faster than the dial rate");
+      if (rate_) tat_ = std::max(tat_, (now_ - 1) * static_cast<std::int64_t>(rate_) + 1) + 1000;
       check(a.timestamp == now_, "dial not at now");
       check(in_flight_ < capacity_, "dial with no free line");
       if (!check(eligible(c), "dialed " + id + " which is not eligible")) return;
       check(!c.has_start || c.start <= now_, "dialed " + id + " before its start");
       check(a.attempt == c.attempts + 1, "attempt number of " + id);
       for (std::size_t j = 0; j < calls_.size(); ++j) {
-        if (!eligible(calls_[j])) continue;
+        if (!eligible(calls_[j]) || suppressed(calls_[j])) continue;
         if (calls_[j].dep == c.dep) check(!ready_before(j, a.call), "FIFO: " + std::to_string(j + 1) + " before " + id);
         else check(!dep_before(calls_[j].dep, c.dep), "fairness: " + deps_[calls_[j].dep].name + " should get the line");
       }
@@ -264,7 +294,7 @@ class Sim {
     }
     bool any_eligible = false;
     for (const auto& c : calls_) any_eligible |= eligible(c);
-    check(!any_eligible || in_flight_ >= capacity_, "a line is idle while a call is eligible");
+    check(!any_eligible || in_flight_ >= capacity_ || !rate_allows(now_), "a line is idle while a call is eligible");
     processed_ = now_;
     compare_state();
   }
@@ -282,10 +312,11 @@ class Sim {
     std::optional<std::int64_t> expected;
     bool ready_now = false;
     for (const auto& c : calls_) ready_now |= engine_ready(c);
-    if (in_flight_ < capacity_ && ready_now) {
+    if (in_flight_ < capacity_ && ready_now && rate_allows(engine_now_)) {
       expected = engine_now_;
     } else {
       const auto consider = [&](std::int64_t t) { expected = std::max(engine_now_, expected ? std::min(*expected, t) : t); };
+      if (in_flight_ < capacity_ && ready_now) consider(rate_next());  // paced
       for (const auto& c : calls_) {
         if (c.st == MCall::dialing) consider(c.dial_at + ring_);
         if (c.st == MCall::queued && !engine_ready(c)) consider(c.ready_at);
@@ -342,6 +373,7 @@ class Sim {
     c.max_attempts = o.max_attempts;
     c.wait = o.reattempt_wait;
     c.phone = r.phone_number;
+    c.number = "617" + std::to_string(2000000 + calls_.size());
     c.phone.erase(0, c.phone.find_first_not_of(' '));
     c.phone.erase(c.phone.find_last_not_of(' ') + 1);
     c.metadata = r.metadata;
@@ -474,6 +506,49 @@ class Sim {
     compare_state();
   }
 
+  // SPEC 14 at run time: a deployment's weight, the dial rate, a number suppressed or released.
+  void op_policy() {
+    const std::uint32_t roll = rng_.below(3);
+    if (roll == 0 && !deps_.empty()) {
+      const std::uint32_t d = rng_.below(static_cast<std::uint32_t>(deps_.size()));
+      DeploymentPolicy p;
+      p.weight = 1 + rng_.below(4);
+      trace_.push_back("weight " + deps_[d].name + " " + std::to_string(p.weight));
+      Problems problems;
+      check(engine_.set_deployment_policy(deps_[d].name, p, problems), "weight refused");
+      if (twin_) check(twin_->set_deployment_policy(deps_[d].name, p, problems), "twin weight refused");
+      deps_[d].weight = p.weight;
+    } else if (roll == 1) {
+      static constexpr std::uint32_t kRates[] = {0, 500, 1000, 2500, 300};
+      const std::uint32_t r = kRates[rng_.below(5)];
+      trace_.push_back("dial rate " + std::to_string(r));
+      Problems problems;
+      check(engine_.set_dial_rate(r, problems), "dial rate refused");
+      if (twin_) check(twin_->set_dial_rate(r, problems), "twin dial rate refused");
+      // The grid carries over in seconds (as the engine documents it).
+      const std::int64_t old = rate_;
+      if (old && r && tat_ != INT64_MIN) tat_ = tat_ / old * r + ((tat_ % old) * r + old - 1) / old;
+      else tat_ = INT64_MIN;
+      rate_ = r;
+    } else if (!calls_.empty()) {
+      const std::string number = calls_[rng_.below(static_cast<std::uint32_t>(calls_.size()))].number;
+      const bool on = !suppressed_.count(number);
+      trace_.push_back(std::string(on ? "suppress " : "unsuppress ") + number);
+      bool changed = false, twin_changed = false;
+      Problems problems;
+      check(on ? engine_.suppress("", number, changed, problems) : engine_.unsuppress("", number, changed, problems),
+            "suppression refused");
+      if (twin_)
+        check(on ? twin_->suppress("", "+1" + number, twin_changed, problems)
+                 : twin_->unsuppress("", "(" + number.substr(0, 3) + ") " + number.substr(3), twin_changed, problems),
+              "twin suppression refused");
+      check(changed, "suppression did not change");
+      if (on) suppressed_.insert(number);
+      else suppressed_.erase(number);
+    }
+    compare_state();
+  }
+
   void tick() {
     static const std::int64_t kSteps[] = {0, 0, 1, 3, 10, 30, 60, 200};
     now_ += kSteps[rng_.below(8)];
@@ -488,7 +563,10 @@ class Sim {
       if (!op_report(false)) op_advance();
     } else if (roll < 90) op_random_report();
     else if (roll < 93) op_cancel();
-    else if (roll < 97) op_capacity();
+    else if (roll < 97) {
+      if (policy_ && rng_.chance(60)) op_policy();
+      else op_capacity();
+    }
     else if (!twin_) make_twin();
     else op_advance();
   }
@@ -547,6 +625,10 @@ class Sim {
   std::int64_t engine_now_ = 0;  // the latest `now` the engine accepted
   std::uint64_t served_ = 0;
   std::uint32_t in_flight_ = 0;
+  bool policy_ = false;
+  std::uint32_t rate_ = 0;
+  std::int64_t tat_ = INT64_MIN;
+  std::set<std::string> suppressed_;
   std::vector<MCall> calls_;
   std::vector<MDep> deps_;
   std::vector<std::string> trace_;
