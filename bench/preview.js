@@ -22,6 +22,14 @@ const scenarios = [
       rates: { connected: 0.5, busy: 0.3, noanswer: 0.15, informationtone: 0.05 },
     },
   },
+  {
+    // SPEC 14: tcpa hours judged in four US zones (opening 08:00 local, 13:00 to 16:00 UTC), 10 dials/s.
+    name: '16 h window, 300 lines, calling hours in 4 zones, 10 dials/s',
+    options: {
+      calls: 100_000, capacity: 300, start: START, end: START + 16 * HOUR, maxAttempts: 3, reattemptWait: 600,
+      callingHours: 'tcpa', numbers: ['2125550100', '3125550100', '3035550100', '2135550100'], dialRate: 10,
+    },
+  },
 ];
 
 async function run({ native, wasm }) {

@@ -265,36 +265,59 @@ bool inside_calling_hours(const CallingHours& hours, std::span<const tz::ZoneId>
   return true;
 }
 
-std::optional<std::int64_t> next_calling_time(const CallingHours& hours, std::span<const tz::ZoneId> zones,
-                                              std::int64_t from, std::int64_t until) noexcept {
-  if (from >= until || hours.empty()) return std::nullopt;
-  if (inside_calling_hours(hours, zones, from)) return from;
-  if (zones.empty()) return std::nullopt;  // cannot happen: no zones is always inside
-  const std::int64_t horizon = std::min(until, from + 8 * 86400);
-  // Inside every zone starts where some zone's span opens or its offset changes: the candidates,
-  // judged in time order. At most 64 zones x (9 days x 4 spans + 4 transitions).
-  std::int64_t candidates[kMaxCallZones * 40];
+namespace {
+
+// The instants in (from, horizon) where being inside the hours can change: each zone's span opens
+// (or closes) and offset changes, sorted. At most 64 zones x (10 days x 4 spans + 4 transitions).
+constexpr std::size_t kMaxCandidates = kMaxCallZones * 44;
+std::size_t change_candidates(const CallingHours& hours, std::span<const tz::ZoneId> zones, std::int64_t from,
+                              std::int64_t horizon, bool opens, std::int64_t* candidates) noexcept {
   std::size_t n = 0;
   for (const tz::ZoneId z : zones.first(std::min(zones.size(), kMaxCallZones))) {
     const std::int64_t first_day = floor_div(from + tz::utc_offset(z, from), 86400) - 1;
     for (std::int64_t day = first_day; day <= first_day + 9; ++day) {
       int weekday = 0, minute = 0;
       local_parts(day * 86400, weekday, minute);
-      for (std::uint8_t i = 0; i < hours.count[weekday] && n < std::size(candidates); ++i) {
-        const std::int64_t t = utc_of_local(z, day * 86400 + hours.days[weekday][i].open * 60);
+      for (std::uint8_t i = 0; i < hours.count[weekday] && n < kMaxCandidates; ++i) {
+        const auto& span = hours.days[weekday][i];
+        const std::int64_t t = utc_of_local(z, day * 86400 + (opens ? span.open : span.close) * 60);
         if (t > from && t < horizon) candidates[n++] = t;
       }
     }
     std::int64_t t = from;
-    for (int k = 0; k < 4 && n < std::size(candidates); ++k) {
+    for (int k = 0; k < 4 && n < kMaxCandidates; ++k) {
       const auto next = tz::next_transition(z, t);
       if (!next || *next >= horizon) break;
       candidates[n++] = t = *next;
     }
   }
   std::sort(candidates, candidates + n);
+  return n;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> next_calling_time(const CallingHours& hours, std::span<const tz::ZoneId> zones,
+                                              std::int64_t from, std::int64_t until) noexcept {
+  if (from >= until || hours.empty()) return std::nullopt;
+  if (inside_calling_hours(hours, zones, from)) return from;
+  if (zones.empty()) return std::nullopt;  // cannot happen: no zones is always inside
+  // Inside every zone starts where some zone's span opens or its offset changes.
+  std::int64_t candidates[kMaxCandidates];
+  const std::size_t n = change_candidates(hours, zones, from, std::min(until, from + 8 * 86400), true, candidates);
   for (std::size_t i = 0; i < n; ++i)
     if (inside_calling_hours(hours, zones, candidates[i])) return candidates[i];
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> calling_hours_close(const CallingHours& hours, std::span<const tz::ZoneId> zones,
+                                                std::int64_t from) noexcept {
+  if (zones.empty()) return std::nullopt;
+  // Leaving one zone's hours ends where its span closes or its offset changes.
+  std::int64_t candidates[kMaxCandidates];
+  const std::size_t n = change_candidates(hours, zones, from, from + 8 * 86400, false, candidates);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!inside_calling_hours(hours, zones, candidates[i])) return candidates[i];
   return std::nullopt;
 }
 

@@ -536,19 +536,39 @@ std::span<const tz::ZoneId> Engine::Impl::zones_of(const Call& c, tz::ZoneId& sc
     Problems ignored;
     if (parse_destination(phone(c), dest, ignored)) key = dest.number.key();
   }
-  return zones_for_key(key);
+  ZonesMemo& m = zones_memo[key % zones_memo.size()];
+  if (m.key != key || key == 0) m = {key, zones_for_key(key)};
+  return m.zones;
 }
 
-bool Engine::Impl::inside_hours(const Call& c, std::int64_t at) const {
+const HoursMemo& Engine::Impl::hours_state(const Call& c, std::int64_t at) const {
+  const std::uint32_t own = option_table[c.options].hours;
+  const std::uint32_t h = own ? own : deployments[c.deployment].hours;
+  const std::uint32_t zone = option_table[c.options].zone;
   tz::ZoneId scratch = 0;
-  return inside_calling_hours(*hours_of(c), zones_of(c, scratch), at);
+  const std::span<const tz::ZoneId> zones = zones_of(c, scratch);
+  const tz::ZoneId* key = zone ? nullptr : zones.data();
+  HoursMemo& m = hours_memo[(h * 31 + zone * 7 + (reinterpret_cast<std::uintptr_t>(key) >> 1)) % hours_memo.size()];
+  if (m.hours == h && m.zone == zone && m.zones == key && m.zone_count == zones.size() && m.from <= at && at < m.until)
+    return m;
+  const CallingHours& hours = hours_table[h];
+  m = HoursMemo{h, zone, key, zones.size(), at, at + 8 * 86400, at, inside_calling_hours(hours, zones, at)};
+  if (m.inside) {
+    if (const auto close = calling_hours_close(hours, zones, at)) m.until = *close;
+  } else {
+    const auto open = next_calling_time(hours, zones, at, at + 8 * 86400);
+    m.open = open ? *open : kNoTime;
+    if (open) m.until = *open;
+  }
+  return m;
 }
+
+bool Engine::Impl::inside_hours(const Call& c, std::int64_t at) const { return hours_state(c, at).inside; }
 
 std::int64_t Engine::Impl::hours_open_after(const Call& c, std::int64_t at) const {
   const StoredOptions& o = option_table[c.options];
-  tz::ZoneId scratch = 0;
-  const auto open = next_calling_time(*hours_of(c), zones_of(c, scratch), at, o.has_end ? o.end : kMaxEngineTime + 1);
-  return open ? *open : kNoTime;
+  const std::int64_t open = hours_state(c, at).open;
+  return open == kNoTime || (o.has_end && open >= o.end) ? kNoTime : open;
 }
 
 void Engine::Impl::hold(CallRef ref, std::int64_t open_at) {
@@ -683,6 +703,8 @@ void Engine::Impl::reset(const EngineOptions& o) {
   kept_ids.clear();
   id_base = 1;
   rate_tat = INT64_MIN;
+  hours_memo = {};
+  zones_memo = {};
   hours_table.resize(1);
   hours_index.clear();
   lists.resize(1);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -300,6 +301,19 @@ bool check_metadata(std::string_view metadata, std::string_view field, std::uint
 // The interning key of an options entry.
 std::string option_key(const StoredOptions& o);
 
+// Whether calls with these calling hours and zones may ring over [from, until): inside or not, and
+// when outside the next opening (kNoTime: none within a week). A pure cache: the thousands of calls
+// of one deployment and zone share it instead of searching each.
+struct HoursMemo {
+  std::uint32_t hours = 0;  // index into hours_table (0: empty slot)
+  std::uint32_t zone = 0;   // a call's own zone + 1, else 0 with `zones`
+  const tz::ZoneId* zones = nullptr;
+  std::size_t zone_count = 0;
+  std::int64_t from = 0, until = 0;
+  std::int64_t open = 0;
+  bool inside = false;
+};
+
 // A suppression list: E.164 keys (PhoneNumber::key()).
 struct SuppressionList {
   std::string name;
@@ -348,6 +362,15 @@ struct Engine::Impl {
   std::vector<CallingHours> hours_table = std::vector<CallingHours>(1);
   std::unordered_map<std::string, std::uint32_t> hours_index;
   std::vector<engine_detail::SuppressionList> lists = std::vector<engine_detail::SuppressionList>(1);
+  mutable std::array<engine_detail::HoursMemo, 16> hours_memo{};
+  // The zones of recently judged numbers (a number is judged at every dial; previews and lists
+  // that repeat numbers ask again and again): E.164 key -> its zones, direct-mapped.
+  struct ZonesMemo {
+    std::uint64_t key = 0;
+    std::span<const tz::ZoneId> zones;
+  };
+  mutable std::array<ZonesMemo, 64> zones_memo{};
+  const engine_detail::HoursMemo& hours_state(const Call& c, std::int64_t at) const;
 
   explicit Impl(const EngineOptions& o) : options(o) {}
   // Back to a new engine's state with these options, keeping allocated memory (Engine::reset).

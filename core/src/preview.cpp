@@ -107,6 +107,7 @@ struct RunResult {
   std::vector<PreviewPoint> timeline;    // main run
   std::uint32_t timeline_step = 0;
   std::optional<std::int64_t> last_preview_dial;
+  std::optional<std::int64_t> first_preview_dial;  // later than start when calling hours hold the calls
 };
 
 // A carrier report due at `time`.
@@ -335,6 +336,7 @@ void Simulation::handle(const Actions& actions, ReportQueue& reports, bool full)
         ++lines_;
         if (g == 0) {
           out_->last_preview_dial = a.timestamp;
+          if (!out_->first_preview_dial) out_->first_preview_dial = a.timestamp;
           if (at.outcome == Outcome::connected || a.attempt >= group.max_attempts) ++preview_last_dials_;
         }
         if (full) {
@@ -505,14 +507,17 @@ std::optional<double> secant(const Sample& a, const Sample& b, double limit) {
 // all previewed attempts, W1 of first attempts (all dialed before any re-attempt, which re-enter
 // at the back), F the longest chain of re-attempts; `scale` fits it to the sample (lines shared with
 // competing deployments stretch it).
-std::optional<double> model(const Plan& plan, const Sample& s, double limit) {
+// `delay`: seconds before the first previewed dial (calling hours not yet open), which no number of
+// lines shortens.
+std::optional<double> model(const Plan& plan, const Sample& s, double limit, double delay) {
   const double work = static_cast<double>(plan.work), first = static_cast<double>(plan.first_work);
   const double chain = static_cast<double>(plan.max_last_dial);
   const double c = static_cast<double>(s.capacity);
   const double at_sample = std::max(work / c, first / c + chain);
   if (!(at_sample > 0)) return std::nullopt;
-  const double scale = std::max(1.0, s.last_dial / at_sample);
-  if (!(limit - scale * chain > 0)) return std::nullopt;
+  const double scale = std::max(1.0, (s.last_dial - delay) / at_sample);
+  limit -= delay;
+  if (!(limit > 0) || !(limit - scale * chain > 0)) return std::nullopt;
   return std::max(scale * work / limit, scale * first / (limit - scale * chain));
 }
 // ---------------------------------------------------------------------------------------------
@@ -1087,7 +1092,7 @@ bool preview_window(const PreviewOptions& o, PreviewResult& out, Problems& probl
         });
         guess = secant(samples[0], samples[1], limit);
       } else {
-        guess = model(plan, first, limit);
+        guess = model(plan, first, limit, static_cast<double>(main.first_preview_dial.value_or(o.start) - o.start));
       }
       if (guess && stalls < 4) {
         c = static_cast<std::uint64_t>(std::min(std::ceil(*guess), 1e12));

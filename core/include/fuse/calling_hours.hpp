@@ -60,4 +60,9 @@ bool inside_calling_hours(const CallingHours& hours, std::span<const tz::ZoneId>
 std::optional<std::int64_t> next_calling_time(const CallingHours& hours, std::span<const tz::ZoneId> zones,
                                               std::int64_t from, std::int64_t until) noexcept;
 
+// The first instant after `from` (inside the hours) that is outside them in some zone, looking at
+// most 8 days ahead; nullopt when the hours never close (every minute of every day).
+std::optional<std::int64_t> calling_hours_close(const CallingHours& hours, std::span<const tz::ZoneId> zones,
+                                                std::int64_t from) noexcept;
+
 }  // namespace fuse
