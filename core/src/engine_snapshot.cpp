@@ -16,7 +16,8 @@
 // deployments (the last three only when not the defaults 1,0,null), options entries ending in
 // hours,zone|null (only when either is set), "hours" (the interned calling hours'
 // texts, the first unused) after "options", "suppressions" ([[list,[key,...]],...], keys sorted)
-// before "calls", and a held call's ready time (-1: none) after its events.
+// before "calls", a held call's ready time (-1: none) after its events, and a ready call's when its
+// calling hours released it later than its events say.
 // Ids increase along "calls" and stay below nextId (compact() leaves gaps). Version 1 (still
 // restored) has no nextId and no ids: the calls are 1, 2, ... in order.
 #include <algorithm>
@@ -168,6 +169,16 @@ void Engine::Impl::write_snapshot(std::string& out, bool live_only) const {
     if (c.state == State::held) {
       out += ',';
       json::write_int(out, c.ready_at);
+    } else if (c.state == State::ready) {
+      // Released from its calling hours, a call is ready since they opened, later than its events
+      // say: the time keeps its place in the queue.
+      const StoredOptions& o = option_table[c.options];
+      const std::int64_t derived = c.attempts == 0 ? (o.has_start && o.start > c.queued_at ? o.start : c.queued_at)
+                                                   : records[n - 1].timestamp + o.reattempt_wait;
+      if (c.ready_at != derived) {
+        out += ',';
+        json::write_int(out, c.ready_at);
+      }
     }
     out += ']';
   }
@@ -458,15 +469,19 @@ std::string Restorer::call(Engine::Impl& e) {
   std::int64_t last_failure = -1;
   if (std::string why = events(e, o, id, queued_at, list, reasons, progress, last_failure); !why.empty()) return why;
   bool cancel_requested = false;
-  if (state != static_cast<int>(State::held) && r_.ok() && r_.peek(',')) {
+  const bool in_flight = state == static_cast<int>(State::dialing) || state == static_cast<int>(State::connected);
+  if (in_flight && r_.ok() && r_.peek(',')) {
     r_.expect(',');
     r_.integer(v, 1, 1, "call cancel flag");
     cancel_requested = true;
   }
-  std::int64_t held_until = kNoTime;
+  std::int64_t held_until = kNoTime, ready_since = -1;
   if (state == static_cast<int>(State::held)) {
     r_.expect(',');
     r_.integer(held_until, kNoTime, kMaxEngineTime, "held call's ready time");
+  } else if (state == static_cast<int>(State::ready) && r_.ok() && r_.peek(',')) {
+    r_.expect(',');
+    r_.integer(ready_since, 0, kMaxEngineTime, "ready call's ready time");
   }
   r_.expect(']');
   if (!r_.ok()) return r_.error();
@@ -491,6 +506,10 @@ std::string Restorer::call(Engine::Impl& e) {
     default: consistent = status_of(s) == progress.status; break;
   }
   if (!consistent) return id + "'s state " + text::quote(state_name_) + " does not match its events";
+  if (ready_since >= 0) {
+    if (ready_since <= ready_at || ready_since > e.now) return id + " is ready since a time its events do not allow";
+    ready_at = ready_since;
+  }
   if (s == State::held) {
     if (held_until != kNoTime && held_until < e.now - 0 && held_until < ready_at) return id + " is held until before it was ready";
     ready_at = held_until;

@@ -476,4 +476,35 @@ BOOST_AUTO_TEST_CASE(snapshots_carry_the_policy_and_restore_behaves_identically)
   BOOST_TEST(is);
 }
 
+BOOST_AUTO_TEST_CASE(a_call_released_by_its_hours_keeps_its_place_in_a_restored_queue) {
+  // One line. X (queued 06:00 EST with hours from 07:30) is held; Z takes the line; Y (queued 07:00)
+  // waits for it; at 07:30 X is released behind Y. When Z hangs up Y dials, in a restored engine too.
+  Policy p(1);
+  const std::int64_t six = kMar7 + 11 * kHour;  // 06:00 EST
+  p.enqueue("A", "2125550001", six, with_hours("07:30-21:00"));  // X
+  BOOST_TEST(p.advance(six).empty());
+  p.enqueue("A", "2125550000", six + 60);  // Z
+  CallRef z_ref = 0;
+  for (const Action& a : p.advance(six + 60))
+    if (a.type == Action::Type::dial) z_ref = a.call;
+  Actions ignored;
+  p.report(z_ref, CallEvent::connected, six + 70, ignored);
+  p.enqueue("A", "2125550002", six + kHour);  // Y
+  p.advance(six + 90 * 60);                   // 07:30: X is released
+  Problems problems;
+  auto restored = Engine::restore(p.engine.snapshot(), problems);
+  BOOST_REQUIRE_MESSAGE(restored, (problems.empty() ? std::string("?") : problems.back().message));
+  BOOST_TEST(restored->snapshot() == p.engine.snapshot());
+  Actions a, b;
+  BOOST_REQUIRE(p.engine.report(z_ref, CallEvent::disconnected, six + 2 * kHour, a, problems));
+  BOOST_REQUIRE(restored->report(z_ref, CallEvent::disconnected, six + 2 * kHour, b, problems));
+  std::string first, again;
+  for (const Action& x : a)
+    if (x.type == Action::Type::dial) first = p.engine.call_id(x.call);
+  for (const Action& x : b)
+    if (x.type == Action::Type::dial) again = restored->call_id(x.call);
+  BOOST_TEST(first == "3");  // Y
+  BOOST_TEST(again == first);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
