@@ -30,6 +30,7 @@
 // id) and the inbox resume. A leader that lost the lock drops its engine and carrier, and starts
 // again as a follower from the store.
 const { EventEmitter } = require('events');
+const { performance } = require('perf_hooks');
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
@@ -66,6 +67,9 @@ class ClusterNode extends EventEmitter {
     this.answered = []; // of those, the ones whose answer is committed
     this.leaderships = 0;
     this.tags = 0;
+    this.okWall = 0; // when the session last answered (the start of that query), by both clocks
+    this.okMono = 0;
+    this.store.leaseHeld = () => this.#leaseFresh();
   }
 
   get engine() {
@@ -95,11 +99,13 @@ class ClusterNode extends EventEmitter {
   async #follow() {
     const carrier = this.firstCarrier || this.makeCarrier();
     this.firstCarrier = null;
-    const o = new Outbound({ ...this.options, carrier });
+    // Each dial is placed only while the lease holds by this process's own clock.
+    const o = new Outbound({ ...this.options, carrier, mayDial: () => this.current === o && this.#leaseCheck() });
     for (const e of EVENTS) o.on(e, (x) => this.emit(e, x));
     o.on('fatal', (err) => {
       this.emit('fatal', err);
-      this.#lost(`its commit failed (${err && err.message})`);
+      // A replica already replaced (abandoned, its commit failing late) says nothing of this one.
+      if (this.current === o) this.#lost(`its commit failed (${err && err.message})`);
     });
     const { replayed } = await o.load({ follower: true });
     o.replayedAtLoad = replayed;
@@ -108,7 +114,9 @@ class ClusterNode extends EventEmitter {
   }
 
   async #connectSession() {
-    const s = this.store.connect();
+    // A session query that has no answer within the lease (a dead peer, no RST) fails; the
+    // session is then given up (a lock try may have been granted without our hearing of it).
+    const s = this.store.connect({ queryTimeoutMs: this.lease * 1000 });
     s.on('error', () => this.#sessionEnded(s));
     s.on('end', () => this.#sessionEnded(s));
     s.on('notification', (m) => this.#notified(m.channel));
@@ -123,7 +131,36 @@ class ClusterNode extends EventEmitter {
     await s.query(`SET tcp_keepalives_idle = ${idle}; SET tcp_keepalives_interval = ${interval}; SET tcp_keepalives_count = 2; SET idle_session_timeout = ${Math.round(this.lease * 600)}`);
     await s.query('LISTEN fuse_log; LISTEN fuse_inbox; LISTEN fuse_answer; LISTEN fuse_admin');
     this.session = s;
-    this.sessionOk = Date.now();
+    this.#renewLease();
+  }
+
+  // ---- the lease, by this process's own clock ----
+  // The leader's session answered a heartbeat that began at (okWall, okMono). Once half the lease
+  // has passed since then with no answer, the leader stops dialing and committing by itself:
+  // PostgreSQL frees its lock only after 0.6 of the lease of silence, so it has stopped before
+  // another node can take over. Measured on the wall clock and on the monotonic clock, whichever
+  // says more: a frozen or suspended process, or a wall clock set back, does not stretch it.
+
+  #renewLease(wall = Date.now(), mono = performance.now()) {
+    this.okWall = wall;
+    this.okMono = mono;
+  }
+
+  #leaseAge() {
+    return Math.max(Date.now() - this.okWall, performance.now() - this.okMono);
+  }
+
+  /** Whether the lease still holds (no side effect: the store asks it before each transaction). */
+  #leaseFresh() {
+    return this.#leaseAge() <= this.lease * 500;
+  }
+
+  /** A leader whose lease ran out steps down at once, before any database answer. */
+  #leaseCheck() {
+    if (this.role !== 'leader') return false;
+    if (this.#leaseFresh()) return true;
+    this.#lost(`its lease ran out by its own clock (no heartbeat answer for ${Math.round(this.#leaseAge())} ms)`);
+    return false;
   }
 
   #sessionEnded(s) {
@@ -142,7 +179,13 @@ class ClusterNode extends EventEmitter {
   }
 
   async #poll() {
-    if (this.stopped || this.polling) return;
+    if (this.stopped) return;
+    // First thing on every tick, even while a poll is still waiting: a leader whose lease ran out
+    // (a thawed process runs this overdue timer at once) steps down without waiting for the
+    // database. What an I/O callback may reach before it asks the same: each dial (mayDial) and
+    // each transaction (store.leaseHeld).
+    if (this.role === 'leader' && !this.#leaseCheck()) return;
+    if (this.polling) return;
     this.polling = true;
     try {
       if (!this.session) {
@@ -151,19 +194,21 @@ class ClusterNode extends EventEmitter {
       }
       if (this.role === 'leader') {
         // The heartbeat: a leader whose session is silent for half the lease stops dialing.
-        const started = Date.now();
+        const wall = Date.now();
+        const mono = performance.now();
         const s = this.session;
         const check = setTimeout(() => {
-          if (this.session === s && this.role === 'leader' && Date.now() - this.sessionOk > this.lease * 500) {
+          if (this.session === s && this.role === 'leader' && !this.#leaseFresh()) {
             this.#lost('its database session has not answered for half the lease');
             s.end().catch(() => {});
           }
-        }, this.lease * 500);
+        }, this.lease * 500 + 1);
         try {
           await s.query('SELECT 1');
-          this.sessionOk = started;
+          if (this.session === s) this.#renewLease(wall, mono);
         } catch {}
         clearTimeout(check);
+        if (this.role !== 'leader') return;
         this.#takeInbox();
         // Answers nobody collected (their node died while waiting) go after ten minutes.
         if (Date.now() - (this.swept || 0) > 60000) {
@@ -208,10 +253,13 @@ class ClusterNode extends EventEmitter {
   async #tryLead() {
     if (this.role !== 'follower' || !this.session || this.stopped) return;
     let got = false;
+    const s = this.session;
     try {
-      const r = await this.session.query('SELECT pg_try_advisory_lock($1) AS ok', [LOCK_KEY]);
+      const r = await s.query('SELECT pg_try_advisory_lock($1) AS ok', [LOCK_KEY]);
       got = r.rows[0].ok;
-    } catch {
+    } catch (err) {
+      // No answer in time: the lock may be ours without our knowing it; ending the session frees it.
+      if (/timeout/i.test(err.message)) this.#sessionEnded(s);
       return;
     }
     if (!got) return;
@@ -243,7 +291,7 @@ class ClusterNode extends EventEmitter {
       this.store.term = term;
       this.role = 'leader';
       this.leaderships++;
-      this.sessionOk = Date.now();
+      this.#renewLease();
       const left = o.inflight.size;
       await o.run();
       this.log(`leader (term ${term}): closed ${left} attempts left in flight by the previous leader`);
@@ -443,13 +491,13 @@ class ClusterNode extends EventEmitter {
   // ---- what the HTTP layer calls (Outbound's methods) ----
 
   queue(deploymentId, params) {
-    if (this.role === 'leader') return this.current.queue(deploymentId, params);
+    if (this.#leaseCheck()) return this.current.queue(deploymentId, params);
     return this.#forward({ k: 'queue', d: deploymentId, p: params });
   }
 
   async bulkQueue(deploymentId, params, options, file) {
     await this.store.saveUpload(file);
-    if (this.role === 'leader') {
+    if (this.#leaseCheck()) {
       const result = await this.current.bulkQueue(deploymentId, params, options, file);
       if (result.firstCallId === null) await this.store.deleteUpload(path.basename(file)).catch(() => {});
       return result;
@@ -461,7 +509,7 @@ class ClusterNode extends EventEmitter {
   }
 
   cancel(deploymentId) {
-    if (this.role === 'leader') return this.current.cancel(deploymentId);
+    if (this.#leaseCheck()) return this.current.cancel(deploymentId);
     return this.#forward({ k: 'cancel', d: deploymentId });
   }
 

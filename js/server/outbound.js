@@ -34,9 +34,12 @@ class Outbound extends EventEmitter {
    * @param {object} o.store  js/server/store/sqlite.js (opened)
    * @param {object} o.clock  js/server/clock.js
    * @param {object} o.carrier  an adapter (js/server/carriers/)
+   * @param {() => boolean} [o.mayDial]  asked before each committed dial is placed (cluster.js: the
+   *   leader's lease still holds by its own clock); false: the dial is not placed
    */
-  constructor({ fuse, store, clock, carrier, capacity = 10, ringTimeout = 45, dialRate = null, allow = null, webhookTimeoutMs = 15000, log = () => {} }) {
+  constructor({ fuse, store, clock, carrier, capacity = 10, ringTimeout = 45, dialRate = null, allow = null, webhookTimeoutMs = 15000, log = () => {}, mayDial = () => true }) {
     super();
+    this.mayDial = mayDial;
     this.fuse = fuse;
     this.store = store;
     this.clock = clock;
@@ -429,6 +432,7 @@ class Outbound extends EventEmitter {
         if (!this.replaying) {
           this.journal.afterCommit((err) => {
             if (err || this.stopped) return; // not on disk: never dial it
+            if (!this.mayDial()) return; // no longer surely the leader: the next one closes the attempt (SPEC 9)
             this.emit('dial', a);
             this.carrier.dial(a, this.#dialContext(a));
           });

@@ -342,7 +342,12 @@ test('a frozen leader (SIGSTOP) is replaced within the lease and, thawed, steps 
   await until(() => next.n.lines.slice(next.i).some((l) => l.startsWith('dial ')), 20000, 'dials by the new leader');
   const mark = leader.lines.length;
   leader.proc.kill('SIGCONT');
-  await until(() => leader.lines.slice(mark).some((l) => l.startsWith('follower at ')), 10000, 'the thawed leader to step down');
+  await until(() => {
+    // Thawed, it may find its pool's connections ended by PostgreSQL (idle_in_transaction_session_timeout).
+    if (leader.proc.exitCode !== null || leader.proc.signalCode !== null) assert.fail(`the thawed leader exited (${leader.proc.exitCode ?? leader.proc.signalCode}): ${leader.err.slice(-3000)}`);
+    return leader.lines.slice(mark).some((l) => l.startsWith('follower at '));
+  }, 10000, 'the thawed leader to step down');
+  assert.equal(leader.proc.exitCode, null, 'the thawed leader keeps running (as a follower)');
   const thawed = leader.lines.slice(mark);
   const down = thawed.findIndex((l) => l.startsWith('follower at '));
   assert.deepEqual(thawed.slice(0, down).filter((l) => l.startsWith('dial ')), [], 'the thawed leader dialed before stepping down');
@@ -355,4 +360,28 @@ test('a frozen leader (SIGSTOP) is replaced within the lease and, thawed, steps 
     assert.ok(d.events.filter((e) => e.event === 'dialing').length <= 3);
   }
   t.diagnostic(`a follower took over ${tookOver} ms after the leader froze`);
+});
+
+// What the frozen leader met, made certain: a connection checked out of the store's pool whose
+// backend PostgreSQL ends between two queries of its transaction (idle_in_transaction_session_timeout
+// after a freeze, pg_terminate_backend). pg then emits 'error' on the client, no query being active:
+// the process must live on, and the client's next query fail.
+test('a pool connection ended inside its transaction fails its next query and does not crash the process', { skip, timeout: 60000 }, async () => {
+  const { PgStore } = require('../../js/server/store/postgres');
+  const url = await createDatabase('pooled');
+  const store = await new PgStore(url).open();
+  try {
+    const c = await store.pool.connect();
+    await c.query('BEGIN');
+    const pid = (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    const ended = new Promise((resolve) => c.once('end', resolve));
+    await sql(url, 'SELECT pg_terminate_backend($1)', [pid]);
+    await ended;
+    await assert.rejects(c.query('SELECT 1'));
+    c.release(true);
+    // The pool goes on with new connections.
+    assert.equal((await store.query('SELECT 1 AS one')).rows[0].one, 1);
+  } finally {
+    await store.close();
+  }
 });

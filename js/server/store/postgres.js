@@ -93,6 +93,10 @@ class PgStore {
     this.kind = 'postgres';
     this.poolSize = poolSize;
     this.term = null; // set by the cluster node while it leads
+    // Set by the cluster node: false once its lease has run out by its own clock (a process that
+    // was frozen, or whose heartbeat is late). No transaction begins or commits then, even before
+    // the database would refuse it on the term.
+    this.leaseHeld = null;
     this.ranges = []; // sorted by first: {first, last, deploymentId, scan} of calls the engine may hold
     this.deploymentsById = new Map();
   }
@@ -100,11 +104,20 @@ class PgStore {
   async open() {
     // pg is loaded only by a service that uses it (about 15 MB a SQLite service does without).
     const { Pool } = require('pg');
-    this.pool = new Pool({ connectionString: this.url, max: this.poolSize, keepAlive: true, application_name: this.applicationName });
-    this.pool.on('error', () => {}); // an idle client cut off (pg_terminate_backend): the pool replaces it
     // A process frozen inside a commit would hold the leader row FOR SHARE, and a new leader's term
-    // bump would wait for it forever: PostgreSQL ends such a transaction (half the lease).
-    this.pool.on('connect', (c) => c.query(`SET idle_in_transaction_session_timeout = ${Math.round(this.idleInTransactionMs)}`).catch(() => {}));
+    // bump would wait for it forever: PostgreSQL ends such a transaction (half the lease). A startup
+    // parameter, so that it holds from the connection's first query.
+    this.pool = new Pool({
+      connectionString: this.url, max: this.poolSize, keepAlive: true, application_name: this.applicationName,
+      idle_in_transaction_session_timeout: Math.round(this.idleInTransactionMs),
+    });
+    this.pool.on('error', () => {}); // an idle client cut off (pg_terminate_backend): the pool replaces it
+    // A client checked out of the pool has no 'error' listener of the pool's: when its backend ends
+    // between two of its queries (a process frozen inside a transaction, thawed after PostgreSQL
+    // ended it for idle_in_transaction_session_timeout; pg_terminate_backend), pg emits 'error' on
+    // the client, which would be an uncaught exception that kills the process. Its next query
+    // fails instead, and whoever holds it discards it (#fenced releases it with the error).
+    this.pool.on('connect', (c) => c.on('error', () => {}));
     this.uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'fuse-pg-uploads-'));
     const c = await this.pool.connect();
     try {
@@ -134,9 +147,12 @@ class PgStore {
   }
 
   /** A connection of its own (the cluster node's session: advisory lock, LISTEN). */
-  connect() {
+  connect({ queryTimeoutMs } = {}) {
     const { Client } = require('pg');
-    return new Client({ connectionString: this.url, keepAlive: true, application_name: `${this.applicationName.slice(0, 55)} session` });
+    return new Client({
+      connectionString: this.url, keepAlive: true, application_name: `${this.applicationName.slice(0, 55)} session`,
+      ...(queryTimeoutMs ? { query_timeout: Math.round(queryTimeoutMs) } : {}),
+    });
   }
 
   query(text, values) {
@@ -165,7 +181,7 @@ class PgStore {
   // a replaced leader's writes fail with FencedError. A client whose transaction failed for any
   // other reason is discarded, not returned to the pool.
   async #fenced(work) {
-    if (this.term === null) throw new FencedError();
+    if (!this.#leading()) throw new FencedError();
     const c = await this.pool.connect();
     let failed = null;
     try {
@@ -173,6 +189,8 @@ class PgStore {
       const t = await c.query('SELECT term FROM leader WHERE id = 1 FOR SHARE');
       if (Number(t.rows[0].term) !== this.term) throw new FencedError();
       await work(c);
+      // A leader frozen inside this transaction (its lease gone by its own clock) commits nothing.
+      if (!this.#leading()) throw new FencedError();
       await c.query('COMMIT');
     } catch (err) {
       failed = err;
@@ -181,6 +199,10 @@ class PgStore {
       c.release(failed && failed.code !== 'FUSE_NOT_LEADER' ? failed : undefined);
     }
     if (failed) throw failed;
+  }
+
+  #leading() {
+    return this.term !== null && (!this.leaseHeld || this.leaseHeld());
   }
 
   async commit(b) {
