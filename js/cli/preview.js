@@ -30,9 +30,9 @@ the same start/end/attempt parameters) and previews the rows it queues.
   --rejected-rate F    share the carrier refuses otherwise (SIP 5xx, 403: SPEC 13)
                        (given any rate, those not given are 0 but --connect-rate; with none:
                        70% connect, 10% busy, 15% no answer, 5% information tone)
-  --calling-hours H    the calls ring only inside these hours in the recipient's local time (SPEC 14):
-                       tcpa, 08:00-21:00, or "mon-fri 08:00-21:00; sat 09:00-17:00"; judged in the
-                       zones of the CSV's numbers (the first 100,000), else --timezone's
+  --calling-hours H    calls ring only inside these hours, recipient's local time (SPEC 14): tcpa,
+                       08:00-21:00 or "mon-fri 08:00-21:00; sat 09:00-17:00"; judged in the zones
+                       of the CSV's numbers (the first 100,000), else --timezone's
   --timezone ZONE      the recipients' IANA zone (default with --calls: a Boston number's, New York)
   --dial-rate N        dials per second across all lines (fractions allowed: 0.5 = one every 2 s)
   --seed N             carrier seed (default 1): the same seed gives the same answer
