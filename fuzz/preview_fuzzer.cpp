@@ -22,6 +22,7 @@ void check_outcome(const fuse::PreviewOutcome& o, std::uint64_t calls, std::uint
   check(o.attempts >= o.completed + o.failed && o.attempts <= calls * max_attempts);
   check(o.connected >= o.completed);
   check(o.drain_timestamp.has_value() == (calls > 0));
+  check(o.suppressed <= o.canceled);
 }
 
 fuse::PreviewResult run(const fuse::PreviewOptions& o) {
@@ -49,6 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   o.calls = std::min<std::uint64_t>(o.calls, 200);
   o.capacity = std::min<std::uint32_t>(o.capacity, 300);
   if (o.competing.size() > 3) o.competing.resize(3);
+  if (o.numbers.size() > 20) o.numbers.resize(20);
+  if (o.suppressed.size() > 20) o.suppressed.resize(20);
   for (auto& c : o.competing) c.calls = std::min<std::uint64_t>(c.calls, 200);
   const fuse::PreviewResult r = run(o);
 
@@ -56,7 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(r.competing.size() == o.competing.size());
   for (std::size_t i = 0; i < r.competing.size(); ++i)
     check_outcome(r.competing[i], o.competing[i].calls, o.competing[i].max_attempts);
-  if (!o.end) check(r.preview.canceled == 0 && !r.needed.capacity);
+  // Without a window end only suppression cancels.
+  if (!o.end) check(r.preview.canceled == r.preview.suppressed && !r.needed.capacity);
   check(!r.timeline.empty() && r.timeline.size() <= fuse::kMaxTimelinePoints + 1);
   check(r.timeline.front().timestamp == o.start);
   for (std::size_t i = 1; i < r.timeline.size(); ++i)
@@ -72,20 +76,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuse::PreviewOptions again = o;
   again.competing = o.competing;
   again.end = *r.needed.end_timestamp;
-  check(run(again).preview.canceled == 0);
+  const auto by_end = [](const fuse::PreviewResult& x) { return x.preview.canceled - x.preview.suppressed; };
+  check(by_end(run(again)) == 0);
   if (*r.needed.end_timestamp - 1 > o.start) {
     again.end = *r.needed.end_timestamp - 1;
-    check(run(again).preview.canceled > 0);
+    check(by_end(run(again)) > 0);
   }
   if (o.end) {
-    check(r.needed.capacity.has_value() || r.preview.canceled > 0);
+    check(r.needed.capacity.has_value() || by_end(r) > 0);
     if (r.needed.capacity) {
       again = o;
       again.capacity = *r.needed.capacity;
-      check(run(again).preview.canceled == 0);
+      check(by_end(run(again)) == 0);
       if (*r.needed.capacity > 1) {
         again.capacity = *r.needed.capacity - 1;
-        check(run(again).preview.canceled > 0);
+        check(by_end(run(again)) > 0);
       }
     }
   }

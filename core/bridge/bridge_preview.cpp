@@ -49,7 +49,8 @@ std::string preview_window(std::string_view options_json) {
   w.field_int("capacity", options.capacity);
   w.field_int("start", options.start);
   field_optional(w, "end", options.end);
-  w.field_bool("fits", result.preview.canceled == 0);
+  // Suppressed numbers are canceled whatever the window: fitting is about the others.
+  w.field_bool("fits", result.preview.canceled == result.preview.suppressed);
   write_counts(w, result.preview);
   {
     json::ObjectWriter n(w.key("needed"));

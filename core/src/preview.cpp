@@ -108,6 +108,9 @@ struct RunResult {
   std::uint32_t timeline_step = 0;
   std::optional<std::int64_t> last_preview_dial;
   std::optional<std::int64_t> first_preview_dial;  // later than start when calling hours hold the calls
+  // Some previewed call never came up to dial (or, in a full run, never reached a final status):
+  // calling hours that never open in all of its zones. No capacity or window end fits everything.
+  bool stuck = false;
 };
 
 // A carrier report due at `time`.
@@ -481,6 +484,7 @@ bool Simulation::run(std::uint32_t capacity, bool full, RunResult& out, Problems
     handle(actions, reports, full);
   }
   if (!timeline_done_) emit_points_before(kNever);
+  out.stuck = full ? preview_final_ < calls : preview_last_dials_ < calls;
   out.timeline_step = static_cast<std::uint32_t>(step_);
   return true;
 }
@@ -1041,18 +1045,21 @@ bool preview_window(const PreviewOptions& o, PreviewResult& out, Problems& probl
   }
 
   // A probe: the last previewed dial, in seconds after start, at `capacity` without window end.
+  bool stuck = main.stuck;
   const auto probe = [&](std::uint64_t capacity, double& last_dial) {
     RunResult r;
     if (!sim.run(static_cast<std::uint32_t>(capacity), false, r, problems)) return false;
     ++out.simulations;
     last_dial = static_cast<double>(r.last_preview_dial.value_or(o.start) - o.start);
+    stuck = stuck || r.stuck;
     return true;
   };
 
   // The smallest end at this capacity: 1 + the last previewed dial of the run without end, which
   // is the main run itself when that cancels nothing.
   double last_dial = static_cast<double>(main.last_preview_dial.value_or(o.start) - o.start);
-  if (o.end && out.preview.canceled > 0 && !probe(o.capacity, last_dial)) return false;
+  if (o.end && out.preview.canceled > out.preview.suppressed && !probe(o.capacity, last_dial)) return false;
+  if (stuck) return true;  // calls whose hours never open: nothing fits them all
   const auto last = static_cast<std::int64_t>(last_dial);
   out.needed.end_timestamp = o.start + last + 1;
   out.needed.window_seconds = last + 1;
