@@ -117,8 +117,8 @@ forEachBuild((getFuse) => {
     // ...and it closes at 21:00 Mountain (03:00Z), not 21:00 Pacific (04:00Z).
     assert.equal(dialTime(fuse, '2083205555', Z('2026-03-10T02:59:00Z')).dial, Z('2026-03-10T02:59:00Z'));
     assert.equal(dialTime(fuse, '2083205555', Z('2026-03-10T03:00:00Z')).dial, Z('2026-03-10T15:00:00Z'));
-    // 208-3xx outside 320 is Denver only (the longer prefix wins): 08:00 MDT.
-    assert.equal(dialTime(fuse, '2083305555', Z('2026-03-09T07:00:00Z')).dial, Z('2026-03-09T14:00:00Z'));
+    // 208-333 has no longer prefix than 1208 3 (Denver only): 08:00 MDT.
+    assert.equal(dialTime(fuse, '2083335555', Z('2026-03-09T07:00:00Z')).dial, Z('2026-03-09T14:00:00Z'));
   });
 
   test('+44 (London, GMT then BST) and +61 8 5100 (Adelaide and Perth; 5100 1xxx is Christmas Island)', () => {
@@ -212,13 +212,13 @@ forEachBuild((getFuse) => {
       { event: 'queued', timestamp: t },
       { event: 'canceled', timestamp: t + 1800 },
     ]);
-    // The deployment's hours give the same warning through enqueue (the engine knows them).
+    // The warning is for a call's own hours (core/include/fuse/queue_request.hpp): a deployment's
+    // hours hold the call just the same, but enqueue gives no warning for them.
     const withPolicy = new fuse.Engine({ capacity: 1 });
     withPolicy.setDeployment('A', { callingHours: 'tcpa' });
-    assert.deepEqual(
-      withPolicy.enqueue('A', { phone_number: '2125551234', end_timestamp: t + 1800 }, t).warnings.map((w) => w.code),
-      ['outside_calling_hours'],
-    );
+    assert.deepEqual(withPolicy.enqueue('A', { phone_number: '2125551234', end_timestamp: t + 1800 }, t).warnings, []);
+    assert.deepEqual(withPolicy.advance(t), []);
+    assert.deepEqual(results(withPolicy.advance(t + 1800)).map((a) => a.status), ['canceled']);
     engine.dispose();
     withPolicy.dispose();
   });
@@ -442,6 +442,34 @@ forEachBuild((getFuse) => {
     engine.dispose();
   });
 
+  // CORE BUG (found by the random script below; both builds): a call held outside its calling hours
+  // and released when they open while every line is busy goes to the back of its deployment's queue
+  // (as window starts and re-attempts do), but a snapshot taken then does not keep that order:
+  // Engine.restore puts it back in id order. The snapshot texts are identical, the next dial
+  // differs (original: call 3; restored: call 1). With start_timestamp or a re-attempt wait instead
+  // of calling hours, both dial call 3. Remove this comment when it passes.
+  test('snapshot/restore keeps the queue order of a call released from its calling hours while the lines are busy', () => {
+    const { Engine } = getFuse();
+    const t0 = Z('2026-03-09T11:00:00Z'); // 07:00 EDT
+    const engine = new Engine({ capacity: 1 });
+    engine.setDeployment('D', { callingHours: '08:00-12:00' });
+    engine.enqueue('D', { phone_number: '2125550001' }, t0); // held until 12:00Z
+    engine.enqueue('D', { phone_number: '2125550002', calling_hours: '00:00-24:00' }, t0);
+    engine.enqueue('D', { phone_number: '2125550003', calling_hours: '00:00-24:00' }, t0);
+    assert.deepEqual(dials(engine.advance(t0)).map((a) => a.callId), ['2']);
+    engine.report('2', 'connected', t0 + 1);
+    assert.deepEqual(engine.advance(Z('2026-03-09T12:00:00Z')), []); // call 1 is eligible now; no line free
+    const copy = Engine.restore(engine.snapshot());
+    assert.equal(copy.snapshot(), engine.snapshot());
+    const next = (e) => dials(e.report('2', 'disconnected', Z('2026-03-09T12:00:10Z'))).map((a) => a.callId);
+    const original = next(engine);
+    assert.deepEqual(original, ['3']); // the original engine: the released call went to the back
+    assert.deepEqual(next(copy), original, 'the restored engine dials another call than the original');
+    engine.dispose();
+    copy.dispose();
+  });
+
+  // (This random test also fails, by the bug above, until it is fixed.)
   test('snapshot/restore with policies (hours, weights, lists, rate, held calls) gives the same actions afterwards', () => {
     const { Engine } = getFuse();
     for (let seed = 1; seed <= 12; seed++) {
@@ -486,9 +514,9 @@ forEachBuild((getFuse) => {
     assert.throws(() => engine.setDeployment('A', 'tcpa'), TypeError);
     assert.deepEqual(engine.deploymentPolicy('A'), { weight: 1, callingHours: null, suppressionList: null }, 'refused changes change nothing');
     // Numbers: the core names the phone number field.
-    for (const bad of ['12', 'x', '']) {
+    for (const [bad, why] of [['12', 'invalid_phone_number'], ['x', 'invalid_phone_number'], ['', 'missing_phone_number'], ['  ', 'missing_phone_number']]) {
       for (const op of ['suppress', 'unsuppress', 'isSuppressed']) {
-        assert.throws(() => engine[op](bad), (err) => err.code === 'invalid_phone_number' && err.field === 'phone_number', `${op}(${bad})`);
+        assert.throws(() => engine[op](bad), (err) => err.code === why && err.field === 'phone_number', `${op}(${bad})`);
       }
     }
     assert.throws(() => engine.suppress(6175551234), TypeError);
@@ -647,6 +675,7 @@ const HOURS = ['tcpa', '08:00-12:00,13:00-20:00', { 'mon-fri': '09:00-17:00', sa
 
 // A random script over one or more engines: every step is applied to each and must give the same
 // answer (actions, or the thrown code) in each. The first engine's actions drive the carrier.
+// (Every random choice is made before an operation is applied, never inside it.)
 function policyScript(seed) {
   const rnd = mulberry32(seed);
   const pick = (list) => list[Math.floor(rnd() * list.length)];
@@ -656,14 +685,14 @@ function policyScript(seed) {
   const apply = (engines, op) => {
     const outs = engines.map((e) => {
       try {
-        return JSON.stringify(op(e));
+        return JSON.stringify(op(e)) ?? 'null';
       } catch (err) {
         if (!err.code) throw err;
         return `throws ${err.code} ${err.field}`;
       }
     });
     for (const o of outs.slice(1)) assert.equal(o, outs[0]);
-    return outs[0].startsWith('throws') ? null : JSON.parse(outs[0] ?? 'null');
+    return outs[0].startsWith('throws') ? null : JSON.parse(outs[0]);
   };
   const track = (actions) => {
     if (!Array.isArray(actions)) return;
@@ -685,7 +714,8 @@ function policyScript(seed) {
       if (rnd() < 0.3) params.end_timestamp = t + 600 + Math.floor(rnd() * 86400);
       if (rnd() < 0.2) params.start_timestamp = t + Math.floor(rnd() * 7200);
       if (rnd() < 0.3) Object.assign(params, { max_attempts: 2 + Math.floor(rnd() * 2), reattempt_wait: 60 + Math.floor(rnd() * 600) });
-      apply(engines, (e) => e.enqueue(pick(['A', 'B', 'C']), params, t));
+      const deployment = pick(['A', 'B', 'C']);
+      apply(engines, (e) => e.enqueue(deployment, params, t));
     } else if (r < 0.55) {
       t += rnd() < 0.2 ? Math.floor(rnd() * 7200) : Math.floor(rnd() * 60);
       track(apply(engines, (e) => e.advance(t)));
@@ -717,7 +747,8 @@ function policyScript(seed) {
       if (rnd() < 0.5) policy.weight = 1 + Math.floor(rnd() * 4);
       if (rnd() < 0.5) policy.callingHours = pick(HOURS);
       if (rnd() < 0.3) policy.suppressionList = pick(['L', '']);
-      apply(engines, (e) => e.setDeployment(pick(['A', 'B', 'C']), policy));
+      const deployment = pick(['A', 'B', 'C']);
+      apply(engines, (e) => e.setDeployment(deployment, policy));
     } else if (r < 0.96) {
       const rate = pick([null, 0.5, 1, 2.5, 0.333]);
       apply(engines, (e) => e.setDialRate(rate));
