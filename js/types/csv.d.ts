@@ -1,7 +1,13 @@
 import type { QueueRequest } from './validation';
 import type { Problem } from './common';
+import type { CallingHours } from './engine';
 
-/** The upload's parameters, shared by every row (SPEC 3): everything except phone_number and metadata. */
+/**
+ * The upload's parameters, shared by every row (SPEC 3): everything except phone_number and
+ * metadata. The columns calling_hours and timezone (SPEC 14) give a row its own (they are not
+ * metadata); a bad cell is an error naming its row and column (invalid_calling_hours,
+ * invalid_timezone).
+ */
 export interface CsvUploadParams {
   start_timestamp?: number | string;
   end_timestamp?: number | string;
@@ -9,6 +15,10 @@ export interface CsvUploadParams {
   reattempt_wait?: number | string;
   result_url?: string;
   is_pci?: number | string | boolean;
+  /** SPEC 14: every row's calling hours, unless the row has a calling_hours cell. */
+  calling_hours?: CallingHours;
+  /** SPEC 14: every row's IANA time zone, unless the row has a timezone cell. */
+  timezone?: string;
   [name: string]: unknown;
 }
 

@@ -12,7 +12,9 @@ export type CallEventName =
   | 'noanswer'
   | 'informationtone'
   | 'canceled'
-  | 'rejected';
+  | 'rejected'
+  /** SPEC 14: the number was on a suppression list when the call came up to dial (the call is canceled). */
+  | 'suppressed';
 /** What a carrier reports to Engine#report (`rejected` with its reason). */
 export type ReportedEvent = 'connected' | 'disconnected' | 'busy' | 'noanswer' | 'informationtone' | 'rejected';
 
@@ -50,6 +52,41 @@ export interface EngineOptions {
   capacity: number;
   /** Seconds of ringing before the engine raises noanswer and hangs up; default 45. */
   ringTimeout?: number;
+  /**
+   * SPEC 14 pacing: dials per second across all deployments, 0.001 to 10000 to the thousandth (0.5:
+   * one dial every 2 s). At most ceil(rate x S) dials in any S consecutive seconds. null or absent:
+   * no limit (0 is invalid_option).
+   */
+  dialRate?: number | null;
+}
+
+/** Days in calling hours: sun mon tue wed thu fri sat, a range (`mon-fri`, `sat-sun`) or a list (`sat,sun`). */
+export type CallingHoursDays = string;
+
+/**
+ * Calling hours (SPEC 14) in the recipient's local time, as text: `"tcpa"` (08:00-21:00 every day,
+ * 47 CFR 64.1200(c)(1)), `"08:00-21:00"`, several spans `"08:00-12:00,13:00-20:00"`, per weekday
+ * `"mon-fri 08:00-21:00; sat 09:00-17:00"` (days not named: no calls); or the object form
+ * `{"mon-fri": "08:00-21:00", sat: "09:00-17:00"}`. Times HH:MM, 00:00 to 24:00, each span open < close.
+ */
+export type CallingHours = string | Record<CallingHoursDays, string>;
+
+/** What Engine#setDeployment takes: keys not given keep their value. */
+export interface DeploymentPolicyInput {
+  /** Its share of free lines (weighted max-min fairness: lowest in-flight / weight first), 1 to 1000; default 1. */
+  weight?: number;
+  /** When its calls may ring, unless a call gives its own calling_hours; null clears them. */
+  callingHours?: CallingHours | null;
+  /** The named suppression list its calls are also checked against (besides the engine-wide one); '' or null: none. */
+  suppressionList?: string | null;
+}
+
+/** The policy in force for a deployment (the defaults when never set). */
+export interface DeploymentPolicy {
+  weight: number;
+  /** The canonical text (`"08:00-21:00"`, `"mon-fri 08:00-21:00; sat 09:00-17:00"`), or null for none. */
+  callingHours: string | null;
+  suppressionList: string | null;
 }
 
 export interface DialAction {
@@ -96,7 +133,7 @@ export interface EngineCounts {
   inFlight: number;
   /** Status queued and eligible to dial now. */
   queued: number;
-  /** Status queued, waiting for the window start or a re-attempt. */
+  /** Status queued, waiting for the window start, a re-attempt or its calling hours to open. */
   waiting: number;
   dialing: number;
   connected: number;
@@ -107,6 +144,10 @@ export interface EngineCounts {
 
 export interface EngineStats extends EngineCounts {
   capacity: number;
+  /** Dials per second (SPEC 14), or null for no limit. */
+  dialRate: number | null;
+  /** Numbers on the suppression lists (the engine-wide one and the named ones). */
+  suppressed: number;
   /** Calls ever queued. */
   calls: number;
   deployments: number;
@@ -152,7 +193,11 @@ export interface EnqueueCsvResult extends Omit<CsvResult, 'requests'> {
 
 /** An engine error (report, advance, cancelDeployment, setCapacity, restore, options). */
 export interface EngineError extends Error {
-  /** unknown_call, unknown_event, invalid_transition, invalid_reason, invalid_time, invalid_option, invalid_snapshot. */
+  /**
+   * unknown_call, unknown_event, invalid_transition, invalid_reason, invalid_time, invalid_option,
+   * invalid_snapshot; SPEC 14: invalid_calling_hours (setDeployment), invalid_phone_number and
+   * missing_phone_number (suppress, unsuppress, isSuppressed).
+   */
   code: string;
   field: string;
 }
@@ -199,6 +244,30 @@ export class Engine {
   now(): number | null;
   /** Lowering it hangs nothing up; it stops new dials until in-flight drops below. */
   setCapacity(capacity: number): void;
+  /**
+   * Changes the pacing (SPEC 14): dials per second (fractions to the thousandth), or null for no
+   * limit. The dials already made count against the new rate. 0 throws RangeError (use null, or
+   * setCapacity(0) to pause); other invalid rates throw code invalid_option, field dialRate.
+   */
+  setDialRate(rate: number | null): void;
+  /**
+   * Sets a deployment's dial-time policy (SPEC 14), creating the deployment if new; keys not given
+   * keep their value. Throws code invalid_option (weight, suppressionList, an unknown key) or
+   * invalid_calling_hours, with `field`. Returns the policy now in force.
+   */
+  setDeployment(deployment: string, policy: DeploymentPolicyInput): DeploymentPolicy;
+  /** The deployment's policy ({weight: 1, callingHours: null, suppressionList: null} when never set). */
+  deploymentPolicy(deployment: string): DeploymentPolicy;
+  /**
+   * Suppresses a number (any accepted form; kept as E.164) in `list` (default: the engine-wide list
+   * every call is checked against). A suppressed call is canceled when it comes up to dial (event
+   * `suppressed`). Returns whether it was added (false: already there). Throws code
+   * invalid_phone_number / missing_phone_number for a number that does not parse.
+   */
+  suppress(number: string, list?: string | null): boolean;
+  /** Returns whether it was removed (false: it was not suppressed). */
+  unsuppress(number: string, list?: string | null): boolean;
+  isSuppressed(number: string, list?: string | null): boolean;
   /** The entire state as JSON text. */
   snapshot(): string;
   /** Frees the engine now (also done on garbage collection); the engine is unusable afterwards. */

@@ -1,4 +1,5 @@
 import type { Problem } from './common';
+import type { CallingHours } from './engine';
 
 /** A time in whole seconds, drawn uniformly from [max(1, mean - spread), mean + spread] per attempt. */
 export interface PreviewDuration {
@@ -35,6 +36,10 @@ export interface CompetingDeployment {
   maxAttempts?: number | null;
   /** 60 to 86400 seconds; requires maxAttempts (as reattempt_wait). */
   reattemptWait?: number | null;
+  /** SPEC 14: its share of the lines, 1 to 1000. Default 1. */
+  weight?: number | null;
+  /** SPEC 14: its calling hours, in its numbers' zone (a Boston number: New York time). */
+  callingHours?: CallingHours | null;
 }
 
 /** The subset of a validateCsv result previewWindow reads. */
@@ -79,6 +84,18 @@ export interface PreviewOptions {
   timelineStep?: number | null;
   /** Other deployments sharing the lines (at most 100; at most 2,000,000 calls in all). */
   competing?: CompetingDeployment[] | null;
+  /** SPEC 14: the previewed calls' calling hours, judged in their numbers' zones (or `timezone`). */
+  callingHours?: CallingHours | null;
+  /** SPEC 14: an IANA zone for every previewed call, instead of their numbers' (invalid_timezone when unknown). */
+  timezone?: string | null;
+  /** SPEC 14: the previewed calls' numbers (any accepted form), call i dialing numbers[i % length]; at most 100,000. Default: a Boston number. */
+  numbers?: string[] | null;
+  /** SPEC 14: numbers on the suppression list; their calls are canceled when they come up to dial. */
+  suppressed?: string[] | null;
+  /** SPEC 14: the lines' dial rate, dials per second, 0.001 to 10000 to the thousandth. Default: none. */
+  dialRate?: number | null;
+  /** SPEC 14: the previewed deployment's share of the lines, 1 to 1000. Default 1. */
+  weight?: number | null;
 }
 
 /** Attempts (dials) by outcome. */
@@ -122,6 +139,8 @@ export interface PreviewCallCounts {
   completed: number;
   failed: number;
   canceled: number;
+  /** Of `canceled`: calls whose number was suppressed (SPEC 14). */
+  suppressed: number;
   /** Dials of these calls. */
   attempts: number;
   outcomes: PreviewOutcomes;
@@ -160,6 +179,6 @@ export type PreviewWindowResult = PreviewResult | { ok: false; errors: Problem[]
  * Will these calls fit in this window on these lines? Runs the real queue engine (capacity, fair
  * queuing, window, re-attempts, ring timeout) against a seeded simulated carrier. Invalid values give
  * `{ok: false, errors}` (invalid_preview, or the queue parameters' codes for start/end/maxAttempts/
- * reattemptWait); wrong argument types throw TypeError.
+ * reattemptWait, invalid_calling_hours and invalid_timezone); wrong argument types throw TypeError.
  */
 export function previewWindow(options: PreviewOptions): PreviewWindowResult;

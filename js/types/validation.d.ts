@@ -1,5 +1,6 @@
 import type { Problem } from './common';
 import type { Destination } from './destination';
+import type { CallingHours } from './engine';
 
 /** Queue parameters as the API takes them (SPEC 3). Numbers may also be decimal strings (form posts);
  * an optional parameter that is null or '' counts as not given. Other names are reported as
@@ -22,6 +23,14 @@ export interface QueueParams {
   metadata?: Record<string, string | number | boolean | null> | string | null;
   /** 0 or 1 (true/false also accepted). */
   is_pci?: 0 | 1 | '0' | '1' | boolean | string | null;
+  /**
+   * SPEC 14: when the call may ring, in the recipient's local time (see CallingHours); overrides
+   * its deployment's. Invalid: invalid_calling_hours. A window holding no minute inside them gives
+   * the warning outside_calling_hours.
+   */
+  calling_hours?: CallingHours | null;
+  /** SPEC 14: the recipient's IANA time zone (e.g. "America/Chicago"), instead of the number's zones; invalid_timezone when unknown. */
+  timezone?: string | null;
   [name: string]: unknown;
 }
 
