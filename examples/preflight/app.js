@@ -138,6 +138,13 @@ function previewOptions() {
   const attempts = $('max-attempts').value;
   const wait = $('reattempt-wait').value;
   if (attempts && wait) Object.assign(options, { maxAttempts: Number(attempts), reattemptWait: Number(wait) });
+  // SPEC 14: the core judges these (a bad value comes back as the preview's error).
+  const hours = $('pv-calling-hours').value.trim();
+  const zone = $('pv-timezone').value.trim();
+  const rate = $('pv-dial-rate').value.trim();
+  if (hours) options.callingHours = hours;
+  if (zone) options.timezone = zone;
+  if (rate) options.dialRate = Number(rate);
   return options;
 }
 

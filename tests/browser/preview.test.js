@@ -112,6 +112,19 @@ test('the preview shows what the engine computes, and follows the lines and the 
   await page.waitForFunction(() => /^Fits/.test(document.querySelector('#pv-verdict').textContent));
   assert.equal(await page.locator('#pv-canceled').innerText(), '0');
   await screenshot(page, 'preview-fits');
+
+  // SPEC 14: calling hours in Los Angeles (09:00 here is 01:00 there) and a dial rate: the page's
+  // numbers are the engine's again; a bad value shows the core's message.
+  await page.fill('#pv-calling-hours', 'tcpa');
+  await page.fill('#pv-timezone', 'America/Los_Angeles');
+  await page.fill('#pv-dial-rate', '2');
+  const endAt = await page.evaluate((v) => new Date(v).getTime() / 1000, neededEnd);
+  const policy = await expected(page, { calls: ROWS, capacity: 30, start, end: endAt, ...defaults, callingHours: 'tcpa', timezone: 'America/Los_Angeles', dialRate: 2 });
+  await page.waitForFunction((c) => document.querySelector('#pv-canceled').textContent === c, policy.text['pv-canceled']);
+  assert.deepEqual({ ...(await shown(page)), verdict: undefined }, { ...policy.text, verdict: undefined });
+  await page.fill('#pv-calling-hours', '21:00-08:00');
+  await page.waitForFunction(() => /close before they open/.test(document.querySelector('#preview').textContent));
+  await screenshot(page, 'preview-calling-hours');
   assert.deepEqual(pageErrors, []);
   await page.close();
 });
