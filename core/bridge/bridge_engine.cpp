@@ -10,6 +10,7 @@
 #include "fuse/payload.hpp"
 #include "fuse/queue_request.hpp"
 #include "json_writer.hpp"
+#include "policy_rules.hpp"
 #include "text.hpp"
 
 namespace fuse::bridge {
@@ -357,16 +358,13 @@ std::string EngineSession::set_capacity(double capacity) {
 std::string EngineSession::set_dial_rate(double rate) {
   if (!impl_->engine_) return not_configured();
   Problems problems;
-  const double milli = rate * 1000;
-  if (!std::isfinite(rate) || rate < 0 || (rate > 0 && milli < 1) || milli > kMaxDialRateMilli ||
-      std::abs(milli - std::round(milli)) > 1e-6) {
+  std::uint32_t milli = 0;
+  if (rate != 0) {  // 0: no limit
     std::string shown;
     json::write_double(shown, rate);
-    return error_json(Code::invalid_option, "dialRate",
-                      "dialRate must be dials per second from 0.001 to 10000, to the thousandth, or null for no limit, got " +
-                          shown + ".");
+    if (!read_dial_rate_value(rate, shown, Code::invalid_option, milli, problems)) return error_json(problems.front());
   }
-  if (!impl_->engine_->set_dial_rate(static_cast<std::uint32_t>(std::llround(milli)), problems)) return error_json(problems.front());
+  if (!impl_->engine_->set_dial_rate(milli, problems)) return error_json(problems.front());
   return "";
 }
 

@@ -10,6 +10,7 @@
 #include "json_describe.hpp"
 #include "json_reader.hpp"
 #include "json_writer.hpp"
+#include "policy_rules.hpp"
 #include "result_url.hpp"
 #include "text.hpp"
 
@@ -37,19 +38,6 @@ std::string engine_detail::time_range_message(const std::string& shown, bool loo
 }
 
 namespace {
-
-// dialRate: dials per second, > 0, to the thousandth (0.5 = one dial every 2 s).
-bool read_dial_rate(const json::Node& v, std::uint32_t& milli, Problems& problems) {
-  const double milli_value = v.kind == json::Kind::number && v.finite ? v.number * 1000 : -1;
-  if (!(milli_value >= 1) || milli_value > kMaxDialRateMilli || std::abs(milli_value - std::round(milli_value)) > 1e-6) {
-    add_error(problems, Code::invalid_option, "dialRate",
-              "dialRate must be dials per second from 0.001 to 10000, to the thousandth (0.5: one dial every 2 s), got " +
-                  json::describe(v) + ".");
-    return false;
-  }
-  milli = static_cast<std::uint32_t>(std::llround(milli_value));
-  return true;
-}
 
 bool check_time(const Engine::Impl& e, std::int64_t now, Problems& problems) {
   if (now < 0 || now > kMaxEngineTime) {
@@ -668,7 +656,9 @@ bool Engine::read_options(std::string_view options_json, EngineOptions& out, Pro
     } else if (m.key == "dialRate") {
       if (v.kind == json::Kind::null) continue;  // no limit
       std::uint32_t milli = 0;
-      if (!read_dial_rate(v, milli, problems)) return false;
+      if (!read_dial_rate_value(v.kind == json::Kind::number ? v.number : NAN, json::describe(v), Code::invalid_option, milli,
+                                problems))
+        return false;
       out.dial_rate_milli = milli;
     } else if (m.key == "ringTimeout") {
       if (v.kind == json::Kind::null) continue;  // the default
@@ -991,16 +981,7 @@ bool Engine::read_deployment_policy(std::string_view policy_json, DeploymentPoli
         out.calling_hours.reset();
         continue;
       }
-      if (v.kind != json::Kind::string && v.kind != json::Kind::object)
-        return fail(Code::invalid_calling_hours, "callingHours",
-                    "callingHours must be a string like \"08:00-21:00\" or an object of day: hours, got " + json::given_kind(v) + ".");
-      std::string spec;
-      if (v.kind == json::Kind::object) json::write_value(spec, v);
-      CallingHours hours;
-      if (!read_calling_hours(v.kind == json::Kind::object ? std::string_view(spec) : std::string_view(v.text), "callingHours",
-                              hours, problems))
-        return false;
-      out.calling_hours = hours;
+      if (!read_calling_hours_value(v, "callingHours", out.calling_hours, problems)) return false;
     } else if (m.key == "suppressionList") {
       if (v.kind == json::Kind::null) {
         out.suppression_list.clear();

@@ -25,6 +25,7 @@
 #include "fuse/queue_request.hpp"
 #include "call_rules.hpp"
 #include "json_reader.hpp"
+#include "policy_rules.hpp"
 #include "text.hpp"
 
 namespace fuse {
@@ -822,20 +823,6 @@ void add_value_rules(const PreviewOptions& o, std::size_t first, Problems& probl
   }
 }
 
-// callingHours: a string of one of its forms, or an object of day: hours.
-void read_hours(const Json& v, const std::string& field, std::optional<CallingHours>& out, Problems& problems) {
-  std::string spec;
-  if (v.kind == Kind::object) json::write_value(spec, v);
-  else if (v.kind == Kind::string) spec = v.text;
-  else {
-    add_error(problems, Code::invalid_calling_hours, field,
-              field + " must be a string like \"08:00-21:00\" or an object of day: hours, got " + json::given_kind(v) + ".");
-    return;
-  }
-  CallingHours h;
-  if (read_calling_hours(spec, field, h, problems)) out = h;
-}
-
 void read_number_list(const Json& root, std::string_view key, std::vector<std::string>& out, OptionReader& r) {
   const Json* v = member(root, key);
   if (!v) return;
@@ -860,7 +847,7 @@ void read_number_list(const Json& root, std::string_view key, std::vector<std::s
 
 // SPEC 14's options.
 void read_policy_options(const Json& root, PreviewOptions& out, OptionReader& r, Problems& problems) {
-  if (const Json* v = member(root, "callingHours")) read_hours(*v, "callingHours", out.calling_hours, problems);
+  if (const Json* v = member(root, "callingHours")) static_cast<void>(read_calling_hours_value(*v, "callingHours", out.calling_hours, problems));
   if (const Json* v = member(root, "timezone")) {
     if (v->kind != Kind::string) {
       add_error(problems, Code::invalid_timezone, "timezone",
@@ -873,12 +860,8 @@ void read_policy_options(const Json& root, PreviewOptions& out, OptionReader& r,
   read_number_list(root, "numbers", out.numbers, r);
   read_number_list(root, "suppressed", out.suppressed, r);
   if (const Json* v = member(root, "dialRate")) {
-    const double milli = v->kind == Kind::number && v->finite ? v->number * 1000 : -1;
-    if (!(milli >= 1) || milli > kMaxDialRateMilli || std::fabs(milli - std::round(milli)) > 1e-6)
-      r.error("dialRate", "dialRate must be dials per second from 0.001 to 10000, to the thousandth (0.5: one dial every 2 s), got " +
-                              shown(*v) + ".");
-    else
-      out.dial_rate_milli = static_cast<std::uint32_t>(std::llround(milli));
+    static_cast<void>(read_dial_rate_value(v->kind == Kind::number ? v->number : NAN, shown(*v), Code::invalid_preview,
+                                           out.dial_rate_milli, problems));
   }
   if (const Json* v = member(root, "weight")) r.whole(*v, "weight", 1, kMaxWeight, "a whole number from 1 to 1000", out.weight);
 }
@@ -969,7 +952,7 @@ bool read_preview_options(std::string_view options_json, PreviewOptions& out, Pr
         CompetingDeployment c;
         if (const Json* w = member(entry, "weight"))
           r.whole(*w, field + ".weight", 1, kMaxWeight, "a whole number from 1 to 1000", c.weight);
-        if (const Json* h = member(entry, "callingHours")) read_hours(*h, field + ".callingHours", c.calling_hours, problems);
+        if (const Json* h = member(entry, "callingHours")) static_cast<void>(read_calling_hours_value(*h, field + ".callingHours", c.calling_hours, problems));
         if (const Json* n = member(entry, "calls")) {
           r.whole(*n, field + ".calls", 0, kMaxPreviewCalls, "a whole number of calls from 0 to 1,000,000", c.calls);
         } else {

@@ -11,6 +11,7 @@
 #include "call_rules.hpp"
 #include "json_reader.hpp"
 #include "json_writer.hpp"
+#include "policy_rules.hpp"
 #include "result_url.hpp"
 #include "text.hpp"
 
@@ -399,17 +400,7 @@ struct Params {
 
 // calling_hours: a string of one of the forms, or (JSON bodies) an object of day: hours.
 void check_calling_hours(const json::Node* n, CallOptions& out, Report& r) {
-  if (!given(n)) return;
-  std::string spec;
-  if (n->kind == json::Kind::object) json::write_value(spec, *n);
-  else if (n->kind == json::Kind::string) spec = n->text;
-  else {
-    r.error(Code::invalid_calling_hours, "calling_hours",
-            "calling_hours must be a string like \"08:00-21:00\" or \"tcpa\", or an object of day: hours, got " + given_kind(*n) + ".");
-    return;
-  }
-  CallingHours hours;
-  if (read_calling_hours(spec, "calling_hours", hours, r.problems)) out.calling_hours = hours;
+  if (given(n)) static_cast<void>(read_calling_hours_value(*n, "calling_hours", out.calling_hours, r.problems));
 }
 
 void check_timezone(const json::Node* n, CallOptions& out, Report& r) {
