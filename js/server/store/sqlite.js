@@ -216,7 +216,12 @@ class SqliteStore {
       w.waiting.set(id, { resolve, reject });
       // Referenced while a commit is in flight: a process waiting only for it must not exit.
       if (w.waiting.size === 1) w.thread.ref();
-      w.thread.postMessage({ id, batch });
+      // What writeBatch reads (the batch also holds the journal's callbacks, which stay here).
+      const b = batch;
+      w.thread.postMessage({
+        id,
+        batch: { log: b.log, ranges: b.ranges, results: b.results, deliveries: b.deliveries, deliveryUpdates: b.deliveryUpdates, tries: b.tries, meta: b.meta, suppressions: b.suppressions, policies: b.policies },
+      });
     });
   }
 
