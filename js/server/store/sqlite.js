@@ -136,16 +136,21 @@ class SqliteStore {
     return this;
   }
 
+  /** Synchronous, except with a writer thread: then resolves once it has closed its connection. */
   close() {
+    let exited;
     if (this.writer) {
       const w = this.writer;
       this.writer = null;
       w.ready = false;
-      w.failed = new Error('the store is closed');
+      w.closing = true;
+      w.thread.ref(); // until it has closed
       // Commits still in flight finish first (the thread handles its messages in order).
+      exited = new Promise((resolve) => w.thread.once('exit', resolve));
       w.thread.postMessage({ close: true });
     }
     if (this.db && this.db.open) this.db.close();
+    return exited;
   }
 
   uploadDir() {
@@ -248,7 +253,7 @@ class SqliteStore {
       const p = w.waiting.get(m.id);
       if (!p) return;
       w.waiting.delete(m.id);
-      if (w.waiting.size === 0) thread.unref();
+      if (w.waiting.size === 0 && !w.closing) thread.unref();
       if (m.ok) p.resolve();
       else p.reject(Object.assign(new Error(m.message), { code: m.code }));
     });
