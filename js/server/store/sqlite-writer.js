@@ -5,7 +5,7 @@
 // the journal sends the next only after this one's answer.
 const { parentPort, workerData } = require('worker_threads');
 const Database = require('better-sqlite3');
-const { configure, prepareWrites, writeBatch } = require('./sqlite');
+const { configure, prepareWrites, writeBatch, unpack } = require('./sqlite');
 
 const db = new Database(workerData.file);
 configure(db);
@@ -19,7 +19,7 @@ parentPort.on('message', (m) => {
     return;
   }
   try {
-    commit(m.batch);
+    commit(unpack(m.batch));
     parentPort.postMessage({ id: m.id, ok: true });
   } catch (err) {
     parentPort.postMessage({ id: m.id, ok: false, message: err.message, code: err.code });
