@@ -14,8 +14,12 @@
 //   accounts, deployments (with their dial-time policy, SPEC 14), meta
 //   suppressions each account's suppressed numbers (E.164; the engine holds the same lists, this
 //                table answers the listing)
-// Every method is synchronous (better-sqlite3 is); the interface (js/server/store/index.js) is
-// async so that a networked store can implement it too.
+// Every method is synchronous (better-sqlite3 is) except commit(): the group commit's transaction
+// runs on a writer thread with its own connection (js/server/store/sqlite-writer.js), so that this
+// thread keeps parsing and applying requests during the fsync (WAL: its reads go on meanwhile);
+// commit() resolves once the batch is on disk (synchronous=FULL there too), and answers wait for
+// it as before. FUSE_SQLITE_WRITER=0 commits on this thread. The interface (store.d.ts) allows
+// sync or async answers so that a networked store can implement it too.
 const fs = require('fs');
 const path = require('path');
 const { Worker } = require('worker_threads');
