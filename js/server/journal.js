@@ -32,6 +32,7 @@ class Journal {
     this.scheduled = false;
     this.lazyTimer = null;
     this.commits = 0;
+    this.syncNext = false;
   }
 
   /** Appends an engine input; returns its sequence number. */
@@ -123,7 +124,10 @@ class Journal {
     };
     let result;
     try {
-      result = batch.size ? this.store.commit(batch) : undefined;
+      // syncNext: this one on this thread, done when commit() returns (a checkpoint waits for it).
+      const sync = this.syncNext;
+      this.syncNext = false;
+      result = batch.size ? this.store.commit(batch, sync) : undefined;
     } catch (err) {
       this.flushing = Promise.resolve();
       done(err);

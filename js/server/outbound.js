@@ -495,7 +495,10 @@ class Outbound extends EventEmitter {
     const s = this.engine.stats();
     const finalHeld = s.completed + s.failed + s.canceled;
     if (this.opsSinceCheckpoint >= CHECKPOINT_OPS || finalHeld >= Math.max(CHECKPOINT_FINAL, s.calls - finalHeld) || this.uploadBytes >= CHECKPOINT_UPLOAD_BYTES) {
-      this.checkpoint();
+      // SQLite commits on its writer thread while the next batch fills, so under load the journal
+      // is never idle here: the next batch is then committed on this thread, and the checkpoint
+      // follows it at once.
+      if (!this.checkpoint() && this.store.kind === 'sqlite' && !this.checkpointing) this.journal.syncNext = true;
     }
   }
 

@@ -14,10 +14,15 @@
 //   accounts, deployments (with their dial-time policy, SPEC 14), meta
 //   suppressions each account's suppressed numbers (E.164; the engine holds the same lists, this
 //                table answers the listing)
-// Every method is synchronous (better-sqlite3 is); the interface (js/server/store/index.js) is
-// async so that a networked store can implement it too.
+// Every method is synchronous (better-sqlite3 is) except commit(): the group commit's transaction
+// runs on a writer thread with its own connection (js/server/store/sqlite-writer.js), so that this
+// thread keeps parsing and applying requests during the fsync (WAL: its reads go on meanwhile);
+// commit() resolves once the batch is on disk (synchronous=FULL there too), and answers wait for
+// it as before. FUSE_SQLITE_WRITER=0 commits on this thread. The interface (store.d.ts) allows
+// sync or async answers so that a networked store can implement it too.
 const fs = require('fs');
 const path = require('path');
+const { Worker } = require('worker_threads');
 const Database = require('better-sqlite3');
 
 const SCHEMA_VERSION = 2;
@@ -35,6 +40,76 @@ const MIGRATIONS = [
      account_id INTEGER NOT NULL, phone_number TEXT NOT NULL, created_at INTEGER NOT NULL,
      PRIMARY KEY (account_id, phone_number));`,
 ];
+// The statements a group commit runs (shared with the writer thread, js/server/store/sqlite-writer.js).
+function prepareWrites(db) {
+  return {
+    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    insertLog: db.prepare('INSERT INTO log (seq, op) VALUES (?, ?)'),
+    insertRange: db.prepare('INSERT OR IGNORE INTO call_ranges (first, last, deployment_id) VALUES (?, ?, ?)'),
+    insertResult: db.prepare('INSERT OR IGNORE INTO results (call_id, deployment_id, status, finished_at, payload) VALUES (?, ?, ?, ?, ?)'),
+    insertDelivery: db.prepare(
+      "INSERT OR IGNORE INTO deliveries (call_id, account_id, url, webhook_id, state, tries, next_at) VALUES (?, ?, ?, ?, 'pending', 0, ?)",
+    ),
+    updateDelivery: db.prepare('UPDATE deliveries SET state = ?, tries = ?, next_at = ? WHERE call_id = ?'),
+    insertTry: db.prepare('INSERT OR REPLACE INTO delivery_tries (call_id, try, at, status, error) VALUES (?, ?, ?, ?, ?)'),
+    insertSuppression: db.prepare('INSERT OR IGNORE INTO suppressions (account_id, phone_number, created_at) VALUES (?, ?, ?)'),
+    deleteSuppression: db.prepare('DELETE FROM suppressions WHERE account_id = ? AND phone_number = ?'),
+    policyApplied: db.prepare('UPDATE deployments SET policy_applied = max(policy_applied, ?) WHERE id = ?'),
+  };
+}
+
+/** Writes one batch with the statements of prepareWrites (inside the caller's transaction). */
+function writeBatch(q, b) {
+  for (const e of b.log) q.insertLog.run(e.seq, e.op);
+  for (const r of b.ranges) q.insertRange.run(r.first, r.last, r.deploymentId);
+  for (const r of b.results) q.insertResult.run(r.callId, r.deploymentId, r.status, r.finishedAt, r.payload);
+  for (const d of b.deliveries) q.insertDelivery.run(d.callId, d.accountId, d.url, d.webhookId, d.nextAt);
+  for (const t of b.tries) q.insertTry.run(t.callId, t.try, t.at, t.status ?? null, t.error ?? null);
+  for (const u of b.deliveryUpdates) q.updateDelivery.run(u.state, u.tries, u.nextAt ?? null, u.callId);
+  for (const [k, v] of b.meta) q.setMeta.run(k, v);
+  for (const x of b.suppressions || []) {
+    if (x.on) q.insertSuppression.run(x.accountId, x.phoneNumber, x.at);
+    else q.deleteSuppression.run(x.accountId, x.phoneNumber);
+  }
+  for (const p of b.policies || []) q.policyApplied.run(p.version, p.id);
+}
+
+// What writeBatch reads, for the writer thread (the batch also holds the journal's callbacks, which
+// stay here). The log and the ranges (one each per queue request) as flat arrays of strings and
+// numbers: much cheaper to copy to the thread than as many small objects.
+function pack(b) {
+  const seqs = new Array(b.log.length);
+  const ops = new Array(b.log.length);
+  for (let i = 0; i < b.log.length; i++) {
+    seqs[i] = b.log[i].seq;
+    ops[i] = b.log[i].op;
+  }
+  const ranges = new Array(b.ranges.length * 3);
+  for (let i = 0; i < b.ranges.length; i++) {
+    const r = b.ranges[i];
+    ranges[3 * i] = r.first;
+    ranges[3 * i + 1] = r.last;
+    ranges[3 * i + 2] = r.deploymentId;
+  }
+  return { seqs, ops, ranges, results: b.results, deliveries: b.deliveries, deliveryUpdates: b.deliveryUpdates, tries: b.tries, meta: b.meta, suppressions: b.suppressions, policies: b.policies };
+}
+function unpack(m) {
+  const log = new Array(m.seqs.length);
+  for (let i = 0; i < log.length; i++) log[i] = { seq: m.seqs[i], op: m.ops[i] };
+  const ranges = new Array(m.ranges.length / 3);
+  for (let i = 0; i < ranges.length; i++) ranges[i] = { first: m.ranges[3 * i], last: m.ranges[3 * i + 1], deploymentId: m.ranges[3 * i + 2] };
+  return { ...m, log, ranges };
+}
+
+/** The connection settings, the same on the service's connection and on the writer thread's. */
+function configure(db) {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('wal_autocheckpoint = 32768'); // pages (128 MiB): fewer, larger WAL checkpoints under load
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+}
+
 const DEPLOYMENT_COLUMNS = 'id, account_id, app, name, deleted_at, canceled, weight, calling_hours, policy_version, policy_applied';
 
 const SCHEMA = `
@@ -75,11 +150,7 @@ class SqliteStore {
     fs.mkdirSync(this.uploadDir(), { recursive: true });
     const db = new Database(path.join(this.dir, 'fuse-outbound.db'));
     this.db = db;
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('wal_autocheckpoint = 32768'); // pages (128 MiB): fewer, larger WAL checkpoints under load
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
+    configure(db);
     db.exec(SCHEMA);
     let version = this.getMeta('schema_version');
     if (version === null) this.setMeta('schema_version', (version = '1'));
@@ -96,8 +167,21 @@ class SqliteStore {
     return this;
   }
 
+  /** Synchronous, except with a writer thread: then resolves once it has closed its connection. */
   close() {
+    let exited;
+    if (this.writer) {
+      const w = this.writer;
+      this.writer = null;
+      w.ready = false;
+      w.closing = true;
+      w.thread.ref(); // until it has closed
+      // Commits still in flight finish first (the thread handles its messages in order).
+      exited = new Promise((resolve) => w.thread.once('exit', resolve));
+      w.thread.postMessage({ close: true });
+    }
     if (this.db && this.db.open) this.db.close();
+    return exited;
   }
 
   uploadDir() {
@@ -107,16 +191,8 @@ class SqliteStore {
   #prepare() {
     const db = this.db;
     this.q = {
+      ...prepareWrites(db),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
-      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-      insertLog: db.prepare('INSERT INTO log (seq, op) VALUES (?, ?)'),
-      insertRange: db.prepare('INSERT OR IGNORE INTO call_ranges (first, last, deployment_id) VALUES (?, ?, ?)'),
-      insertResult: db.prepare('INSERT OR IGNORE INTO results (call_id, deployment_id, status, finished_at, payload) VALUES (?, ?, ?, ?, ?)'),
-      insertDelivery: db.prepare(
-        "INSERT OR IGNORE INTO deliveries (call_id, account_id, url, webhook_id, state, tries, next_at) VALUES (?, ?, ?, ?, 'pending', 0, ?)",
-      ),
-      updateDelivery: db.prepare('UPDATE deliveries SET state = ?, tries = ?, next_at = ? WHERE call_id = ?'),
-      insertTry: db.prepare('INSERT OR REPLACE INTO delivery_tries (call_id, try, at, status, error) VALUES (?, ?, ?, ?, ?)'),
       rangeOf: db.prepare('SELECT first, last, deployment_id FROM call_ranges WHERE first <= ? ORDER BY first DESC LIMIT 1'),
       result: db.prepare('SELECT call_id, deployment_id, status, finished_at, payload FROM results WHERE call_id = ?'),
       delivery: db.prepare('SELECT call_id, account_id, url, webhook_id, state, tries, next_at FROM deliveries WHERE call_id = ?'),
@@ -137,9 +213,6 @@ class SqliteStore {
       insertDeployment: db.prepare('INSERT INTO deployments (account_id, app, name, created_at, weight, calling_hours, policy_version) VALUES (?, ?, ?, ?, ?, ?, 1)'),
       setPolicy: db.prepare('UPDATE deployments SET weight = ?, calling_hours = ?, policy_version = policy_version + 1 WHERE id = ? AND deleted_at IS NULL'),
       policyPending: db.prepare(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE deleted_at IS NULL AND policy_version > policy_applied`),
-      policyApplied: db.prepare('UPDATE deployments SET policy_applied = max(policy_applied, ?) WHERE id = ?'),
-      insertSuppression: db.prepare('INSERT OR IGNORE INTO suppressions (account_id, phone_number, created_at) VALUES (?, ?, ?)'),
-      deleteSuppression: db.prepare('DELETE FROM suppressions WHERE account_id = ? AND phone_number = ?'),
       suppression: db.prepare('SELECT phone_number, created_at FROM suppressions WHERE account_id = ? AND phone_number = ?'),
       suppressions: db.prepare('SELECT phone_number, created_at FROM suppressions WHERE account_id = ? AND phone_number > ? ORDER BY phone_number LIMIT ?'),
       deleteDeployment: db.prepare('UPDATE deployments SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
@@ -149,7 +222,7 @@ class SqliteStore {
       finalCounts: db.prepare('SELECT deployment_id, status, count(*) AS n FROM results GROUP BY deployment_id, status'),
       latestResults: db.prepare('SELECT call_id, deployment_id, status, finished_at FROM results WHERE deployment_id IN (SELECT id FROM deployments WHERE account_id = ?) ORDER BY call_id DESC LIMIT ?'),
     };
-    this.commitTx = db.transaction((batch) => this.#write(batch));
+    this.commitTx = db.transaction((batch) => writeBatch(this.q, batch));
     this.checkpointTx = db.transaction((seq, snapshot, inflight) => {
       this.q.writeCheckpoint.run(seq, snapshot, inflight);
       this.q.deleteLog.run(seq);
@@ -171,24 +244,49 @@ class SqliteStore {
    * [{callId, accountId, url, webhookId, nextAt}], delivery updates [{callId, state, tries,
    * nextAt}], tries [{callId, try, at, status, error}], meta [[key, value]].
    */
-  commit(batch) {
-    this.commitTx(batch);
+  commit(batch, sync = false) {
+    if (sync || !this.#writerReady()) return this.commitTx(batch);
+    return new Promise((resolve, reject) => {
+      const w = this.writer;
+      const id = ++w.seq;
+      w.waiting.set(id, { resolve, reject });
+      // Referenced while a commit is in flight: a process waiting only for it must not exit.
+      if (w.waiting.size === 1) w.thread.ref();
+      w.thread.postMessage({ id, batch: pack(batch) });
+    });
   }
 
-  #write(b) {
-    const q = this.q;
-    for (const e of b.log) q.insertLog.run(e.seq, e.op);
-    for (const r of b.ranges) q.insertRange.run(r.first, r.last, r.deploymentId);
-    for (const r of b.results) q.insertResult.run(r.callId, r.deploymentId, r.status, r.finishedAt, r.payload);
-    for (const d of b.deliveries) q.insertDelivery.run(d.callId, d.accountId, d.url, d.webhookId, d.nextAt);
-    for (const t of b.tries) q.insertTry.run(t.callId, t.try, t.at, t.status ?? null, t.error ?? null);
-    for (const u of b.deliveryUpdates) q.updateDelivery.run(u.state, u.tries, u.nextAt ?? null, u.callId);
-    for (const [k, v] of b.meta) q.setMeta.run(k, v);
-    for (const x of b.suppressions || []) {
-      if (x.on) q.insertSuppression.run(x.accountId, x.phoneNumber, x.at);
-      else q.deleteSuppression.run(x.accountId, x.phoneNumber);
-    }
-    for (const p of b.policies || []) q.policyApplied.run(p.version, p.id);
+  // The writer thread (js/server/store/sqlite-writer.js), started with the first commit; until it
+  // is ready (and when FUSE_SQLITE_WRITER=0) commits run here, synchronously. The journal has at
+  // most one commit in flight, so the two never overlap.
+  #writerReady() {
+    if (this.writer) return this.writer.ready;
+    if (process.env.FUSE_SQLITE_WRITER === '0' || !this.db || !this.db.open) return false;
+    const thread = new Worker(path.join(__dirname, 'sqlite-writer.js'), { workerData: { file: this.db.name } });
+    const w = (this.writer = { thread, ready: false, seq: 0, waiting: new Map(), failed: null });
+    const fail = (err) => {
+      w.ready = false;
+      w.failed ||= err;
+      const waiting = [...w.waiting.values()];
+      w.waiting.clear();
+      for (const p of waiting) p.reject(err);
+    };
+    thread.on('message', (m) => {
+      if (m.ready) {
+        if (!w.failed) w.ready = true;
+        return;
+      }
+      const p = w.waiting.get(m.id);
+      if (!p) return;
+      w.waiting.delete(m.id);
+      if (w.waiting.size === 0 && !w.closing) thread.unref();
+      if (m.ok) p.resolve();
+      else p.reject(Object.assign(new Error(m.message), { code: m.code }));
+    });
+    thread.on('error', fail);
+    thread.on('exit', (code) => fail(new Error(`the SQLite writer thread exited (${code})`)));
+    thread.unref();
+    return false;
   }
 
   // ---- engine recovery ----
@@ -283,4 +381,4 @@ class SqliteStore {
   }
 }
 
-module.exports = { SqliteStore };
+module.exports = { SqliteStore, configure, prepareWrites, writeBatch, unpack };

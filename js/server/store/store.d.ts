@@ -54,8 +54,12 @@ export interface Store {
   getMeta(key: string): MaybePromise<string | null>;
   setMeta(key: string, value: string): MaybePromise<void>;
 
-  /** The group commit; throws/rejects when the batch was not written (PgStore: also when this node is no longer the leader). */
-  commit(batch: Batch): MaybePromise<void>;
+  /**
+   * The group commit; throws/rejects when the batch was not written (PgStore: also when this node is no longer the leader).
+   * `sync` (SqliteStore): on the calling thread, done when it returns, not on the writer thread (the journal asks it for the
+   * batch before a due checkpoint, which needs nothing in flight); PgStore ignores it.
+   */
+  commit(batch: Batch, sync?: boolean): MaybePromise<void>;
 
   loadCheckpoint(): MaybePromise<CheckpointRow | null>;
   /** Log entries after `seq` in order: a sync iterable (SQLite) or an async one (PostgreSQL). */
