@@ -494,14 +494,17 @@ void Engine::Impl::rate_spend(std::int64_t at) noexcept {
   rate_tat = std::max(rate_tat, (at - 1) * r + 1) + 1000;
 }
 
+// The call's E.164 key: the one stored when it was queued, else parsed again (checked then).
+std::uint64_t Engine::Impl::number_key(const Call& c) const {
+  if (c.e164 != 0) return c.e164;
+  Destination dest;
+  Problems ignored;
+  return parse_destination(phone(c), dest, ignored) ? dest.number.key() : 0;
+}
+
 bool Engine::Impl::call_suppressed(const Call& c) const {
   if (lists.size() == 1 && lists[0].keys.empty()) return false;
-  std::uint64_t key = c.e164;
-  if (key == 0) {
-    Destination dest;
-    Problems ignored;
-    if (parse_destination(phone(c), dest, ignored)) key = dest.number.key();
-  }
+  const std::uint64_t key = number_key(c);
   if (lists[0].keys.count(key)) return true;
   const std::uint32_t list = deployments[c.deployment].list;
   return list != kNone && lists[list].keys.count(key) > 0;
@@ -518,12 +521,7 @@ std::span<const tz::ZoneId> Engine::Impl::zones_of(const Call& c, tz::ZoneId& sc
     scratch = static_cast<tz::ZoneId>(zone - 1);
     return {&scratch, 1};
   }
-  std::uint64_t key = c.e164;
-  if (key == 0) {
-    Destination dest;
-    Problems ignored;
-    if (parse_destination(phone(c), dest, ignored)) key = dest.number.key();
-  }
+  const std::uint64_t key = number_key(c);
   ZonesMemo& m = zones_memo[key % zones_memo.size()];
   if (m.key != key || key == 0) m = {key, zones_for_key(key)};
   return m.zones;

@@ -416,6 +416,7 @@ struct Engine::Impl {
   bool rate_allows(std::int64_t at) const noexcept;
   std::int64_t rate_next_time() const noexcept;
   void rate_spend(std::int64_t at) noexcept;
+  std::uint64_t number_key(const Call& c) const;
   bool call_suppressed(const Call& c) const;
   const CallingHours* hours_of(const Call& c) const noexcept;
   std::span<const tz::ZoneId> zones_of(const Call& c, tz::ZoneId& scratch) const;
