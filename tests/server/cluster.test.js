@@ -252,6 +252,7 @@ test(`three nodes on one database: kill -9 the leader ${KILLS} times under load 
     seen.add(d);
   }
   const { peak, at } = clusterPeak(events);
+  if (process.env.FUSE_CLUSTER_DUMP) require('fs').writeFileSync(`${process.env.FUSE_CLUSTER_DUMP}-${SEED}.json`, JSON.stringify(all.map((n) => ({ name: n.name, pid: n.proc.pid, killedAt: n.proc.killedAt, exitedAt: n.exitedAt, lines: n.lines, err: n.err }))));
   assert.ok(peak <= CAPACITY, `${peak} lines in use at once across the cluster at ${at} (capacity ${CAPACITY})`);
   failovers.sort((a, b) => a - b);
   t.diagnostic(`seed ${SEED}: ${acknowledged.size} calls acknowledged (${refused} answered 503) over ${KILLS} kills; ${dials.length} dials; peak ${peak} lines; failover (kill to first dial) median ${failovers[failovers.length >> 1]} ms, max ${failovers[failovers.length - 1]} ms`);
