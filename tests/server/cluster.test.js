@@ -101,8 +101,13 @@ function timeline(all) {
       if (m) events.push({ at: Number(m[1]), node: n, lines: 0 });
     }
     // A killed node's lines end with it: when the signal was sent (its exit event may reach this
-    // busy test process later than the next leader's first dial, which needs the lock it held).
-    if (n.exitedAt) events.push({ at: n.proc.killedAt ?? n.exitedAt, node: n, lines: 0 });
+    // busy test process later than the next leader's first dial, which needs the lock it held), or
+    // at its last report if that is later (a loaded machine may run it a little past the kill:
+    // the test takes the time before it sends the signal).
+    if (n.exitedAt) {
+      const last = events.reduce((t, e) => (e.node === n && e.at > t ? e.at : t), 0);
+      events.push({ at: Math.max(n.proc.killedAt ?? n.exitedAt, last), node: n, lines: 0 });
+    }
   }
   events.sort((a, b) => a.at - b.at);
   return { events, dials };
