@@ -84,6 +84,10 @@ void EngineSession::clear() noexcept {
   impl_->engine_.reset();
 }
 
+std::uint64_t EngineSession::memory_bytes() const noexcept {
+  return impl_->engine_ ? impl_->engine_->stats().memory_bytes : 0;
+}
+
 std::string EngineSession::configure(std::string_view options_json) {
   EngineOptions options;
   Problems problems;

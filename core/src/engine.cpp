@@ -162,7 +162,10 @@ std::string engine_detail::option_key(const StoredOptions& o) {
 
 std::uint32_t Engine::Impl::intern_options(const StoredOptions& o) {
   const auto [it, inserted] = option_index.try_emplace(option_key(o), static_cast<std::uint32_t>(option_table.size()));
-  if (inserted) option_table.push_back(o);
+  if (inserted) {
+    option_table.push_back(o);
+    count_option_text(it->first, option_table.back());
+  }
   return it->second;
 }
 
@@ -682,6 +685,7 @@ void Engine::Impl::reset(const EngineOptions& o) {
   reasons.clear();
   option_table.clear();
   option_index.clear();
+  option_text_bytes = 0;
   deployments.clear();
   deployment_index.clear();
   eligible.clear();
@@ -1240,13 +1244,6 @@ EngineCounts counts_of(const auto& counts) {
   return out;
 }
 
-// Heap bytes behind a string: none while it fits in the string object itself (small-string buffer).
-std::size_t string_heap_bytes(const std::string& s) noexcept {
-  const auto data = reinterpret_cast<std::uintptr_t>(s.data());
-  const auto self = reinterpret_cast<std::uintptr_t>(&s);
-  return data >= self && data < self + sizeof s ? 0 : s.capacity() + 1;
-}
-
 template <typename T>
 std::size_t vector_bytes(const std::vector<T>& v) noexcept {
   return v.capacity() * sizeof(T);
@@ -1264,8 +1261,8 @@ std::size_t hash_map_bytes(const Map& m) noexcept {
 std::uint64_t Engine::Impl::memory_bytes() const noexcept {
   std::size_t n = sizeof(Impl) + calls.memory_bytes() + events.memory_bytes() + text.memory_bytes() +
                   vector_bytes(reasons);
-  n += vector_bytes(option_table) + hash_map_bytes(option_index);
-  for (const StoredOptions& o : option_table) n += string_heap_bytes(o.result_url);
+  n += vector_bytes(option_table) + option_index.bucket_count() * sizeof(void*) +
+       option_index.size() * (sizeof(decltype(option_index)::value_type) + 2 * sizeof(void*)) + option_text_bytes;
   n += vector_bytes(deployments) + hash_map_bytes(deployment_index);
   for (const Deployment& d : deployments) {
     n += string_heap_bytes(d.name) + vector_bytes(d.ready.fifo) + vector_bytes(d.ready.late) + vector_bytes(d.open);

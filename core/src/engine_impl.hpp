@@ -325,6 +325,13 @@ struct StringHash {
   std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
 
+// Heap bytes behind a string: none while it fits in the string object itself (small-string buffer).
+inline std::size_t string_heap_bytes(const std::string& s) noexcept {
+  const auto data = reinterpret_cast<std::uintptr_t>(s.data());
+  const auto self = reinterpret_cast<std::uintptr_t>(&s);
+  return data >= self && data < self + sizeof s ? 0 : s.capacity() + 1;
+}
+
 }  // namespace engine_detail
 
 struct Engine::Impl {
@@ -344,6 +351,9 @@ struct Engine::Impl {
   std::vector<engine_detail::EventReason> reasons;  // by node (rejected events only)
   std::vector<engine_detail::StoredOptions> option_table;
   std::unordered_map<std::string, std::uint32_t> option_index;
+  // The heap text of the options entries (result_url, and the index's keys): kept as they are added,
+  // so that memory_bytes() is O(deployments) and a binding may ask after every input.
+  std::size_t option_text_bytes = 0;
   std::vector<Deployment> deployments;
   std::unordered_map<std::string, std::uint32_t, engine_detail::StringHash, std::equal_to<>> deployment_index;
   std::vector<std::uint32_t> eligible;  // min-heap of deployments with a ready call
@@ -394,6 +404,9 @@ struct Engine::Impl {
   // Sets the ids from a full list (restore): only the part that does not continue up to next_id is kept.
   void set_ids(std::vector<std::uint64_t>&& ids, std::uint64_t next);
   std::uint32_t intern_options(const engine_detail::StoredOptions& o);
+  void count_option_text(const std::string& key, const engine_detail::StoredOptions& o) noexcept {
+    option_text_bytes += engine_detail::string_heap_bytes(key) + engine_detail::string_heap_bytes(o.result_url);
+  }
   std::uint32_t deployment_for(std::string_view name);
   CallRef add_call(std::uint32_t deployment, std::uint32_t options, std::string_view phone, std::uint64_t e164,
                    std::string_view metadata, std::int64_t now, State state, std::int64_t ready_at);

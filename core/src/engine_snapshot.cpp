@@ -363,8 +363,9 @@ std::string Restorer::option_table(Engine::Impl& e) {
     if (!o.result_url.empty() && !result_url_problem(o.result_url).empty())
       return "an options entry's result_url " + text::quote(o.result_url, 60) + " " + result_url_problem(o.result_url);
     if (e.option_table.size() >= kNone - 1) return "too many options entries";
-    e.option_index.try_emplace(option_key(o), static_cast<std::uint32_t>(e.option_table.size()));
+    const auto it = e.option_index.try_emplace(option_key(o), static_cast<std::uint32_t>(e.option_table.size())).first;
     e.option_table.push_back(std::move(o));
+    e.count_option_text(it->first, e.option_table.back());
   }
   return error();
 }
