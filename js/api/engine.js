@@ -194,13 +194,27 @@ function engineApi(backend) {
      * @returns {{ok: boolean, callId?: string, errors: object[], warnings: object[]}}
      */
     enqueue(deployment, params, now = unixNow(), options = {}) {
-      expectString(deployment, 'engine.enqueue(deployment, params, now): deployment');
       expectObject(params, 'engine.enqueue(deployment, params, now): params');
-      expectNumber(now, 'engine.enqueue(deployment, params, now): now');
-      expectObject(options, 'engine.enqueue(deployment, params, now, options): options');
+      return this.#enqueueText('engine.enqueue(deployment, params, now, options)', deployment, () => paramsJson(params), now, options);
+    }
+
+    /**
+     * enqueue() for parameters given as the JSON text of their object (a request body as it came):
+     * the text crosses to the core as it is, unparsed here. The core reads JSON strictly: a key
+     * given twice is refused (JSON.parse would keep the last).
+     */
+    enqueueJson(deployment, paramsText, now = unixNow(), options = {}) {
+      expectString(paramsText, 'engine.enqueueJson(deployment, paramsText, now): paramsText');
+      return this.#enqueueText('engine.enqueueJson(deployment, paramsText, now, options)', deployment, () => wellFormed(paramsText), now, options);
+    }
+
+    #enqueueText(fn, deployment, text, now, options) {
+      expectString(deployment, `${fn}: deployment`);
+      expectNumber(now, `${fn}: now`);
+      expectObject(options, `${fn}: options`);
       const { strict = false } = options;
-      if (typeof strict !== 'boolean') throw new TypeError(`engine.enqueue: options.strict must be a boolean, got ${describe(strict)}`);
-      return JSON.parse(this.#live().enqueue(wellFormed(deployment), paramsJson(params), now, strict));
+      if (typeof strict !== 'boolean') throw new TypeError(`${fn}: options.strict must be a boolean, got ${describe(strict)}`);
+      return JSON.parse(this.#live().enqueue(wellFormed(deployment), text(), now, strict));
     }
 
     /**

@@ -3,6 +3,35 @@
 // this module checks argument types, fills `now`, and hands the parameters over as JSON text.
 const { describe, wellFormed, unixNow } = require('./common');
 
+// Whether JSON.stringify alone writes `value` as the core must read it (no lone surrogate, no
+// BigInt, no NaN or infinity, anywhere): the usual case, and a walk is much cheaper than a replacer
+// called for every value. Deep or odd values take the replacer's path.
+function plain(value, depth) {
+  switch (typeof value) {
+    case 'string':
+      return value.isWellFormed();
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'object':
+      if (value === null) return true;
+      if (depth > 8 || typeof value.toJSON === 'function') return false;
+      if (Array.isArray(value)) {
+        for (const v of value) if (!plain(v, depth + 1)) return false;
+        return true;
+      }
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        if (!key.isWellFormed() || !plain(value[key], depth + 1)) return false;
+      }
+      return true;
+    default:
+      return false; // bigint, function, symbol
+  }
+}
+
 function hasIllFormedKey(object) {
   for (const key of Object.keys(object)) if (!key.isWellFormed()) return true;
   return false;
@@ -14,7 +43,7 @@ function hasIllFormedKey(object) {
 // NaN and the infinities cross as their names: JSON.stringify would make them null, which reads as
 // "not given"; as text the core refuses them naming the field.
 function paramsJson(params) {
-  return JSON.stringify(params, (key, value) => {
+  return plain(params, 0) ? JSON.stringify(params) : JSON.stringify(params, (key, value) => {
     if (typeof value === 'string') return wellFormed(value);
     if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
     if (typeof value === 'bigint') return value.toString();

@@ -31,9 +31,20 @@ function parseBasic(header) {
 }
 
 /** The Standard Webhooks signature: v1,base64(HMAC-SHA256(secret bytes, id.timestamp.body)). */
+// An account's secret as a key object, decoded once: every delivery signs with one of a few.
+const signingKeys = new Map();
+function signingKey(secret) {
+  let key = signingKeys.get(secret);
+  if (!key) {
+    key = crypto.createSecretKey(Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64'));
+    if (signingKeys.size >= 1000) signingKeys.clear();
+    signingKeys.set(secret, key);
+  }
+  return key;
+}
+
 function signWebhook(secret, id, timestamp, body) {
-  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
-  return 'v1,' + crypto.createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
+  return 'v1,' + crypto.createHmac('sha256', signingKey(secret)).update(`${id}.${timestamp}.`).update(body).digest('base64');
 }
 
 /**

@@ -228,9 +228,14 @@ class Deliverer {
       // that trickles its body.
       let read = 0;
       try {
-        for await (const chunk of res.body) {
-          read += chunk.length;
-          if (read > MAX_RESPONSE_BYTES || Date.now() > deadline) break;
+        // Most receivers answer with no body (204, or content-length 0): nothing to read then.
+        if (status === 204 || res.headers['content-length'] === '0') {
+          await res.body.dump();
+        } else {
+          for await (const chunk of res.body) {
+            read += chunk.length;
+            if (read > MAX_RESPONSE_BYTES || Date.now() > deadline) break;
+          }
         }
       } finally {
         res.body.destroy();

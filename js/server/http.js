@@ -6,7 +6,10 @@ const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 const { pipeline } = require('stream/promises');
+const http = require('http');
 const Fastify = require('fastify');
+const FastifyErrors = Fastify.errorCodes;
+const secureJson = require('secure-json-parse');
 const { toXml, prefersXml } = require('./xml');
 const { parseBasic, keyMatches } = require('./credentials');
 
@@ -43,6 +46,55 @@ function sendError(request, reply, err) {
   const body = { error: err.message, ...err.extra };
   if (err.headers) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
   return send(request, reply, err.status, body);
+}
+
+// Whether the core reading this JSON text as it is queues exactly what JSON.parse and
+// JSON.stringify would hand it (the route's way): no \u escape (a lone surrogate is made
+// well-formed on that way), no key secure-json-parse refuses, no run of 16 digits (JS numbers keep
+// 15 to 17) and no exponent, no byte order mark. A key given twice the core refuses, and the
+// refusal is answered the route's way. Anything else merely takes the route's way.
+const NOT_PLAIN_JSON = /\\u|__proto__|constructor|\d{16}|\d[eE]|^\uFEFF/;
+function sameAsParsed(text) {
+  return text !== '' && !NOT_PLAIN_JSON.test(text);
+}
+
+// A form post's fields, as strings (the validators read decimal strings as numbers).
+function formParams(body) {
+  const params = {};
+  for (const [k, v] of new URLSearchParams(body)) params[k] = v;
+  return params;
+}
+
+// What send() needs of a fastify reply, over a bare node:http response (the fast lane).
+class FastReply {
+  constructor(res) {
+    this.res = res;
+    this.status = 200;
+    this.headers = {};
+  }
+  code(status) {
+    this.status = status;
+    return this;
+  }
+  header(name, value) {
+    this.headers[name] = value;
+    return this;
+  }
+  type(contentType) {
+    this.headers['content-type'] = contentType;
+    return this;
+  }
+  send(body) {
+    if (body === undefined) {
+      this.res.writeHead(this.status, this.headers);
+      this.res.end();
+      return this;
+    }
+    this.headers['content-length'] = Buffer.byteLength(body);
+    this.res.writeHead(this.status, this.headers);
+    this.res.end(body);
+    return this;
+  }
 }
 
 // One sentence for a 400: how many problems, and the first one's message.
@@ -86,9 +138,16 @@ class RateLimiter {
  * @param {number} [o.maxUploadsPerAccount]  bulk uploads at once per account (429 past it)
  */
 function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000, rateLimit = 0, maxUploadsPerAccount = 2, bodyLimit = 1 << 20, dashboard = null }) {
+  let fastQueue = () => false; // set below, once the handlers it shares exist
   const app = Fastify({
     logger: false,
     bodyLimit,
+    // The one hot endpoint (POST queue with a JSON or form body) is answered before fastify's
+    // request pipeline, which costs about 12 us a request here (a sixth of what queue costs), by
+    // the same handler as the fastify route. Everything else goes to fastify.
+    serverFactory: (handler) => http.createServer((req, res) => {
+      if (!fastQueue(req, res)) handler(req, res);
+    }),
     return503OnClosing: true,
     forceCloseConnections: true,
     // Fastify's own refusals (a URL that does not decode, a path segment too long) in our form.
@@ -108,11 +167,7 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
   // The platform takes forms and JSON only: other types (text/plain included) answer 415.
   app.removeContentTypeParser('text/plain');
   // Form posts: fields as strings (the validators read decimal strings as numbers).
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (req, body, done) => {
-    const params = {};
-    for (const [k, v] of new URLSearchParams(body)) params[k] = v;
-    done(null, params);
-  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (req, body, done) => done(null, formParams(body)));
 
   const limiter = new RateLimiter(rateLimit);
   const uploadsByAccount = new Map();
@@ -170,29 +225,32 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
     return status;
   }
 
-  app.setErrorHandler((err, request, reply) => {
-    if (err instanceof HttpError) return sendError(request, reply, err);
+  app.setErrorHandler((err, request, reply) => sendError(request, reply, httpErrorOf(err)));
+
+  // Any error a handler or fastify raises, as the HttpError answered for it.
+  function httpErrorOf(err) {
+    if (err instanceof HttpError) return err;
     const code = err.statusCode;
     if (code === 413 || err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_PARTS_LIMIT' || err.code === 'FST_FILES_LIMIT' || err.code === 'FST_FIELDS_LIMIT') {
       const msg = err.code === 'FST_FILES_LIMIT' ? 'Send one file part, named csv.' : err.code === 'FST_FIELDS_LIMIT' || err.code === 'FST_PARTS_LIMIT' ? 'The form has too many fields: send only the queue parameters.' : `The request body is too large: at most ${err.code === 'FST_REQ_FILE_TOO_LARGE' ? `${maxUploadBytes} bytes for a csv file` : `${bodyLimit} bytes`}.`;
-      return sendError(request, reply, new HttpError(413, msg));
+      return new HttpError(413, msg);
     }
     if (code === 415 || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendError(request, reply, new HttpError(415, 'Send the parameters as multipart/form-data, application/x-www-form-urlencoded or application/json.'));
+      return new HttpError(415, 'Send the parameters as multipart/form-data, application/x-www-form-urlencoded or application/json.');
     }
     if (code === 503) {
       // A node that lost the leadership while the request waited for its commit: not applied.
       const e = new HttpError(503, 'The service is changing leaders and did not apply this request; retry it.');
       e.headers = { 'retry-after': '1' };
-      return sendError(request, reply, e);
+      return e;
     }
     if (code >= 400 && code < 500) {
       const message = err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'The JSON body is empty: send a JSON object of queue parameters.' : /JSON/.test(err.message) || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? `The body is not valid JSON (${err.message}).` : `The request is malformed: ${err.message}.`;
-      return sendError(request, reply, new HttpError(code, message));
+      return new HttpError(code, message);
     }
-    request.log && console.error(err);
-    return sendError(request, reply, new HttpError(500, 'Internal error: this is a bug in fuse-outbound; the request was not applied.'));
-  });
+    console.error(err);
+    return new HttpError(500, 'Internal error: this is a bug in fuse-outbound; the request was not applied.');
+  }
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new HttpError(404, `There is no endpoint ${request.method} ${request.url.split('?')[0].slice(0, 200)}.`)));
 
   // A route with its allowed methods; other methods answer 405 with Allow.
@@ -230,18 +288,84 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
     return body;
   }
 
+  // POST queue, from fastify's route or from the fast lane. readParams: the body's parameters (an
+  // object, or a JSON body's text); parsedParams: when they are text, the body as fastify's route
+  // reads it, for the answer when the core refuses the text.
+  async function queue(request, reply, readParams, parsedParams = null) {
+    const account = await authenticate(request);
+    limit(account);
+    const dep = await deploymentFor(account, request.params);
+    const params = await readParams();
+    let result = await outbound.queue(dep.id, params);
+    // Refused (nothing was queued): the answer is the one the parsed body gets, word for word.
+    if (!result.ok && parsedParams) result = await outbound.queue(dep.id, await parsedParams());
+    if (!result.ok) throw problemsError(result.errors, 'The call');
+    reply.header('link', `</api/outbound/${result.callId}>; rel="status"`);
+    return send(request, reply, 200, { call_id: result.callId });
+  }
+
   route('/api/apps/:app/:deployment/queue', {
-    POST: async (request, reply) => {
-      const account = await authenticate(request);
-      limit(account);
-      const dep = await deploymentFor(account, request.params);
-      const params = await readQueueParams(request);
-      const result = await outbound.queue(dep.id, params);
-      if (!result.ok) throw problemsError(result.errors, 'The call');
-      reply.header('link', `</api/outbound/${result.callId}>; rel="status"`);
-      return send(request, reply, 200, { call_id: result.callId });
-    },
+    POST: (request, reply) => queue(request, reply, () => readQueueParams(request)),
   });
+
+  // The fast lane: POST queue with plain path segments, no query, and a JSON or form body; the
+  // rest (multipart, percent-escapes, a closing server) takes fastify's way. Answers as fastify
+  // would: the same handler, the same parsers (secure-json-parse, URLSearchParams), the same limits.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  const QUEUE_PATH = /^\/api\/apps\/([A-Za-z0-9._~-]{1,100})\/([A-Za-z0-9._~-]{1,100})\/queue$/;
+  fastQueue = (req, res) => {
+    if (req.method !== 'POST' || closing) return false;
+    const m = QUEUE_PATH.exec(req.url);
+    if (!m) return false;
+    const type = (req.headers['content-type'] || '').toLowerCase();
+    const json = type === 'application/json' || type === 'application/json; charset=utf-8';
+    if (!json && type !== 'application/x-www-form-urlencoded') return false;
+    const request = { headers: req.headers, params: { app: m[1], deployment: m[2] } };
+    const reply = new FastReply(res);
+    const fail = (err) => {
+      if (!res.headersSent) sendError(request, reply, httpErrorOf(err));
+    };
+    if (Number(req.headers['content-length']) > bodyLimit) {
+      fail(new FastifyErrors.FST_ERR_CTP_BODY_TOO_LARGE());
+      req.resume();
+      return true;
+    }
+    let body = '';
+    let size = 0;
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => {
+      size += Buffer.byteLength(chunk);
+      if (size > bodyLimit && !res.headersSent) {
+        fail(new FastifyErrors.FST_ERR_CTP_BODY_TOO_LARGE());
+        req.removeAllListeners('data');
+        req.resume();
+      }
+      body += chunk;
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      if (res.headersSent) return;
+      const parsed = () => {
+        if (!json) return formParams(body);
+        // As fastify's JSON parser (its defaults: a __proto__ or constructor key is refused).
+        if (body === '') throw new FastifyErrors.FST_ERR_CTP_EMPTY_JSON_BODY();
+        let value;
+        try {
+          value = secureJson.parse(body, null, { protoAction: 'error', constructorAction: 'error' });
+        } catch {
+          throw new FastifyErrors.FST_ERR_CTP_INVALID_JSON_BODY();
+        }
+        return readQueueParams({ isMultipart: () => false, body: value });
+      };
+      if (json && sameAsParsed(body)) queue(request, reply, () => body, parsed).catch(fail);
+      else queue(request, reply, parsed).catch(fail);
+    });
+    return true;
+  };
 
   route('/api/apps/:app/:deployment/bulk_queue', {
     POST: async (request, reply) => {

@@ -53,6 +53,7 @@ class Outbound extends EventEmitter {
     this.inflight = new Map(); // callId -> 'dialing' | 'connected'
     this.secrets = new Map(); // account id -> webhook signing secret (secrets never change)
     this.accountOf = new Map(); // deployment id -> account id (never changes)
+    this.dialNames = new Map(); // deployment id -> {deployment: "app/name"} (never changes)
     this.lastRange = null;
     this.finalCounts = new Map(); // deployment id -> {completed, failed, canceled}
     this.uploads = []; // [seq, file] of bulk uploads in the log (deleted after a checkpoint)
@@ -310,7 +311,8 @@ class Outbound extends EventEmitter {
     let actions = [];
     switch (op.t) {
       case 'enqueue':
-        result = e.enqueue(op.d, op.p, op.n, { strict: !!op.s });
+        // p: the parameters, or a JSON body's text as it came (http.js's fast lane)
+        result = typeof op.p === 'string' ? e.enqueueJson(op.d, op.p, op.n, { strict: !!op.s }) : e.enqueue(op.d, op.p, op.n, { strict: !!op.s });
         if (result.ok) this.#range(Number(result.callId), Number(result.callId), Number(op.d));
         break;
       case 'csv': {
@@ -388,11 +390,21 @@ class Outbound extends EventEmitter {
   }
 
   #range(first, last, deploymentId) {
-    this.journal.add('ranges', { first, last, deploymentId });
     // Tagged with the commit that will write it: with an asynchronous store, later batches fill
     // while one is being written, and their ranges must stay here until their own commit.
     const commit = this.journal.commits + (this.journal.flushing ? 2 : 1);
-    (this.pendingRanges ||= []).push({ first, last, deploymentId, commit });
+    // Calls queued one by one into one deployment, in one batch, share one range (one row).
+    const open = this.openRange;
+    if (open && open.batch === this.journal.batch && open.row.deploymentId === deploymentId && open.row.last + 1 === first) {
+      open.row.last = last;
+      open.pending.last = last;
+      return;
+    }
+    const row = { first, last, deploymentId };
+    const pending = { first, last, deploymentId, commit };
+    this.journal.add('ranges', row);
+    (this.pendingRanges ||= []).push(pending);
+    this.openRange = { batch: this.journal.batch, row, pending };
   }
 
   #deploymentOfCall(callId) {
@@ -421,8 +433,10 @@ class Outbound extends EventEmitter {
 
   // What a carrier may tell the far end about a dial: the deployment as the API names it, app/name.
   #dialContext(a) {
-    const dep = this.store.deploymentById(Number(a.deployment));
-    return { deployment: dep ? `${dep.app}/${dep.name}` : a.deployment };
+    return remember(this.dialNames, a.deployment, () => {
+      const dep = this.store.deploymentById(Number(a.deployment));
+      return { deployment: dep ? `${dep.app}/${dep.name}` : a.deployment };
+    });
   }
 
   #handle(actions, now) {
@@ -627,7 +641,8 @@ class Outbound extends EventEmitter {
    */
   async queue(deploymentId, params, inboxId) {
     this.#policyBeforeQueue(deploymentId);
-    const op = { t: 'enqueue', d: String(deploymentId), p: stripEmpty(params), n: this.clock.now() };
+    // params: an object, or a JSON body's text as received (http.js), journaled as it is.
+    const op = { t: 'enqueue', d: String(deploymentId), p: typeof params === 'string' ? params : stripEmpty(params), n: this.clock.now() };
     // A refused call changes nothing in the engine, so the journal does not keep it.
     const result = this.#input(op, (r) => r.ok);
     if (inboxId) this.#answer(inboxId, result);

@@ -214,6 +214,11 @@ export class Engine {
   /** Validates params (as validateQueueRequest) and queues the call; problems come back as values. */
   enqueue(deployment: string, params: QueueParams, now?: number, options?: { strict?: boolean }): EnqueueResult;
   /**
+   * enqueue() for the JSON text of the parameters object (a request body as received), read by the
+   * core as it is: a key given twice is refused (JSON.parse would keep the last).
+   */
+  enqueueJson(deployment: string, paramsText: string, now?: number, options?: { strict?: boolean }): EnqueueResult;
+  /**
    * Validates a bulk_queue upload (as validateCsv, in bounded pieces) and queues its rows in
    * `deployment` at `now`: every row or none (with `partial`: the valid rows), dialing in row order,
    * sharing `params` (stored once). Problems come back as values, as validateCsv's.

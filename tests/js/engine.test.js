@@ -352,6 +352,32 @@ forEachBuild((getFuse) => {
     assert.throws(() => engine.advance('now'), TypeError);
   });
 
+  test('enqueueJson queues from JSON text what enqueue queues from its object; a key given twice is refused', () => {
+    const { Engine } = getFuse();
+    const a = new Engine({ capacity: 0 });
+    const b = new Engine({ capacity: 0 });
+    const params = [
+      { phone_number: phone(1), metadata: { ref: 'A-17', n: 2.5, list: [1, null, { x: 'é' }] } },
+      { phone_number: phone(2), max_attempts: 3, reattempt_wait: 60, colour: 'blue' },
+      { phone_number: '12' },
+      { phone_number: phone(3), end_timestamp: T0 - 10 },
+    ];
+    for (const p of params) {
+      const fromObject = a.enqueue('A', p, T0);
+      const fromText = b.enqueueJson('A', JSON.stringify(p, null, 1), T0);
+      assert.deepEqual(fromText, fromObject);
+      if (fromObject.ok) assert.deepEqual(b.get(fromText.callId), a.get(fromObject.callId));
+    }
+    assert.equal(b.snapshot(), a.snapshot());
+    const twice = b.enqueueJson('A', `{"phone_number":"${phone(4)}","phone_number":"${phone(5)}"}`, T0);
+    assert.equal(twice.ok, false);
+    assert.match(twice.errors[0].message, /given twice/);
+    assert.equal(b.enqueueJson('A', '{"phone_number":', T0).ok, false);
+    assert.equal(b.stats().calls, a.stats().calls);
+    assert.throws(() => b.enqueueJson('A', { phone_number: phone(6) }, T0), TypeError);
+    assert.throws(() => b.enqueueJson('A', '{}', T0, { strict: 1 }), TypeError);
+  });
+
   test('enqueue returns validation problems as values', () => {
     const { Engine } = getFuse();
     const engine = new Engine({ capacity: 1 });

@@ -34,6 +34,10 @@ fuse.validateQueueRequest({ phone_number: 6175551234, metadata: '{"a":1}', custo
 
 const engine = new fuse.Engine({ capacity: 10, ringTimeout: 45 });
 const queued: fuse.EnqueueResult = engine.enqueue('sales', { phone_number: '6175551234', max_attempts: 3, reattempt_wait: 300 }, 1700000000);
+const fromBody: fuse.EnqueueResult = engine.enqueueJson('sales', '{"phone_number":"6175551234"}', 1700000000, { strict: true });
+void fromBody;
+// @ts-expect-error the text form takes a string
+engine.enqueueJson('sales', { phone_number: '6175551234' });
 if (queued.ok) {
   const id: string = queued.callId;
   for (const action of engine.report(id, 'busy', 1700000010)) {
