@@ -11,8 +11,9 @@
 
 namespace fuse {
 
-// Append-only text in blocks that start at 4 KiB and double up to 1 MiB (a small holder stays
-// small) and never move: a reference is (block << 32 | offset), and a view of held text stays
+// Append-only text in blocks that start at 4 KiB and double up to 64 KiB (a small holder stays
+// small; below glibc's mmap threshold, so blocks reuse freed heap memory, such as an upload's
+// buffers, instead of mapping fresh pages) and never move: a reference is (block << 32 | offset), and a view of held text stays
 // valid until clear(), or until a rollback to a mark taken before it. The engine keeps its calls'
 // text here; an upload holds its rows' text here until they are queued, rolling back after each
 // batch so the next one reuses the same blocks.
@@ -85,7 +86,7 @@ class TextArena {
     used_ = 0;
   }
 
-  static constexpr std::size_t kBlock = std::size_t{1} << 20;
+  static constexpr std::size_t kBlock = std::size_t{1} << 16;
   static constexpr std::size_t kFirstBlock = std::size_t{1} << 12;
   std::vector<Block> blocks_;
   std::size_t current_ = 0, used_ = 0, allocated_ = 0;

@@ -10,7 +10,10 @@
 // are not followed; at most 64 KiB of a response is read.
 const dns = require('dns');
 const net = require('net');
-const { Agent, request } = require('undici');
+// undici is loaded with the first delivery: a service that has none to make (a bulk upload, a
+// follower) does not carry it.
+let undici = null;
+const http = () => (undici ||= require('undici'));
 const { signWebhook } = require('./credentials');
 
 // Seconds to wait before each retry (SPEC 10): about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
@@ -122,16 +125,22 @@ class Deliverer {
     this.byOrigin = new Map(); // origin -> in-flight count
     this.waiting = new Map(); // origin -> {items, head}: due deliveries held back by a limit, FIFO
     this.waitingCount = 0;
-    this.agent = new Agent({
-      connect: { lookup: guardedLookup(allow), timeout: timeoutMs },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      keepAliveTimeout: 10000,
-      connections: perOrigin,
-      pipelining: 1,
-    });
+    this.agentInstance = null; // see #agent
     this.closed = false;
     this.targets = new Map(); // result_url text -> {url, refused} (see #target)
+  }
+
+  // The connection pool, made with the first delivery.
+  get agent() {
+    this.agentInstance ||= new (http().Agent)({
+      connect: { lookup: guardedLookup(this.allow), timeout: this.timeoutMs },
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+      keepAliveTimeout: 10000,
+      connections: this.perOrigin,
+      pipelining: 1,
+    });
+    return this.agentInstance;
   }
 
   add(d) {
@@ -211,7 +220,7 @@ class Deliverer {
       const now = Date.now();
       const deadline = now + this.timeoutMs;
       const timestamp = Math.floor(now / 1000); // wall time: receivers check it against theirs
-      const res = await request(url, {
+      const res = await http().request(url, {
         method: 'POST',
         dispatcher: this.agent,
         headers: {
@@ -283,7 +292,7 @@ class Deliverer {
   async close() {
     this.closed = true;
     await this.idle();
-    await this.agent.close();
+    if (this.agentInstance) await this.agentInstance.close();
   }
 }
 
