@@ -61,8 +61,10 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
     return accounted(info.Env(), text_result(info.Env(), session_.restore(text_of(info[0]))));
   }
   Napi::Value Enqueue(const Napi::CallbackInfo& info) {
-    return accounted(info.Env(), text_result(info.Env(), session_.enqueue(text_of(info[0]), text_of(info[1]), number_of(info[2]),
-                                                                        info[3].As<Napi::Boolean>().Value())));
+    return accounted(info.Env(),
+                     text_result(info.Env(), session_.enqueue(text_of(info[0]), text_of(info[1]), number_of(info[2]),
+                                                              info[3].As<Napi::Boolean>().Value())),
+                     false);
   }
   // Packed actions (bridge::PackedActions): the numbers go into the Float64Array bound with
   // bindOutput; when they do not fit, its first number is -2 - their count, and copyOutput()
@@ -155,8 +157,11 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
   // V8 learns how much memory the engine holds (external memory), as it does for a Buffer's: it
   // then collects garbage with that in mind. Without it, a million calls queued by native code
   // that allocates no JS objects leave dead Buffers (an upload's socket reads) uncollected the
-  // whole time, on top of the engine's own memory. Told in steps of 1 MiB at least.
-  Napi::Value accounted(Napi::Env env, Napi::Value result) {
+  // whole time, on top of the engine's own memory. Told in steps of 1 MiB at least; measured
+  // (O(deployments)) after every bulk call and every 1,024th of the others.
+  Napi::Value accounted(Napi::Env env, Napi::Value result, bool bulk = true) {
+    if (!bulk && ++unaccounted_ < kAccountEvery) return result;
+    unaccounted_ = 0;
     const auto now = static_cast<std::int64_t>(session_.memory_bytes());
     if (now - reported_ >= kAccountStep || reported_ - now >= kAccountStep) {
       Napi::MemoryManagement::AdjustExternalMemory(env, now - reported_);
@@ -181,11 +186,13 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
   Napi::Value packed(Napi::Env env, const bridge::PackedActions& p) {
     last_ = &p;  // valid until the session's next call (copyOutput comes first)
     copy(p);
-    if (p.text.empty()) return accounted(env, Napi::String::New(env, "", 0));
-    return accounted(env, p.ascii ? ascii_string_of(env, p.text) : string_of(env, p.text));
+    if (p.text.empty()) return accounted(env, Napi::String::New(env, "", 0), false);
+    return accounted(env, p.ascii ? ascii_string_of(env, p.text) : string_of(env, p.text), false);
   }
 
   static constexpr std::int64_t kAccountStep = std::int64_t{1} << 20;
+  static constexpr std::uint32_t kAccountEvery = 1024;
+  std::uint32_t unaccounted_ = 0;  // calls since memory was last measured
   bridge::EngineSession session_;
   std::int64_t reported_ = 0;  // bytes told to V8 so far
   Napi::Reference<Napi::Float64Array> output_;
