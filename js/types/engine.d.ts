@@ -191,6 +191,16 @@ export interface EnqueueCsvResult extends Omit<CsvResult, 'requests'> {
   callIds: string[];
 }
 
+/** enqueueCsv in pieces (Engine.createCsvEnqueuer): push the file in chunks, then finish() or abort(). */
+export interface CsvEnqueuer {
+  /** The next bytes of the file (a UTF-8 sequence may be split between chunks). */
+  push(chunk: string | Uint8Array | ArrayBuffer): void;
+  /** Ends the upload and queues it (all or none, or the valid rows with `partial`): enqueueCsv's result. */
+  finish(): EnqueueCsvResult;
+  /** Drops the upload: nothing more is queued. */
+  abort(): void;
+}
+
 /** An engine error (report, advance, cancelDeployment, setCapacity, restore, options). */
 export interface EngineError extends Error {
   /**
@@ -230,6 +240,12 @@ export class Engine {
     now?: number,
     options?: EnqueueCsvOptions,
   ): EnqueueCsvResult;
+  /**
+   * enqueueCsv in pieces, for uploads read or received in chunks: memory is bounded by the chunk and
+   * the problems kept. Nothing is queued before finish() (with queueAsRead: as the rows are read),
+   * and the engine takes no other upload until this one ends (code ERR_UPLOAD_IN_PROGRESS).
+   */
+  createCsvEnqueuer(deployment: string, params?: CsvUploadParams, now?: number, options?: EnqueueCsvOptions): CsvEnqueuer;
   /** Processes everything due at or before `now` (in time order), then dials while lines are free. */
   advance(now?: number): EngineAction[];
   /**
@@ -243,6 +259,11 @@ export class Engine {
   /** The call's details as of now, or null for an unknown id. */
   get(callId: string): CallDetails | null;
   stats(options?: { perDeployment?: boolean }): EngineStats;
+  /**
+   * Drops the final calls (completed, failed, canceled) so that memory holds only live ones: get()
+   * and stats() forget them; new calls number on after the highest id ever given. Returns how many.
+   */
+  compact(): number;
   /** When to call advance() next: the engine's time when a line is free and a call eligible, else the earliest timer; null when nothing is pending. */
   nextWakeup(): number | null;
   /** The engine's time: the latest time an accepted input carried (Unix seconds), or null before the first. */

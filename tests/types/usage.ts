@@ -36,6 +36,12 @@ const engine = new fuse.Engine({ capacity: 10, ringTimeout: 45 });
 const queued: fuse.EnqueueResult = engine.enqueue('sales', { phone_number: '6175551234', max_attempts: 3, reattempt_wait: 300 }, 1700000000);
 const fromBody: fuse.EnqueueResult = engine.enqueueJson('sales', '{"phone_number":"6175551234"}', 1700000000, { strict: true });
 void fromBody;
+const enqueuer: fuse.CsvEnqueuer = engine.createCsvEnqueuer('sales', { max_attempts: 2, reattempt_wait: 60 }, 1700000000, { queueAsRead: false });
+enqueuer.push('destination\n6175551234\n');
+const streamed: fuse.EnqueueCsvResult = enqueuer.finish();
+void streamed.firstCallId;
+const dropped: number = engine.compact();
+void dropped;
 // @ts-expect-error the text form takes a string
 engine.enqueueJson('sales', { phone_number: '6175551234' });
 if (queued.ok) {
