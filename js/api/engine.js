@@ -336,7 +336,8 @@ function engineApi(backend) {
       expectString(event, 'engine.report(callId, event, now, reason?): event');
       expectNumber(now, 'engine.report(callId, event, now, reason?): now');
       if (reason !== undefined && reason !== null) expectString(reason, 'engine.report(callId, event, now, reason?): reason');
-      const why = reason == null ? '' : wellFormed(reason);
+      // No reason crosses as undefined: the addon then reads no string (every report but rejected).
+      const why = reason == null ? undefined : wellFormed(reason);
       const core = this.#live();
       const value = eventValues.get(event);
       // An unknown name goes to the core as it is, for its message.
