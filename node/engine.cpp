@@ -158,7 +158,7 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
   // then collects garbage with that in mind. Without it, a million calls queued by native code
   // that allocates no JS objects leave dead Buffers (an upload's socket reads) uncollected the
   // whole time, on top of the engine's own memory. Told in steps of 1 MiB at least; measured
-  // (O(deployments)) after every bulk call and every 1,024th of the others.
+  // (O(deployments)) after every bulk call and every 16,384th of the others (at most a few MiB of change).
   Napi::Value accounted(Napi::Env env, Napi::Value result, bool bulk = true) {
     if (!bulk && ++unaccounted_ < kAccountEvery) return result;
     unaccounted_ = 0;
@@ -191,7 +191,7 @@ class EngineCore : public Napi::ObjectWrap<EngineCore> {
   }
 
   static constexpr std::int64_t kAccountStep = std::int64_t{1} << 20;
-  static constexpr std::uint32_t kAccountEvery = 1024;
+  static constexpr std::uint32_t kAccountEvery = 16384;
   std::uint32_t unaccounted_ = 0;  // calls since memory was last measured
   bridge::EngineSession session_;
   std::int64_t reported_ = 0;  // bytes told to V8 so far
