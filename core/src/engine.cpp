@@ -960,6 +960,13 @@ bool Engine::set_dial_rate(std::uint32_t milli, Problems& problems) {
 
 std::uint32_t Engine::dial_rate() const noexcept { return impl_->options.dial_rate_milli; }
 
+namespace {
+// The weight's range, in one message for a policy read from JSON and one set directly.
+std::string weight_message(const std::string& given) {
+  return "weight must be a whole number from 1 to " + std::to_string(kMaxWeight) + ", got " + given + ".";
+}
+}  // namespace
+
 bool Engine::read_deployment_policy(std::string_view policy_json, DeploymentPolicy& policy, Problems& problems) {
   json::Node root;
   json::ReadError error;
@@ -976,7 +983,7 @@ bool Engine::read_deployment_policy(std::string_view policy_json, DeploymentPoli
     const json::Node& v = m.value;
     if (m.key == "weight") {
       if (v.kind != json::Kind::number || !v.integral || v.integer < 1 || v.integer > kMaxWeight)
-        return fail(Code::invalid_option, "weight", "weight must be a whole number from 1 to 1000, got " + json::describe(v) + ".");
+        return fail(Code::invalid_option, "weight", weight_message(json::describe(v)));
       out.weight = static_cast<std::uint32_t>(v.integer);
     } else if (m.key == "callingHours") {
       if (v.kind == json::Kind::null) {
@@ -1009,7 +1016,7 @@ bool Engine::set_deployment_policy(std::string_view deployment, const Deployment
     return false;
   }
   if (policy.weight < 1 || policy.weight > kMaxWeight) {
-    add_error(problems, Code::invalid_option, "weight", "weight must be a whole number from 1 to 1000, got " + num(policy.weight) + ".");
+    add_error(problems, Code::invalid_option, "weight", weight_message(num(policy.weight)));
     return false;
   }
   const std::uint32_t d = e.deployment_for(deployment);

@@ -218,15 +218,18 @@ class Simulation {
     // A report comes at most a ring (shorter than ring_timeout) or a talk time after its cause.
     horizon_ = std::max(o.ring_timeout, o.talk_time.mean + o.talk_time.spread);
     for (const std::string& n : o.numbers) {
-      Destination d;
-      Problems ignored;  // validated
-      if (parse_destination(n, d, ignored)) numbers_.emplace_back(std::string(text::trim(n)), d.number.key());
+      if (const std::uint64_t key = key_of_number(n)) numbers_.emplace_back(std::string(text::trim(n)), key);
     }
     for (const std::string& n : o.suppressed) {
-      Destination d;
-      Problems ignored;
-      if (parse_destination(n, d, ignored)) suppressed_.insert(d.number.key());
+      if (const std::uint64_t key = key_of_number(n)) suppressed_.insert(key);
     }
+  }
+
+  // The E.164 key of a listed number (validated with the options), 0 if it does not parse.
+  static std::uint64_t key_of_number(const std::string& n) {
+    Destination d;
+    Problems ignored;
+    return parse_destination(n, d, ignored) ? d.number.key() : 0;
   }
 
   // full: the preview as asked (its window, every call to its final status, outcomes, timeline).
