@@ -221,7 +221,9 @@ async function deliveries() {
   // At 15 s every call ends: N results stored, each POSTed (503) and its try recorded.
   const firstRound = await timed(2);
   await next('done ');
-  // About 5 s later every retry goes out (204): the payload read back, signed, POSTed, recorded.
+  // About 5 s later every retry goes out (204): the payload (kept in memory for its retry, up to
+  // 16 MiB of payloads in all; past that, or after a restart, read back from the store), signed,
+  // POSTed, recorded.
   const retryRound = await timed(10);
   await next('done ');
   await server.close();

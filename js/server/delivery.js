@@ -19,6 +19,9 @@ const { signWebhook } = require('./credentials');
 // Seconds to wait before each retry (SPEC 10): about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
 const RETRY_DELAYS = [5, 300, 1800, 7200, 18000, 36000, 36000];
 const MAX_RESPONSE_BYTES = 64 * 1024;
+// Payloads kept in memory for their retries, in all (UTF-16 code units): past it, a retry reads its
+// payload back from the store (a receiver down for long, or a restart, always does).
+const HELD_PAYLOADS = 16 * 1024 * 1024;
 
 const BLOCKED_V4 = [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
@@ -126,6 +129,7 @@ class Deliverer {
     this.waiting = new Map(); // origin -> {items, head}: due deliveries held back by a limit, FIFO
     this.waitingCount = 0;
     this.agentInstance = null; // see #agent
+    this.heldBytes = 0; // payloads kept for retries (HELD_PAYLOADS)
     this.closed = false;
     this.targets = new Map(); // result_url text -> {url, refused} (see #target)
   }
@@ -213,8 +217,11 @@ class Deliverer {
     let status = null;
     let error = null;
     let permanent = false;
+    let payload;
+    if (d.held) this.heldBytes -= d.payload.length; // in flight now, like a first try's
     try {
-      const { payload, secret } = await this.load(d);
+      let secret;
+      ({ payload, secret } = await this.load(d));
       const { url, refused } = this.#target(d.url);
       if (refused) throw new RefusedAddress(refused);
       const now = Date.now();
@@ -266,7 +273,11 @@ class Deliverer {
       nextAt = at + retryDelay(d.webhookId, tryNo);
     }
     this.record({ callId: d.callId, try: tryNo, at, status, error, state, tries: tryNo, nextAt });
-    if (state === 'pending' && !this.closed) this.add({ ...d, payload: undefined, tries: tryNo, nextAt });
+    if (state === 'pending' && !this.closed) {
+      const held = payload !== undefined && this.heldBytes + payload.length <= HELD_PAYLOADS;
+      if (held) this.heldBytes += payload.length;
+      this.add({ ...d, payload: held ? payload : undefined, held, tries: tryNo, nextAt });
+    }
   }
 
   // The parsed URL and, for an address written in it, whether callbacks to it are refused: the
