@@ -1258,8 +1258,14 @@ std::size_t vector_bytes(const std::vector<T>& v) noexcept {
 
 // The bucket array, and per entry a node: the key/value pair, the next pointer and the cached hash.
 template <typename Map>
+std::size_t hash_map_node_bytes(const Map& m) noexcept {
+  return m.bucket_count() * sizeof(void*) + m.size() * (sizeof(typename Map::value_type) + 2 * sizeof(void*));
+}
+
+// hash_map_node_bytes plus the keys' heap text.
+template <typename Map>
 std::size_t hash_map_bytes(const Map& m) noexcept {
-  std::size_t n = m.bucket_count() * sizeof(void*) + m.size() * (sizeof(typename Map::value_type) + 2 * sizeof(void*));
+  std::size_t n = hash_map_node_bytes(m);
   for (const auto& entry : m) n += string_heap_bytes(entry.first);
   return n;
 }
@@ -1268,8 +1274,8 @@ std::size_t hash_map_bytes(const Map& m) noexcept {
 std::uint64_t Engine::Impl::memory_bytes() const noexcept {
   std::size_t n = sizeof(Impl) + calls.memory_bytes() + events.memory_bytes() + text.memory_bytes() +
                   vector_bytes(reasons);
-  n += vector_bytes(option_table) + option_index.bucket_count() * sizeof(void*) +
-       option_index.size() * (sizeof(decltype(option_index)::value_type) + 2 * sizeof(void*)) + option_text_bytes;
+  // The options' text is counted as it is added (option_text_bytes): there may be one entry a call.
+  n += vector_bytes(option_table) + hash_map_node_bytes(option_index) + option_text_bytes;
   n += vector_bytes(deployments) + hash_map_bytes(deployment_index);
   for (const Deployment& d : deployments) {
     n += string_heap_bytes(d.name) + vector_bytes(d.ready.fifo) + vector_bytes(d.ready.late) + vector_bytes(d.open);

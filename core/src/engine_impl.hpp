@@ -352,7 +352,7 @@ struct Engine::Impl {
   std::vector<engine_detail::StoredOptions> option_table;
   std::unordered_map<std::string, std::uint32_t> option_index;
   // The heap text of the options entries (result_url, and the index's keys): kept as they are added,
-  // so that memory_bytes() is O(deployments) and a binding may ask after every input.
+  // so that memory_bytes() is O(deployments), not O(options entries) (there may be one a call).
   std::size_t option_text_bytes = 0;
   std::vector<Deployment> deployments;
   std::unordered_map<std::string, std::uint32_t, engine_detail::StringHash, std::equal_to<>> deployment_index;

@@ -30,7 +30,6 @@ function parseBasic(header) {
   return { email: text.slice(0, colon), key: text.slice(colon + 1) };
 }
 
-/** The Standard Webhooks signature: v1,base64(HMAC-SHA256(secret bytes, id.timestamp.body)). */
 // An account's secret as a key object, decoded once: every delivery signs with one of a few.
 const signingKeys = new Map();
 function signingKey(secret) {
@@ -43,6 +42,7 @@ function signingKey(secret) {
   return key;
 }
 
+/** The Standard Webhooks signature: v1,base64(HMAC-SHA256(secret bytes, id.timestamp.body)). */
 function signWebhook(secret, id, timestamp, body) {
   return 'v1,' + crypto.createHmac('sha256', signingKey(secret)).update(`${id}.${timestamp}.`).update(body).digest('base64');
 }

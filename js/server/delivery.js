@@ -128,7 +128,7 @@ class Deliverer {
     this.byOrigin = new Map(); // origin -> in-flight count
     this.waiting = new Map(); // origin -> {items, head}: due deliveries held back by a limit, FIFO
     this.waitingCount = 0;
-    this.agentInstance = null; // see #agent
+    this.agentInstance = null; // see the agent getter
     this.heldBytes = 0; // payloads kept for retries (HELD_PAYLOADS)
     this.closed = false;
     this.targets = new Map(); // result_url text -> {url, refused} (see #target)

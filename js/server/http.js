@@ -282,7 +282,11 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
       }
       return params;
     }
-    const body = request.body;
+    return paramsOfBody(request.body);
+  }
+
+  // A parsed body's queue parameters: none for no body, else it must be an object.
+  function paramsOfBody(body) {
     if (body === undefined || body === null) return {};
     if (typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'The JSON body must be an object of queue parameters.');
     return body;
@@ -359,7 +363,7 @@ function buildApp({ outbound, store, maxUploadBytes = 1 << 30, maxRows = 1000000
         } catch {
           throw new FastifyErrors.FST_ERR_CTP_INVALID_JSON_BODY();
         }
-        return readQueueParams({ isMultipart: () => false, body: value });
+        return paramsOfBody(value);
       };
       if (json && sameAsParsed(body)) queue(request, reply, () => body, parsed).catch(fail);
       else queue(request, reply, parsed).catch(fail);

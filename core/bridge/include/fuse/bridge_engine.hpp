@@ -102,8 +102,8 @@ class EngineSession {
 
   // Frees the engine now (the JS dispose()); the session then answers as if never configured.
   void clear() noexcept;
-  // The engine's memory (EngineStats::memory_bytes; 0 when not configured), cheap enough to ask
-  // after every call: the Node binding reports it to V8 as external memory.
+  // The engine's memory (EngineStats::memory_bytes; 0 when not configured), in O(deployments): the
+  // Node binding reports it to V8 as external memory.
   std::uint64_t memory_bytes() const noexcept;
 
  private:
