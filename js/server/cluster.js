@@ -15,6 +15,14 @@
 // a follower takes over within the lease (at once when the old session's end is seen: kill -9,
 // pg_terminate_backend). Whatever a stale leader still tries to commit fails on the term.
 //
+// Lines: a leader that stopped dialing may still hold calls in its carrier: a process frozen or
+// starved of CPU past 0.6 of the lease cannot hang up until it runs again. So each leader holds a
+// lock of its term on a second session (no idle timeout: it lasts as long as the process and its
+// connection), taken before it commits anything and released once its carrier has hung up; the
+// kernel's end of a dead process's connection releases it too. A new leader bounds each earlier
+// term still holding its lock by the attempts in flight when it took over (`line_holds`), and
+// dials only on the lines left, getting the others back as those locks go.
+//
 // Followers: each keeps an engine replica current by applying the log (LISTEN fuse_log, plus a
 // poll), without carrying out its actions; status reads come from it (and the results table).
 // A write taken by a follower goes into the `inbox` table; the leader applies inbox requests in
@@ -37,6 +45,11 @@ const path = require('path');
 const { Outbound } = require('./outbound');
 
 const LOCK_KEY = 7210002; // pg_try_advisory_lock key of the leadership
+// pg_advisory_lock(LINES_KEY, term): held by the leader of that term, on a session of its own, until
+// its carrier has hung up. A new leader counts the lines of every earlier term still holding its
+// lock as in use.
+const LINES_KEY = 7210003;
+const LINES_RECHECK_MS = 250;
 const FORWARD_TIMEOUT_MS = 60000;
 const EVENTS = ['dial', 'result', 'delivery'];
 
@@ -54,7 +67,9 @@ class ClusterNode extends EventEmitter {
     this.options = outboundOptions;
     this.store = outboundOptions.store;
     this.clock = outboundOptions.clock;
-    this.capacity = outboundOptions.capacity;
+    this.capacity = outboundOptions.capacity ?? 10; // Outbound's default
+    this.linesSession = null; // holds LINES_KEY of this node's term while it leads
+    this.linesReserved = 0; // lines earlier leaders may still hold (see LINES_KEY)
     this.log = outboundOptions.log || (() => {});
     this.lease = lease;
     this.nodeId = nodeId || `${require('os').hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
@@ -286,21 +301,108 @@ class ClusterNode extends EventEmitter {
         }
       }
       if (this.role !== 'promoting' || this.session !== session) return;
+      const left = o.inflight.size;
+      // Before anything is committed (and so dialed) in this term.
+      const reserved = await this.#holdLines(term, left);
+      if (this.role !== 'promoting' || this.session !== session) return this.#releaseLines();
       const stored = Number(await this.store.getMeta('clock'));
       this.clock.atLeast(Math.max(stored || 0, o.engine.now() ?? 0));
       this.store.term = term;
       this.role = 'leader';
       this.leaderships++;
       this.#renewLease();
-      const left = o.inflight.size;
+      this.linesReserved = reserved;
+      o.capacity = Math.max(0, this.capacity - reserved); // run() gives it to the engine (journaled)
       await o.run();
-      this.log(`leader (term ${term}): closed ${left} attempts left in flight by the previous leader`);
+      this.log(`leader (term ${term}): closed ${left} attempts left in flight by the previous leader${reserved ? `; ${reserved} lines held by an earlier leader that has not hung up yet (frozen or cut off) count as in use` : ''}`);
+      if (reserved) this.#recheckLines(term, o);
       this.emit('leader', { term });
       this.#takeInbox();
     } catch (err) {
       this.log(`taking over failed: ${err.message}`);
       this.#lost(`taking over failed (${err.message})`);
     }
+  }
+
+  // ---- lines earlier leaders may still hold ----
+
+  /** Takes this term's lines lock; answers how many lines earlier terms may still hold. */
+  async #holdLines(term, inflight) {
+    const s = this.store.connect({ queryTimeoutMs: this.lease * 1000 });
+    const ended = () => {
+      if (this.linesSession !== s) return;
+      this.linesSession = null;
+      s.end().catch(() => {});
+      if (this.role === 'leader' || this.role === 'promoting') this.#lost('its lines session ended');
+    };
+    s.on('error', ended);
+    s.on('end', ended);
+    try {
+      await s.connect();
+      // No idle timeout: a frozen process keeps it (its kernel answers the keepalives); a dead one's
+      // connection is closed by its kernel, or found dead by these keepalives within about the lease.
+      const idle = Math.max(1, Math.round(this.lease * 0.5));
+      await s.query(`SET tcp_keepalives_idle = ${idle}; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 3`);
+      await s.query('SELECT pg_advisory_lock($1, $2)', [LINES_KEY, term]);
+    } catch (err) {
+      s.end().catch(() => {});
+      throw err;
+    }
+    // Given up meanwhile: a lock left held would keep those lines from every later leader.
+    if (this.role !== 'promoting' || this.stopped) {
+      s.end().catch(() => {});
+      return 0;
+    }
+    this.#releaseLines();
+    this.linesSession = s;
+    // Each earlier term still holding its lock is bounded by what is in flight now, unless the
+    // first leader after it said so already (its attempts were all in flight then).
+    await this.store.query(
+      `INSERT INTO line_holds (term, lines) SELECT l.objid::bigint, $3 FROM pg_locks l
+       WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objsubid = 2 AND l.granted AND l.objid::bigint < $2
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       ON CONFLICT (term) DO NOTHING`,
+      [LINES_KEY, term, inflight],
+    );
+    return this.#linesHeldBefore(term);
+  }
+
+  async #linesHeldBefore(term) {
+    const held = `EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objsubid = 2 AND l.granted
+      AND l.objid::bigint = h.term AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))`;
+    // A term whose lock is gone holds nothing, ever again: it takes the lock before it commits.
+    await this.store.query(`DELETE FROM line_holds h WHERE h.term < $2 AND NOT ${held}`, [LINES_KEY, term]);
+    const r = await this.store.query(`SELECT COALESCE(sum(h.lines), 0)::bigint AS n FROM line_holds h WHERE h.term < $2 AND ${held}`, [LINES_KEY, term]);
+    return Number(r.rows[0].n);
+  }
+
+  // While earlier leaders may hold lines: the lines come back to the engine as their locks go.
+  #recheckLines(term, o) {
+    const timer = setTimeout(async () => {
+      if (this.stopped || this.role !== 'leader' || this.current !== o) return;
+      let n = this.linesReserved;
+      try {
+        n = await this.#linesHeldBefore(term);
+      } catch (err) {
+        this.log(`lines held by earlier leaders: ${err.message}`);
+      }
+      if (this.stopped || this.role !== 'leader' || this.current !== o) return;
+      if (n < this.linesReserved) {
+        this.linesReserved = n;
+        if (this.#leaseCheck()) o.setCapacity(Math.max(0, this.capacity - n));
+        if (n === 0) this.log(`leader (term ${term}): the earlier leaders' lines are free; dialing on all ${this.capacity}`);
+      }
+      if (this.linesReserved) this.#recheckLines(term, o);
+    }, LINES_RECHECK_MS);
+    timer.unref();
+  }
+
+  /** After the carrier has hung up: other nodes may use this node's lines. */
+  #releaseLines() {
+    const s = this.linesSession;
+    this.linesSession = null;
+    this.linesReserved = 0;
+    if (s) s.end().catch(() => {});
   }
 
   #leadLater(session) {
@@ -327,6 +429,7 @@ class ClusterNode extends EventEmitter {
     this.emit('follower', { why });
     (async () => {
       await abandoned.catch(() => {});
+      this.#releaseLines();
       if (this.stopped) return;
       try {
         await this.#follow();
@@ -546,8 +649,8 @@ class ClusterNode extends EventEmitter {
     return this.current.deploymentCounts();
   }
 
-  report(callId, event, at) {
-    if (this.role === 'leader') this.current.report(callId, event, at);
+  report(callId, event, at, reason, attempt) {
+    if (this.role === 'leader') this.current.report(callId, event, at, reason, attempt);
   }
 
   /** Leader: finishes what is in flight and writes a checkpoint; then leaves the cluster. */
@@ -562,6 +665,7 @@ class ClusterNode extends EventEmitter {
     this.waiting.clear();
     if (this.role === 'leader') await this.current.stop().catch((err) => this.log(`stopping: ${err.message}`));
     else await this.current.abandon().catch(() => {});
+    this.#releaseLines();
     this.store.term = null;
     if (this.session) {
       const s = this.session;

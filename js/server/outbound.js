@@ -51,6 +51,9 @@ class Outbound extends EventEmitter {
     this.log = log;
     this.engine = null;
     this.inflight = new Map(); // callId -> 'dialing' | 'connected'
+    // callId -> the attempt the engine dialed last: a carrier's outcome for an earlier attempt (its
+    // hangup not yet carried out: dials and hangups wait for their commit) must not end the new one.
+    this.dialedAttempt = new Map();
     this.secrets = new Map(); // account id -> webhook signing secret (secrets never change)
     this.accountOf = new Map(); // deployment id -> account id (never changes)
     this.dialNames = new Map(); // deployment id -> {deployment: "app/name"} (never changes)
@@ -225,7 +228,7 @@ class Outbound extends EventEmitter {
         this.#input({ t: 'report', c: callId, e: state === 'connected' ? 'disconnected' : 'noanswer', n: closeAt });
       } catch (err) {
         this.log(`recovery: call ${callId} (${state} when the process stopped) not closed: ${err.message}`);
-        this.inflight.delete(callId);
+        this.#offLine(callId);
       }
     }
     this.recovered = this.inflight.size === 0 ? 0 : this.inflight.size;
@@ -234,7 +237,7 @@ class Outbound extends EventEmitter {
     }
     this.#cancelDeletedDeployments();
     this.#applyPolicyChanges();
-    this.carrier.start({ report: (callId, event, at, reason) => this.report(callId, event, at, reason), clock: this.clock });
+    this.carrier.start({ report: (callId, event, at, reason, attempt) => this.report(callId, event, at, reason, attempt), clock: this.clock });
     if (this.clock.kind === 'manual') this.clock.driver = (target) => this.#driveTo(target);
     this.adminTimer = setInterval(() => {
       this.#cancelDeletedDeployments();
@@ -328,7 +331,7 @@ class Outbound extends EventEmitter {
       case 'report':
         actions = e.report(op.c, op.e, op.n, op.r); // r: a rejected outcome's reason (SPEC 13)
         if (op.e === 'connected') this.inflight.set(op.c, 'connected');
-        else this.inflight.delete(op.c);
+        else this.#offLine(op.c);
         break;
       case 'cancel':
         actions = e.cancelDeployment(op.d, op.n);
@@ -443,6 +446,7 @@ class Outbound extends EventEmitter {
     for (const a of actions) {
       if (a.type === 'dial') {
         this.inflight.set(a.callId, 'dialing');
+        this.dialedAttempt.set(a.callId, a.attempt);
         if (!this.replaying) {
           this.journal.afterCommit((err) => {
             if (err || this.stopped) return; // not on disk: never dial it
@@ -452,13 +456,18 @@ class Outbound extends EventEmitter {
           });
         }
       } else if (a.type === 'hangup') {
-        this.inflight.delete(a.callId);
+        this.#offLine(a.callId);
         if (!this.replaying) this.journal.afterCommit((err) => !err && !this.stopped && this.carrier.hangup(a.callId, a.reason));
       } else {
-        this.inflight.delete(a.callId);
+        this.#offLine(a.callId);
         this.#result(a, now);
       }
     }
+  }
+
+  #offLine(callId) {
+    this.inflight.delete(callId);
+    this.dialedAttempt.delete(callId);
   }
 
   #result(a, now) {
@@ -689,8 +698,12 @@ class Outbound extends EventEmitter {
    * A carrier outcome (`reason`: a rejected outcome's, e.g. "503 Service Unavailable"). Outcomes the
    * engine refuses (a late report after the ring timeout) are dropped.
    */
-  report(callId, event, at, reason) {
+  report(callId, event, at, reason, attempt) {
     if (this.stopped) return;
+    // An outcome of an attempt the engine has ended and dialed again since (the carrier has not yet
+    // carried out the hangup, which waits for its commit): not the new attempt's.
+    const dialed = attempt === undefined ? undefined : this.dialedAttempt.get(String(callId));
+    if (dialed !== undefined && dialed !== attempt) return;
     // At the time the carrier says it happened (never before what the engine has already seen,
     // never after now).
     const now = this.clock.now();

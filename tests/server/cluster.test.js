@@ -6,7 +6,8 @@
 // max_attempts, no attempt was dialed twice, every result was delivered under one webhook-id, and
 // the lines in use, added up over the nodes' simulated carriers, never exceeded the capacity. A
 // leader whose database session is cut (pg_terminate_backend) stops dialing before another node
-// dials; a frozen one (SIGSTOP) is replaced within the lease and, thawed, dials nothing more.
+// dials; a frozen one (SIGSTOP) is replaced within the lease, its lines count as in use until it
+// has thawed and hung up, and it dials nothing more.
 // Runs in the default pass and in FUSE_TEST_STORE=postgres; scripts/test.sh skips it in its
 // FUSE_TEST_STORE=sqlite pass so that it runs once.
 const test = require('node:test');
@@ -316,19 +317,21 @@ test('a leader whose database session is cut (pg_terminate_backend) stops dialin
   }
 });
 
-test('a frozen leader (SIGSTOP) is replaced within the lease and, thawed, steps down without dialing', { skip, timeout: 120000 }, async (t) => {
+test('a frozen leader (SIGSTOP) is replaced within the lease; its lines count as in use until, thawed, it steps down without dialing and hangs up', { skip, timeout: 120000 }, async (t) => {
   const { url, auth, all } = await setUp(t, 'frozen');
   const nodes = [];
+  // At x20, 555-0149 answers after 5 s and talks 100 s: 5 s of real time, longer than the freeze.
   for (let i = 0; i < 3; i++) {
-    nodes.push(await startNode(url, `n${i}`));
+    nodes.push(await startNode(url, `n${i}`, ['--speed', '20']));
     all.push(nodes[i]);
   }
-  for (let i = 0; i < 60; i++) {
-    const res = await request(`${nodes[i % 3].url}/api/apps/app1/main/queue`, { method: 'POST', auth, json: { phone_number: '6175550150', max_attempts: 3, reattempt_wait: 600 } });
+  const CALLS = 40; // 30 on the lines, 10 waiting for one
+  for (let i = 0; i < CALLS; i++) {
+    const res = await request(`${nodes[i % 3].url}/api/apps/app1/main/queue`, { method: 'POST', auth, json: { phone_number: '6175550149' } });
     assert.equal(res.status, 200, res.text);
   }
   const leader = await until(async () => nodeOfBackend(nodes, await leaderBackend(url)), 15000, 'a leader');
-  await until(() => leader.lines.some((l) => l.startsWith('dial ')), 10000, 'the leader dialing');
+  await until(() => leader.lines.some((l) => l.startsWith('lines 30 ')), 10000, 'the leader using all 30 lines');
   const termOf = (l) => Number(/^leader term (\d+)/.exec(l)[1]);
   const oldTerm = Math.max(...leader.lines.filter((l) => l.startsWith('leader term ')).map(termOf));
   // Frozen, its TCP connections stay up: only the silence of its session (no heartbeat) tells.
@@ -345,7 +348,10 @@ test('a frozen leader (SIGSTOP) is replaced within the lease and, thawed, steps 
   }, 15000, 'a new leader');
   const tookOver = Number(/ at (\d+)$/.exec(next.n.lines[next.i])[1]) - frozeAt;
   assert.ok(tookOver < 4000, `the new leader took over ${tookOver} ms after the freeze (lease 4 s)`);
-  await until(() => next.n.lines.slice(next.i).some((l) => l.startsWith('dial ')), 20000, 'dials by the new leader');
+  // The frozen process's calls are still up: the new leader counts its lines as in use.
+  await until(() => /lines held by an earlier leader/.test(next.n.err), 5000, 'the new leader to count the frozen leader\'s lines');
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.deepEqual(next.n.lines.slice(next.i).filter((l) => l.startsWith('dial ')), [], 'the new leader dialed on lines the frozen one holds');
   const mark = leader.lines.length;
   leader.proc.kill('SIGCONT');
   await until(() => {
@@ -357,13 +363,18 @@ test('a frozen leader (SIGSTOP) is replaced within the lease and, thawed, steps 
   const thawed = leader.lines.slice(mark);
   const down = thawed.findIndex((l) => l.startsWith('follower at '));
   assert.deepEqual(thawed.slice(0, down).filter((l) => l.startsWith('dial ')), [], 'the thawed leader dialed before stepping down');
-  // Every call still ends within max_attempts, on the new leader.
-  for (let id = 1; id <= 60; id += 11) {
+  // Once it has hung up, the new leader gets the lines back and dials the 10 calls waiting.
+  await until(() => next.n.lines.slice(next.i).some((l) => l.startsWith('dial ')), 20000, 'dials by the new leader');
+  const { events } = timeline(all);
+  const { peak, at: peakAt } = clusterPeak(events);
+  assert.ok(peak <= CAPACITY, `${peak} lines in use at once across the cluster at ${peakAt} (capacity ${CAPACITY})`);
+  // Every call ends, each dialed once: the 30 in flight closed by the SPEC 9 rule.
+  for (let id = 1; id <= CALLS; id++) {
     const d = await until(async () => {
       const r = await request(`${next.n.url}/api/outbound/${id}`, { auth });
       return FINAL.has(r.json.call_details.status) && r.json.call_details;
     }, 60000, `call ${id} to finish`);
-    assert.ok(d.events.filter((e) => e.event === 'dialing').length <= 3);
+    assert.equal(d.events.filter((e) => e.event === 'dialing').length, 1, `call ${id}`);
   }
   t.diagnostic(`a follower took over ${tookOver} ms after the leader froze`);
 });

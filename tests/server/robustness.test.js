@@ -1,7 +1,7 @@
 'use strict';
 // Defects a review found, each reproduced here first: a changed --capacity on restart re-dialing
 // what the first run dialed, two services on one data directory, a dial placed although its commit
-// failed, IPv4-mapped IPv6 callbacks past the SSRF guard, unbounded dashboard streams, and
+// failed, a late carrier outcome taken for the next attempt's, IPv4-mapped IPv6 callbacks past the SSRF guard, unbounded dashboard streams, and
 // fastify's own error bodies.
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -88,6 +88,33 @@ test('a dial whose commit failed is never placed', async (t) => {
   server.store.commit = commit;
   assert.equal(fatal.length >= 1, true);
   assert.deepEqual(dials, [], 'nothing dialed that is not on disk');
+});
+
+// Dials and hangups wait for their commit, so a carrier can report on an attempt the engine has
+// already ended and dialed again (a slow commit: seen on PostgreSQL under load, lines over the
+// capacity). The outcome names its attempt; one for an earlier attempt must not end the new one.
+test("a carrier's outcome for an earlier attempt does not end the call's current attempt", async (t) => {
+  const { server, url, auth } = await startServer(t);
+  const dials = [];
+  server.outbound.on('dial', (a) => dials.push(a.attempt));
+  // 555-0170 never answers: each attempt ends at the ring timeout (45 s).
+  const q = await request(`${url}/api/apps/app1/main/queue`, { method: 'POST', auth, json: { phone_number: '6175550170', max_attempts: 2, reattempt_wait: 60 } });
+  assert.equal(q.status, 200, q.text);
+  const id = q.json.call_id;
+  await server.clock.advance(50);
+  await server.clock.advance(60);
+  assert.deepEqual(dials, [1, 2]);
+  const details = async () => (await request(`${url}/api/outbound/${id}`, { auth })).json.call_details;
+  server.outbound.report(id, 'connected', undefined, undefined, 1); // the first attempt's, late
+  await server.clock.advance(1);
+  let d = await details();
+  assert.equal(d.status, 'dialing', 'a late outcome of attempt 1 connected attempt 2');
+  assert.deepEqual(d.events.filter((e) => e.event === 'connected'), []);
+  server.outbound.report(id, 'busy', undefined, undefined, 2);
+  await server.clock.advance(1);
+  d = await details();
+  assert.equal(d.status, 'failed');
+  assert.equal(d.events.filter((e) => e.event === 'busy').length, 1);
 });
 
 test('IPv4-mapped IPv6 callbacks (both spellings) are refused like their IPv4 address', async (t) => {

@@ -8,9 +8,11 @@
 // The carrier adapter interface (every carrier implements it):
 //   prepare()             optional, async: checks what start() will need (a free port); throws
 //                         a RangeError saying what to change
-//   start({report(callId, event, at?, reason?), clock})   report: carrier outcomes back to the
-//                         engine, at service time `at` when the carrier knows it (default: now);
-//                         `reason` with `rejected` only (the carrier's answer, "503 Service Unavailable")
+//   start({report(callId, event, at?, reason?, attempt?), clock})   report: carrier outcomes back to
+//                         the engine, at service time `at` when the carrier knows it (default: now);
+//                         `reason` with `rejected` only (the carrier's answer, "503 Service Unavailable");
+//                         `attempt`: the dial action's, so that an outcome of an attempt the engine
+//                         has already ended and dialed again is not taken for the new one's
 //   dial(action, {deployment})  a dial action (js/types/engine.d.ts DialAction); deployment: its
 //                         app/name as the API says it (action.deployment is the store's id)
 //   hangup(callId, reason) the engine gave up on the attempt (ring timeout): stop it
@@ -65,7 +67,7 @@ class SimCarrier {
       if (e.event !== 'connected') this.active.delete(e.id);
       // A simulated rejection reads as a real carrier's most common one.
       const reason = e.event === 'rejected' ? '503 Service Unavailable' : undefined;
-      this.report(e.id, e.event, e.nextAt, reason); // at its own time: a late tick must not reorder it after a ring timeout
+      this.report(e.id, e.event, e.nextAt, reason, e.attempt); // at its own time: a late tick must not reorder it after a ring timeout
     }
   }
 

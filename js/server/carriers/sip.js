@@ -587,7 +587,7 @@ class SipCarrier {
     // One outcome per attempt, and disconnected only after connected.
     if (event === 'disconnected' ? call.reported !== 'connected' : call.reported) return;
     call.reported = event;
-    if (!this.closed) this.report(call.id, event, undefined, reason);
+    if (!this.closed) this.report(call.id, event, undefined, reason, call.attempt);
   }
 
   // A failed attempt: its outcome, then the dialog is gone.

@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (state) WHERE state = 'pending';
 CREATE TABLE IF NOT EXISTS delivery_tries (
   call_id BIGINT NOT NULL, try INTEGER NOT NULL, at BIGINT NOT NULL, status INTEGER, error TEXT, PRIMARY KEY (call_id, try));
+-- cluster.js: the lines each earlier leader's term may still hold (while its lines lock is held).
+CREATE TABLE IF NOT EXISTS line_holds (term BIGINT PRIMARY KEY, lines INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS leader (id INTEGER PRIMARY KEY CHECK (id = 1), term BIGINT NOT NULL, node TEXT, since TIMESTAMPTZ);
 INSERT INTO leader (id, term) VALUES (1, 0) ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS inbox (
