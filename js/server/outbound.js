@@ -53,7 +53,7 @@ class Outbound extends EventEmitter {
     this.inflight = new Map(); // callId -> 'dialing' | 'connected'
     // callId -> the attempt the engine dialed last: a carrier's outcome for an earlier attempt (its
     // hangup not yet carried out: dials and hangups wait for their commit) must not end the new one.
-    this.dialedAttempt = new Map();
+    this.dialedAttempt = new Map(); // (only the calls in flight)
     this.secrets = new Map(); // account id -> webhook signing secret (secrets never change)
     this.accountOf = new Map(); // deployment id -> account id (never changes)
     this.dialNames = new Map(); // deployment id -> {deployment: "app/name"} (never changes)
@@ -700,10 +700,10 @@ class Outbound extends EventEmitter {
    */
   report(callId, event, at, reason, attempt) {
     if (this.stopped) return;
-    // An outcome of an attempt the engine has ended and dialed again since (the carrier has not yet
-    // carried out the hangup, which waits for its commit): not the new attempt's.
-    const dialed = attempt === undefined ? undefined : this.dialedAttempt.get(String(callId));
-    if (dialed !== undefined && dialed !== attempt) return;
+    // An outcome of an attempt the engine has already ended (its ring timeout: the carrier has not
+    // yet carried out the hangup, which waits for its commit) is dropped: it must not be taken for
+    // the next attempt's, and it is no error. A carrier that names no attempt gets the engine's word.
+    if (attempt !== undefined && this.dialedAttempt.get(String(callId)) !== attempt) return;
     // At the time the carrier says it happened (never before what the engine has already seen,
     // never after now).
     const now = this.clock.now();

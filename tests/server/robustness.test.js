@@ -94,17 +94,21 @@ test('a dial whose commit failed is never placed', async (t) => {
 // already ended and dialed again (a slow commit: seen on PostgreSQL under load, lines over the
 // capacity). The outcome names its attempt; one for an earlier attempt must not end the new one.
 test("a carrier's outcome for an earlier attempt does not end the call's current attempt", async (t) => {
-  const { server, url, auth } = await startServer(t);
+  const logged = [];
+  const { server, url, auth } = await startServer(t, { log: (line) => logged.push(line) });
   const dials = [];
   server.outbound.on('dial', (a) => dials.push(a.attempt));
   // 555-0170 never answers: each attempt ends at the ring timeout (45 s).
   const q = await request(`${url}/api/apps/app1/main/queue`, { method: 'POST', auth, json: { phone_number: '6175550170', max_attempts: 2, reattempt_wait: 60 } });
   assert.equal(q.status, 200, q.text);
   const id = q.json.call_id;
+  const details = async () => (await request(`${url}/api/outbound/${id}`, { auth })).json.call_details;
   await server.clock.advance(50);
+  server.outbound.report(id, 'busy', undefined, undefined, 1); // after its ring timeout: dropped
+  await server.clock.advance(1);
+  assert.equal((await details()).events.filter((e) => e.event === 'busy').length, 0);
   await server.clock.advance(60);
   assert.deepEqual(dials, [1, 2]);
-  const details = async () => (await request(`${url}/api/outbound/${id}`, { auth })).json.call_details;
   server.outbound.report(id, 'connected', undefined, undefined, 1); // the first attempt's, late
   await server.clock.advance(1);
   let d = await details();
@@ -115,6 +119,7 @@ test("a carrier's outcome for an earlier attempt does not end the call's current
   d = await details();
   assert.equal(d.status, 'failed');
   assert.equal(d.events.filter((e) => e.event === 'busy').length, 1);
+  assert.deepEqual(logged.filter((l) => /not applied/.test(l)), [], 'a late outcome is no error');
 });
 
 test('IPv4-mapped IPv6 callbacks (both spellings) are refused like their IPv4 address', async (t) => {
