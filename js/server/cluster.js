@@ -20,8 +20,8 @@
 // lock of its term on a second session (no idle timeout: it lasts as long as the process and its
 // connection), taken before it commits anything and released once its carrier has hung up; the
 // kernel's end of a dead process's connection releases it too. A new leader bounds each earlier
-// term still holding its lock by the attempts in flight when it took over (`line_holds`), and
-// dials only on the lines left, getting the others back as those locks go.
+// term still holding its lock by the lines that term's engine could use (`line_holds`), and dials
+// only on the lines left, getting the others back as those locks go.
 //
 // Followers: each keeps an engine replica current by applying the log (LISTEN fuse_log, plus a
 // poll), without carrying out its actions; status reads come from it (and the results table).
@@ -302,10 +302,13 @@ class ClusterNode extends EventEmitter {
       }
       if (this.role !== 'promoting' || this.session !== session) return;
       const left = o.inflight.size;
-      // Before anything is committed (and so dialed) in this term.
-      const reserved = await this.#holdLines(term, left);
+      // Before anything is committed (and so dialed) in this term. An earlier leader still holding
+      // its lines lock may hold as many lines as its engine could use: besides the attempts the log
+      // shows in flight, those whose hangup it committed but has not carried out (a starved process).
+      const reserved = await this.#holdLines(term, Math.max(left, o.engine.stats().capacity));
       if (this.role !== 'promoting' || this.session !== session) return this.#releaseLines();
       const stored = Number(await this.store.getMeta('clock'));
+      if (this.role !== 'promoting' || this.session !== session) return this.#releaseLines();
       this.clock.atLeast(Math.max(stored || 0, o.engine.now() ?? 0));
       this.store.term = term;
       this.role = 'leader';
@@ -314,7 +317,7 @@ class ClusterNode extends EventEmitter {
       this.linesReserved = reserved;
       o.capacity = Math.max(0, this.capacity - reserved); // run() gives it to the engine (journaled)
       await o.run();
-      this.log(`leader (term ${term}): closed ${left} attempts left in flight by the previous leader${reserved ? `; ${reserved} lines held by an earlier leader that has not hung up yet (frozen or cut off) count as in use` : ''}`);
+      this.log(`leader (term ${term}): closed ${left} attempts left in flight by the previous leader${reserved ? `; up to ${reserved} lines held by an earlier leader that has not hung up yet (frozen or cut off) count as in use until it has` : ''}`);
       if (reserved) this.#recheckLines(term, o);
       this.emit('leader', { term });
       this.#takeInbox();
@@ -326,8 +329,8 @@ class ClusterNode extends EventEmitter {
 
   // ---- lines earlier leaders may still hold ----
 
-  /** Takes this term's lines lock; answers how many lines earlier terms may still hold. */
-  async #holdLines(term, inflight) {
+  /** Takes this term's lines lock; answers how many lines earlier terms may still hold (`bound`: each, unless known). */
+  async #holdLines(term, bound) {
     const s = this.store.connect({ queryTimeoutMs: this.lease * 1000 });
     const ended = () => {
       if (this.linesSession !== s) return;
@@ -355,14 +358,14 @@ class ClusterNode extends EventEmitter {
     }
     this.#releaseLines();
     this.linesSession = s;
-    // Each earlier term still holding its lock is bounded by what is in flight now, unless the
-    // first leader after it said so already (its attempts were all in flight then).
+    // Each earlier term still holding its lock gets `bound`, unless the first leader after it
+    // wrote its row already (nothing of that term has changed since).
     await this.store.query(
       `INSERT INTO line_holds (term, lines) SELECT l.objid::bigint, $3 FROM pg_locks l
        WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objsubid = 2 AND l.granted AND l.objid::bigint < $2
          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
        ON CONFLICT (term) DO NOTHING`,
-      [LINES_KEY, term, inflight],
+      [LINES_KEY, term, bound],
     );
     return this.#linesHeldBefore(term);
   }
@@ -428,8 +431,9 @@ class ClusterNode extends EventEmitter {
     }
     this.emit('follower', { why });
     (async () => {
-      await abandoned.catch(() => {});
+      await old.hungUp; // the lines are free: before the deliveries and a checkpoint have stopped
       this.#releaseLines();
+      await abandoned.catch(() => {});
       if (this.stopped) return;
       try {
         await this.#follow();

@@ -248,19 +248,26 @@ class Outbound extends EventEmitter {
     this.#kick();
   }
 
-  /** Stops at once without writing anything (a leader that lost its leadership; a follower). */
-  async abandon() {
-    if (this.stopped) return;
+  /**
+   * Stops at once without writing anything (a leader that lost its leadership; a follower). Called
+   * again, it answers the same promise; `hungUp` resolves once the carrier has hung up.
+   */
+  abandon() {
+    if (this.abandoning) return this.abandoning;
+    if (this.stopped) return Promise.resolve();
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.adminTimer);
     if (this.clock.driver) this.clock.driver = null;
-    const hungUp = this.carrier.close(); // called at once: it dials nothing more from here
-    await hungUp;
-    await this.deliverer.close();
-    if (this.catchingUp) await this.catchingUp.catch(() => {});
-    if (this.checkpointing) await this.checkpointing.catch(() => {});
-    this.engine.dispose();
+    this.hungUp = Promise.resolve(this.carrier.close()).catch(() => {}); // at once: it dials nothing more from here
+    this.abandoning = (async () => {
+      await this.hungUp;
+      await this.deliverer.close();
+      if (this.catchingUp) await this.catchingUp.catch(() => {});
+      if (this.checkpointing) await this.checkpointing.catch(() => {});
+      this.engine.dispose();
+    })();
+    return this.abandoning;
   }
 
   async stop() {
