@@ -50,10 +50,9 @@ class Outbound extends EventEmitter {
     this.policyApplied = new Map(); // deployment id -> the policy_version journaled (SPEC 14)
     this.log = log;
     this.engine = null;
-    this.inflight = new Map(); // callId -> 'dialing' | 'connected'
-    // callId -> the attempt the engine dialed last: a carrier's outcome for an earlier attempt (its
-    // hangup not yet carried out: dials and hangups wait for their commit) must not end the new one.
-    this.dialedAttempt = new Map(); // (only the calls in flight)
+    // callId -> {state: 'dialing' | 'connected', attempt}: attempt, the one the engine dialed (a
+    // carrier's outcome for another must not end it; none after a restart: those are closed).
+    this.inflight = new Map();
     this.secrets = new Map(); // account id -> webhook signing secret (secrets never change)
     this.accountOf = new Map(); // deployment id -> account id (never changes)
     this.dialNames = new Map(); // deployment id -> {deployment: "app/name"} (never changes)
@@ -116,7 +115,7 @@ class Outbound extends EventEmitter {
     let seq = 0;
     if (checkpoint) {
       this.engine = this.fuse.Engine.restore(checkpoint.snapshot);
-      for (const [id, state] of JSON.parse(checkpoint.inflight)) this.inflight.set(id, state);
+      for (const [id, state] of JSON.parse(checkpoint.inflight)) this.inflight.set(id, { state, attempt: undefined });
       seq = checkpoint.seq;
     } else {
       // The journal holds no engine options: the first run's are kept in meta, so that a replay
@@ -223,12 +222,12 @@ class Outbound extends EventEmitter {
     // everything due by then, so each such call is still dialing or connected there (the clock may
     // be further on, past the call's ring timeout or re-attempt wait).
     const closeAt = this.engine.now() ?? this.clock.now();
-    for (const [callId, state] of [...this.inflight]) {
+    for (const [callId, { state }] of [...this.inflight]) {
       try {
         this.#input({ t: 'report', c: callId, e: state === 'connected' ? 'disconnected' : 'noanswer', n: closeAt });
       } catch (err) {
         this.log(`recovery: call ${callId} (${state} when the process stopped) not closed: ${err.message}`);
-        this.#offLine(callId);
+        this.inflight.delete(callId);
       }
     }
     this.recovered = this.inflight.size === 0 ? 0 : this.inflight.size;
@@ -337,8 +336,8 @@ class Outbound extends EventEmitter {
         break;
       case 'report':
         actions = e.report(op.c, op.e, op.n, op.r); // r: a rejected outcome's reason (SPEC 13)
-        if (op.e === 'connected') this.inflight.set(op.c, 'connected');
-        else this.#offLine(op.c);
+        if (op.e === 'connected') this.inflight.set(op.c, { state: 'connected', attempt: this.inflight.get(op.c)?.attempt });
+        else this.inflight.delete(op.c);
         break;
       case 'cancel':
         actions = e.cancelDeployment(op.d, op.n);
@@ -452,8 +451,7 @@ class Outbound extends EventEmitter {
   #handle(actions, now) {
     for (const a of actions) {
       if (a.type === 'dial') {
-        this.inflight.set(a.callId, 'dialing');
-        this.dialedAttempt.set(a.callId, a.attempt);
+        this.inflight.set(a.callId, { state: 'dialing', attempt: a.attempt });
         if (!this.replaying) {
           this.journal.afterCommit((err) => {
             if (err || this.stopped) return; // not on disk: never dial it
@@ -463,18 +461,13 @@ class Outbound extends EventEmitter {
           });
         }
       } else if (a.type === 'hangup') {
-        this.#offLine(a.callId);
+        this.inflight.delete(a.callId);
         if (!this.replaying) this.journal.afterCommit((err) => !err && !this.stopped && this.carrier.hangup(a.callId, a.reason));
       } else {
-        this.#offLine(a.callId);
+        this.inflight.delete(a.callId);
         this.#result(a, now);
       }
     }
-  }
-
-  #offLine(callId) {
-    this.inflight.delete(callId);
-    this.dialedAttempt.delete(callId);
   }
 
   #result(a, now) {
@@ -544,7 +537,7 @@ class Outbound extends EventEmitter {
       for (const [s, f] of this.uploads) if (s <= seq) fs.rmSync(path.join(this.store.uploadDir(), f), { force: true });
       this.uploads = this.uploads.filter(([s]) => s > seq);
     };
-    const w = this.store.writeCheckpoint(seq, snapshot, JSON.stringify([...this.inflight]));
+    const w = this.store.writeCheckpoint(seq, snapshot, JSON.stringify([...this.inflight].map(([id, f]) => [id, f.state])));
     // An asynchronous write: the log keeps growing meanwhile (after seq); one at a time.
     if (w && typeof w.then === 'function') this.checkpointing = w.then(written, (err) => ((this.checkpointing = null), this.log(`checkpoint not written: ${err.message}`)));
     else written();
@@ -710,7 +703,7 @@ class Outbound extends EventEmitter {
     // An outcome of an attempt the engine has already ended (its ring timeout: the carrier has not
     // yet carried out the hangup, which waits for its commit) is dropped: it must not be taken for
     // the next attempt's, and it is no error. A carrier that names no attempt gets the engine's word.
-    if (attempt !== undefined && this.dialedAttempt.get(String(callId)) !== attempt) return;
+    if (attempt !== undefined && this.inflight.get(String(callId))?.attempt !== attempt) return;
     // At the time the carrier says it happened (never before what the engine has already seen,
     // never after now).
     const now = this.clock.now();
