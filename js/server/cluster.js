@@ -49,6 +49,9 @@ const LOCK_KEY = 7210002; // pg_try_advisory_lock key of the leadership
 // its carrier has hung up. A new leader counts the lines of every earlier term still holding its
 // lock as in use.
 const LINES_KEY = 7210003;
+// The terms whose lines lock is held now, in this database ($1: LINES_KEY).
+const HELD_LINES_TERMS = `SELECT l.objid::bigint AS term FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = $1
+  AND l.objsubid = 2 AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 const LINES_RECHECK_MS = 250;
 const FORWARD_TIMEOUT_MS = 60000;
 const EVENTS = ['dial', 'result', 'delivery'];
@@ -361,9 +364,7 @@ class ClusterNode extends EventEmitter {
     // Each earlier term still holding its lock gets `bound`, unless the first leader after it
     // wrote its row already (nothing of that term has changed since).
     await this.store.query(
-      `INSERT INTO line_holds (term, lines) SELECT l.objid::bigint, $3 FROM pg_locks l
-       WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objsubid = 2 AND l.granted AND l.objid::bigint < $2
-         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      `INSERT INTO line_holds (term, lines) SELECT held.term, $3 FROM (${HELD_LINES_TERMS}) held WHERE held.term < $2
        ON CONFLICT (term) DO NOTHING`,
       [LINES_KEY, term, bound],
     );
@@ -371,11 +372,14 @@ class ClusterNode extends EventEmitter {
   }
 
   async #linesHeldBefore(term) {
-    const held = `EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objsubid = 2 AND l.granted
-      AND l.objid::bigint = h.term AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))`;
-    // A term whose lock is gone holds nothing, ever again: it takes the lock before it commits.
-    await this.store.query(`DELETE FROM line_holds h WHERE h.term < $2 AND NOT ${held}`, [LINES_KEY, term]);
-    const r = await this.store.query(`SELECT COALESCE(sum(h.lines), 0)::bigint AS n FROM line_holds h WHERE h.term < $2 AND ${held}`, [LINES_KEY, term]);
+    // A term whose lock is gone holds nothing, ever again (it takes the lock before it commits):
+    // its row goes in the same statement.
+    const r = await this.store.query(
+      `WITH held AS (${HELD_LINES_TERMS}),
+         gone AS (DELETE FROM line_holds WHERE term < $2 AND term NOT IN (SELECT term FROM held))
+       SELECT COALESCE(sum(lines), 0)::bigint AS n FROM line_holds WHERE term < $2 AND term IN (SELECT term FROM held)`,
+      [LINES_KEY, term],
+    );
     return Number(r.rows[0].n);
   }
 
